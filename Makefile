@@ -1,0 +1,32 @@
+# The two commands of the README, plus the steps they are made of.
+#   make run    install what is missing, build, start GateBench on the built-in local scenario
+#   make test   install what is missing, build, run every test through ctest
+PRESET ?= release
+JOBS ?= $(shell nproc)
+BIN := $(if $(filter release,$(PRESET)),build,build-$(PRESET))/bin
+
+.PHONY: all deps configure build run test bench clean
+
+all: build
+
+deps:
+	@bash packaging/install-deps.sh test
+
+configure: deps
+	@cmake --preset $(PRESET) >/dev/null
+
+build: configure
+	@cmake --build --preset $(PRESET) -j $(JOBS)
+
+run: build
+	@bash resources/demo.sh $(BIN)
+
+test: build
+	@ctest --preset $(PRESET) -j $(JOBS)
+
+bench: build
+	@bash packaging/install-deps.sh bench
+	@bash tests/bench/run-all.sh $(BIN)
+
+clean:
+	rm -rf build build-dev build-asan

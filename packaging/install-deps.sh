@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages GateBench needs, and only those that are missing.
+# Idempotent: a second run installs nothing and does not touch the network.
+#   install-deps.sh [build|test|bench|all]   (default: test, which includes build)
+set -euo pipefail
+
+build_pkgs=(g++ cmake ninja-build ccache pkg-config
+  qt6-base-dev qt6-charts-dev libgl-dev libboost-dev libhiredis-dev nlohmann-json3-dev libssh-dev libssl-dev)
+# Real parts the tests start themselves: redis-server, sshd, an X server for GUI smoke tests,
+# pdftotext for PDF checks, clang's libFuzzer runtime for the fuzz targets.
+test_pkgs=(redis-server openssh-server openssh-client xvfb xauth poppler-utils clang libclang-rt-14-dev)
+# Peers the benchmarks in tests/bench/ compare against; not needed to build or test.
+bench_pkgs=(wrk hey nginx-light haproxy caddy time util-linux)
+
+case "${1:-test}" in
+  build) wanted=("${build_pkgs[@]}") ;;
+  test) wanted=("${build_pkgs[@]}" "${test_pkgs[@]}") ;;
+  bench) wanted=("${bench_pkgs[@]}") ;;
+  all) wanted=("${build_pkgs[@]}" "${test_pkgs[@]}" "${bench_pkgs[@]}") ;;
+  *) echo "usage: $0 [build|test|bench|all]" >&2; exit 2 ;;
+esac
+
+missing=()
+for p in "${wanted[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+  command -v sudo >/dev/null || { echo "install-deps: need root (or sudo) to install: ${missing[*]}" >&2; exit 1; }
+  SUDO=sudo
+else
+  SUDO=
+fi
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -q
+# Debian starts daemons on install; tests start their own on ephemeral ports, so keep the
+# package's system-wide instances from starting (policy-rc.d 101 = "action forbidden").
+policy=/usr/sbin/policy-rc.d
+if [ ! -e "$policy" ]; then
+  printf '#!/bin/sh\nexit 101\n' | $SUDO tee "$policy" >/dev/null && $SUDO chmod +x "$policy"
+  trap '$SUDO rm -f "$policy"' EXIT
+fi
+$SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
