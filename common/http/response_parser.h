@@ -1,0 +1,65 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+namespace gb::http {
+
+/// Incremental HTTP/1.1 response parser that extracts only what framing needs (status,
+/// Content-Length, Transfer-Encoding, Connection) and counts body bytes without storing them.
+/// It never allocates. Head lines are consumed whole: when a line is split across reads, parse()
+/// returns NeedMore having consumed up to the last complete line and the caller keeps the rest.
+///
+/// One parser per connection; not thread-safe. Interim 1xx responses (except 101) are skipped as
+/// RFC 9110 §15.2 requires, so status() is always the final status.
+class ResponseParser
+{
+public:
+    enum class Status { NeedMore, Done, Error };
+    enum class Error { None, BadStatusLine, BadHeader, BadContentLength, BadChunk, LineTooLong, Upgrade, Truncated };
+
+    static constexpr std::size_t kMaxLine = 8192;
+
+    /// Prepares for the next response. A response to HEAD has no body whatever its headers say.
+    void reset(bool headRequest = false) noexcept;
+
+    /// Consumes bytes from data; consumed() says how many. Stops at the end of the message, so
+    /// bytes after it (a pipelined next response) are left unconsumed.
+    Status parse(const char* data, std::size_t size) noexcept;
+    /// The peer closed the connection: completes a close-delimited body, otherwise an error.
+    Status finishOnEof() noexcept;
+
+    std::size_t consumed() const noexcept { return m_consumed; }
+    int statusCode() const noexcept { return m_status; }
+    bool keepAlive() const noexcept { return m_keepAlive; }
+    bool started() const noexcept { return m_started; }
+    std::uint64_t bodyBytes() const noexcept { return m_bodyBytes; }
+    Error error() const noexcept { return m_error; }
+    static std::string_view errorText(Error e) noexcept;
+
+private:
+    enum class State { StatusLine, Headers, Body, ChunkSize, ChunkData, ChunkDataEnd, Trailers, UntilClose, Done, Failed };
+
+    Status fail(Error e) noexcept;
+    bool parseStatusLine(std::string_view line) noexcept;
+    bool parseHeader(std::string_view line) noexcept;
+    Status headersDone() noexcept;
+
+    State m_state = State::StatusLine;
+    Error m_error = Error::None;
+    std::size_t m_consumed = 0;
+    int m_status = 0;
+    int m_minorVersion = 1;
+    bool m_head = false;
+    bool m_started = false;
+    bool m_keepAlive = true;
+    bool m_chunked = false;
+    bool m_connectionClose = false;
+    bool m_connectionKeepAlive = false;
+    bool m_hasLength = false;
+    std::uint64_t m_length = 0;     // Content-Length, or the current chunk's remaining size
+    std::uint64_t m_bodyBytes = 0;
+};
+
+} // namespace gb::http

@@ -1,0 +1,247 @@
+#include "engine/cli_options.h"
+
+#include "common/duration.h"
+
+#include <charconv>
+#include <cmath>
+#include <fstream>
+#include <iterator>
+#include <sstream>
+
+namespace gb::engine {
+
+const char* const kUsage = R"(Usage: gatebench-load [options...] <url>
+
+Options (hey's, with hey's meaning):
+  -n  Number of requests to run. Default is 200.
+  -c  Number of workers (connections) to run concurrently. Default is 50.
+  -q  Rate limit, in queries per second (QPS) per worker. Default is no rate limit.
+  -z  Duration of application to send requests. If duration is specified, n is ignored.
+      Examples: -z 10s -z 3m.
+  -o  Output type. If none provided, a summary is printed.
+      "csv" is the only supported alternative: one row per request.
+  -m  HTTP method, one of GET, POST, PUT, DELETE, HEAD, OPTIONS, PATCH.
+  -H  Custom HTTP header. Repeat the flag for more: -H "Accept: text/html" -H "X-Key: 1".
+  -t  Timeout for each request in seconds. Default is 20, use 0 for infinite.
+  -A  HTTP Accept header.
+  -d  HTTP request body.
+  -D  HTTP request body from file. For example, /home/user/file.txt or ./file.txt.
+  -T  Content-type, defaults to "text/html".
+  -a  Basic authentication, username:password.
+  -host  HTTP Host header.
+  -disable-compression  Accepted for hey compatibility (compression is never requested).
+  -disable-keepalive    Disable keep-alive: a new TCP connection for every request.
+  -disable-redirects    Accepted for hey compatibility (redirects are never followed).
+  -cpus  Number of threads (default: the cores this process may run on).
+  -x, -h2  Not supported (HTTP proxies, HTTP/2).
+
+GateBench's own:
+  --rate R         Open loop: R requests/s in total, on a schedule independent of responses;
+                   latency is measured from each request's intended send time.
+  --stages LIST    Open loop with a piecewise-linear rate: "10s:1000,30s:1000,10s:0" ramps to
+                   1000 rps over 10 s, holds 30 s, ramps down (starting from --rate, or 0).
+  --warmup D       Run D first and leave it out of the statistics.
+  --threads N      Same as -cpus.
+  --interval D     Live snapshot period (default 1s).
+  --json FILE|-    Write the report as JSON (- for standard output, replacing the text report).
+  --live FILE|-    Write one JSON line per interval while running.
+  -h, --help       This text.
+)";
+
+namespace {
+
+template <class T>
+bool parseNumber(const std::string& text, T& out)
+{
+    if constexpr (std::is_floating_point_v<T>) {
+        try {
+            std::size_t used = 0;
+            out = T(std::stod(text, &used));
+            return used == text.size() && std::isfinite(double(out));
+        } catch (...) {
+            return false;
+        }
+    } else {
+        const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+        return ec == std::errc{} && end == text.data() + text.size();
+    }
+}
+
+bool isBoolFlag(const std::string& name)
+{
+    return name == "disable-compression" || name == "disable-keepalive" || name == "disable-redirects" || name == "h2" ||
+           name == "h" || name == "help";
+}
+
+} // namespace
+
+std::variant<std::vector<Stage>, UsageError> parseStages(const std::string& text)
+{
+    std::vector<Stage> stages;
+    std::stringstream in(text);
+    std::string item;
+    while (std::getline(in, item, ',')) {
+        const auto colon = item.find(':');
+        const auto d = colon == std::string::npos ? std::nullopt : parseDuration(item.substr(0, colon));
+        double rps = 0;
+        if (!d || !parseNumber(item.substr(colon + 1), rps) || rps < 0)
+            return UsageError{"invalid stage \"" + item + "\": expected DURATION:RPS, e.g. 30s:1000"};
+        stages.push_back({*d, rps});
+    }
+    if (stages.empty())
+        return UsageError{"--stages needs at least one DURATION:RPS"};
+    return stages;
+}
+
+std::variant<CliOptions, UsageError> parseCommandLine(const std::vector<std::string>& args)
+{
+    CliOptions o;
+    LoadConfig& c = o.config;
+    std::string url;
+    std::uint64_t requests = 200;
+    bool requestsGiven = false;
+    double timeoutS = 20;
+    std::string bodyFile;
+
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        const std::string& arg = args[i];
+        if (arg.size() < 2 || arg[0] != '-') {
+            if (!url.empty())
+                return UsageError{"unexpected argument \"" + arg + "\": only one URL may be given"};
+            url = arg;
+            continue;
+        }
+        std::string name = arg.substr(arg[1] == '-' ? 2 : 1);
+        std::optional<std::string> value;
+        if (const auto eq = name.find('='); eq != std::string::npos) {
+            value = name.substr(eq + 1);
+            name.resize(eq);
+        }
+        if (isBoolFlag(name)) {
+            if (value && *value != "true" && *value != "false")
+                return UsageError{"invalid value \"" + *value + "\" for flag -" + name + ": expected true or false"};
+            const bool on = !value || *value == "true";
+            if (name == "h" || name == "help")
+                o.help = true;
+            else if (name == "disable-keepalive")
+                c.request.keepAlive = !on;
+            else if (name == "h2" && on)
+                return UsageError{"-h2: HTTP/2 is not supported; GateBench measures HTTP/1.1"};
+            continue;
+        }
+        if (!value) {
+            if (i + 1 >= args.size())
+                return UsageError{"flag needs an argument: -" + name};
+            value = args[++i];
+        }
+        const std::string& v = *value;
+        auto bad = [&](const char* what) { return UsageError{"invalid value \"" + v + "\" for flag -" + name + ": " + what}; };
+        if (name == "n") {
+            if (!parseNumber(v, requests) || requests == 0)
+                return bad("expected a positive whole number");
+            requestsGiven = true;
+        } else if (name == "c") {
+            if (!parseNumber(v, c.connections) || c.connections <= 0 || c.connections > 100000)
+                return bad("expected a whole number from 1 to 100000");
+        } else if (name == "q") {
+            if (!parseNumber(v, c.perWorkerRate) || c.perWorkerRate < 0)
+                return bad("expected requests per second per worker");
+        } else if (name == "z") {
+            const auto d = parseDuration(v);
+            if (!d || d->count() <= 0)
+                return bad("expected a duration such as 10s or 3m");
+            c.duration = *d;
+        } else if (name == "o") {
+            if (v != "csv")
+                return bad("the only supported output type is csv");
+            o.csv = true;
+        } else if (name == "m") {
+            std::string m;
+            for (char ch : v)
+                m += char(std::toupper(static_cast<unsigned char>(ch)));
+            if (m.empty() || m.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZ") != std::string::npos)
+                return bad("expected an HTTP method such as GET or POST");
+            c.request.method = m;
+        } else if (name == "H") {
+            const auto colon = v.find(':');
+            if (colon == std::string::npos || colon == 0 || v.find_first_of("\r\n") != std::string::npos)
+                return bad("expected \"Name: value\"");
+            std::string value2 = v.substr(colon + 1);
+            value2.erase(0, value2.find_first_not_of(" \t"));
+            c.request.headers.emplace_back(v.substr(0, colon), value2);
+        } else if (name == "t") {
+            if (!parseNumber(v, timeoutS) || timeoutS < 0)
+                return bad("expected seconds (0 for no timeout)");
+        } else if (name == "A") {
+            c.request.accept = v;
+        } else if (name == "d") {
+            c.request.body = v;
+        } else if (name == "D") {
+            bodyFile = v;
+        } else if (name == "T") {
+            c.request.contentType = v;
+        } else if (name == "a") {
+            if (v.find(':') == std::string::npos)
+                return bad("expected username:password");
+            c.request.basicAuth = v;
+        } else if (name == "host") {
+            c.request.hostOverride = v;
+        } else if (name == "x") {
+            return UsageError{"-x: HTTP proxies are not supported; target the proxy's address directly"};
+        } else if (name == "cpus" || name == "threads") {
+            if (!parseNumber(v, c.threads) || c.threads <= 0 || c.threads > 1024)
+                return bad("expected a whole number from 1 to 1024");
+        } else if (name == "rate") {
+            if (!parseNumber(v, c.totalRate) || c.totalRate <= 0)
+                return bad("expected requests per second, more than 0");
+        } else if (name == "stages") {
+            auto stages = parseStages(v);
+            if (auto* e = std::get_if<UsageError>(&stages))
+                return *e;
+            c.stages = std::get<std::vector<Stage>>(stages);
+        } else if (name == "warmup") {
+            const auto d = parseDuration(v);
+            if (!d)
+                return bad("expected a duration such as 5s");
+            c.warmup = *d;
+        } else if (name == "interval") {
+            const auto d = parseDuration(v);
+            if (!d || *d < std::chrono::milliseconds(10))
+                return bad("expected a duration of at least 10ms");
+            c.interval = *d;
+        } else if (name == "json") {
+            o.jsonPath = v;
+        } else if (name == "live") {
+            o.livePath = v;
+        } else {
+            return UsageError{"flag provided but not defined: -" + name};
+        }
+    }
+    if (o.help)
+        return o;
+    if (url.empty())
+        return UsageError{"missing URL: gatebench-load [options...] <url> (see -h)"};
+    auto parsed = parseUrl(url);
+    if (auto* e = std::get_if<std::string>(&parsed))
+        return UsageError{*e};
+    c.request.url = std::get<Url>(parsed);
+    if (!bodyFile.empty()) {
+        std::ifstream in(bodyFile, std::ios::binary);
+        if (!in)
+            return UsageError{"cannot read request body file \"" + bodyFile + "\""};
+        c.request.body.assign(std::istreambuf_iterator<char>(in), {});
+    }
+    c.timeout = std::chrono::nanoseconds(std::llround(timeoutS * 1e9));
+    if (c.perWorkerRate > 0 && c.model() == LoadModel::OpenLoop)
+        return UsageError{"-q (per-worker rate) and --rate/--stages (total rate) exclude each other"};
+    // hey: -z wins over -n; without either, 200 requests. Stages without -n end with the stages.
+    const bool untilTime = c.duration.count() > 0 || (!c.stages.empty() && !requestsGiven);
+    c.requests = untilTime ? 0 : requests;
+    if (c.requests > 0 && c.requests < std::uint64_t(c.connections) && c.model() != LoadModel::OpenLoop)
+        return UsageError{"-n cannot be less than -c"};
+    if (c.warmup >= c.duration && c.duration.count() > 0)
+        return UsageError{"--warmup must be shorter than -z"};
+    return o;
+}
+
+} // namespace gb::engine

@@ -1,0 +1,252 @@
+#include "engine/connection.h"
+
+#include "engine/worker.h"
+
+#include <boost/asio/ssl/error.hpp>
+#include <boost/asio/write.hpp>
+
+#include <cstring>
+
+namespace gb::engine {
+
+namespace asio = boost::asio;
+using boost::system::error_code;
+
+Connection::Connection(Worker& worker)
+    : throttle(worker.m_io)
+    , m_worker(worker)
+    , m_socket(worker.m_io)
+{
+}
+
+void Connection::connect()
+{
+    close();
+    m_state = State::Connecting;
+    m_connectStartNs = m_worker.now();
+    error_code ec;
+    m_socket.open(m_worker.m_plan.endpoint.protocol(), ec);
+    if (ec)
+        return fail(ErrorClass::Connect, ec);
+    m_socket.async_connect(m_worker.m_plan.endpoint, [this, gen = m_generation](const error_code& e) {
+        if (gen == m_generation)
+            onConnect(e);
+    });
+}
+
+void Connection::onConnect(const error_code& ec)
+{
+    if (ec)
+        return fail(ErrorClass::Connect, ec);
+    error_code ignored;
+    m_socket.set_option(asio::ip::tcp::no_delay(true), ignored);
+    m_socket.non_blocking(true, ignored);
+    if (m_worker.m_plan.tls == nullptr) {
+        m_dialNs = m_worker.now() - m_connectStartNs;
+        m_state = State::Idle;
+        m_worker.onConnected(*this);
+        return;
+    }
+    m_tls = std::make_unique<asio::ssl::stream<asio::ip::tcp::socket&>>(m_socket, *m_worker.m_plan.tls);
+    const std::string& host = m_worker.m_plan.config->request.url.host;
+    SSL_set_tlsext_host_name(m_tls->native_handle(), host.c_str());
+    m_tls->async_handshake(asio::ssl::stream_base::client, [this, gen = m_generation](const error_code& e) {
+        if (gen != m_generation)
+            return;
+        if (e)
+            return fail(ErrorClass::Connect, e);
+        m_dialNs = m_worker.now() - m_connectStartNs;
+        m_state = State::Idle;
+        m_worker.onConnected(*this);
+    });
+}
+
+void Connection::send(std::optional<std::int64_t> intendedNs)
+{
+    m_state = State::Busy;
+    m_sentNs = m_worker.now();
+    m_intendedNs = intendedNs.value_or(m_sentNs);
+    m_firstByteNs = 0;
+    m_buffered = 0;
+    m_parser.reset(m_worker.m_plan.config->request.isHead());
+    const std::string& bytes = *m_worker.m_plan.requestBytes;
+    if (m_tls) {
+        asio::async_write(*m_tls, asio::buffer(bytes), [this, gen = m_generation](const error_code& e, std::size_t) {
+            if (gen != m_generation)
+                return;
+            if (e)
+                return fail(ErrorClass::Write, e);
+            onWritten();
+        });
+        return;
+    }
+    // A request fits the socket buffer almost always: write it now, without a reactor round trip.
+    error_code ec;
+    const std::size_t n = m_socket.write_some(asio::buffer(bytes), ec);
+    if (!ec && n == bytes.size())
+        return onWritten();
+    if (ec && ec != asio::error::would_block)
+        return fail(ErrorClass::Write, ec);
+    asio::async_write(m_socket, asio::buffer(bytes.data() + n, bytes.size() - n),
+                      [this, gen = m_generation](const error_code& e, std::size_t) {
+                          if (gen != m_generation)
+                              return;
+                          if (e)
+                              return fail(ErrorClass::Write, e);
+                          onWritten();
+                      });
+}
+
+void Connection::onWritten()
+{
+    m_writtenNs = m_worker.now();
+    if (m_tls)
+        readTls();
+    else
+        waitReadable();
+}
+
+void Connection::waitReadable()
+{
+    // Wait, then read: a read attempted before the response can exist would only return EAGAIN.
+    m_socket.async_wait(asio::ip::tcp::socket::wait_read, [this, gen = m_generation](const error_code& e) {
+        if (gen != m_generation)
+            return;
+        if (e)
+            return fail(ErrorClass::Read, e);
+        readAvailable();
+    });
+}
+
+void Connection::readAvailable()
+{
+    for (;;) {
+        error_code ec;
+        const std::size_t n = m_socket.read_some(asio::buffer(m_buffer.data() + m_buffered, m_buffer.size() - m_buffered), ec);
+        if (ec == asio::error::would_block)
+            return waitReadable();
+        if (ec == asio::error::eof) {
+            if (m_parser.finishOnEof() == gb::http::ResponseParser::Status::Done)
+                return complete(false);
+            return fail(m_parser.started() ? ErrorClass::Read : ErrorClass::Closed, "connection closed by the server");
+        }
+        if (ec)
+            return fail(m_parser.started() ? ErrorClass::Read : ErrorClass::Closed, ec);
+        if (!consume(n))
+            return;
+    }
+}
+
+void Connection::readTls()
+{
+    m_tls->async_read_some(asio::buffer(m_buffer.data() + m_buffered, m_buffer.size() - m_buffered),
+                           [this, gen = m_generation](const error_code& ec, std::size_t n) {
+                               if (gen != m_generation)
+                                   return;
+                               if (ec == asio::error::eof || ec == asio::ssl::error::stream_truncated) {
+                                   if (m_parser.finishOnEof() == gb::http::ResponseParser::Status::Done)
+                                       return complete(false);
+                                   return fail(m_parser.started() ? ErrorClass::Read : ErrorClass::Closed, "connection closed by the server");
+                               }
+                               if (ec)
+                                   return fail(m_parser.started() ? ErrorClass::Read : ErrorClass::Closed, ec);
+                               if (consume(n))
+                                   readTls();
+                           });
+}
+
+// Feeds n new bytes to the parser. Returns true when more bytes are needed.
+bool Connection::consume(std::size_t n)
+{
+    if (m_firstByteNs == 0)
+        m_firstByteNs = m_worker.now();
+    const std::size_t available = m_buffered + n;
+    using S = gb::http::ResponseParser::Status;
+    const S s = m_parser.parse(m_buffer.data(), available);
+    const std::size_t rest = available - m_parser.consumed();
+    if (s == S::Error) {
+        fail(ErrorClass::Parse, gb::http::ResponseParser::errorText(m_parser.error()));
+        return false;
+    }
+    if (s == S::Done) {
+        // Bytes nobody asked for mean the connection's framing can't be trusted: don't reuse it.
+        if (rest != 0)
+            m_worker.m_stats->recordError(ErrorClass::Parse, "unexpected bytes after the response");
+        complete(rest == 0);
+        return false;
+    }
+    // Only a split head line is ever left unconsumed; keep it at the front for the next read.
+    if (rest != 0 && m_parser.consumed() != 0)
+        std::memmove(m_buffer.data(), m_buffer.data() + m_parser.consumed(), rest);
+    m_buffered = rest;
+    return true;
+}
+
+void Connection::complete(bool reusable)
+{
+    const std::int64_t done = m_worker.now();
+    IntervalStats& st = *m_worker.m_stats;
+    const bool openLoop = m_worker.m_plan.schedule != nullptr;
+    st.latency.record(done - m_intendedNs);
+    if (openLoop)
+        st.service.record(done - m_sentNs);
+    ++st.completed;
+    st.recordStatus(m_parser.statusCode());
+    st.bytesRead += m_parser.bodyBytes();
+    st.dial.add(m_dialNs);
+    st.write.add(m_writtenNs - m_sentNs);
+    const std::int64_t firstByte = m_firstByteNs ? m_firstByteNs : done;
+    st.wait.add(firstByte - m_writtenNs);
+    st.read.add(done - firstByte);
+    if (m_worker.m_plan.csv != nullptr) {
+        char row[160];
+        const int len = std::snprintf(row, sizeof row, "%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%d,%.4f\n", (done - m_sentNs) * 1e-9,
+                                      m_dialNs * 1e-9, 0.0, (m_writtenNs - m_sentNs) * 1e-9, (firstByte - m_writtenNs) * 1e-9,
+                                      (done - firstByte) * 1e-9, m_parser.statusCode(),
+                                      m_sentNs * 1e-9);
+        m_worker.m_csvBuffer.append(row, std::size_t(std::max(0, len)));
+    }
+    m_dialNs = 0;
+    m_reused = true;
+    m_state = State::Idle;
+    m_worker.onCompleted(*this, reusable && m_parser.keepAlive() && m_worker.m_plan.config->request.keepAlive);
+}
+
+void Connection::checkTimeout(std::int64_t nowNs, std::int64_t timeoutNs)
+{
+    if (m_state == State::Busy && nowNs - m_sentNs > timeoutNs)
+        fail(ErrorClass::Timeout, "request timed out (no complete response within -t)");
+    else if (m_state == State::Connecting && nowNs - m_connectStartNs > timeoutNs)
+        fail(ErrorClass::Connect, "connect timed out");
+}
+
+void Connection::fail(ErrorClass cls, const error_code& ec)
+{
+    fail(cls, ec.message());
+}
+
+void Connection::fail(ErrorClass cls, std::string_view message)
+{
+    const bool wasRequest = m_state == State::Busy;
+    // A reused keep-alive connection the server had already closed is "closed", as wrk counts it.
+    if (cls == ErrorClass::Closed && !m_reused)
+        cls = ErrorClass::Read;
+    close();
+    m_worker.onFailed(*this, cls, std::string(message), wasRequest);
+}
+
+void Connection::close()
+{
+    ++m_generation; // every handler still queued for the old socket becomes a no-op
+    if (m_state != State::Closed) {
+        error_code ignored;
+        m_socket.close(ignored);
+        throttle.cancel();
+    }
+    m_tls.reset();
+    m_state = State::Closed;
+    m_reused = false;
+    m_buffered = 0;
+}
+
+} // namespace gb::engine

@@ -1,0 +1,73 @@
+#pragma once
+
+// Internal to the engine: one client connection of a Worker.
+
+#include "common/http/response_parser.h"
+#include "engine/stats.h"
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/stream.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <optional>
+
+namespace gb::engine {
+
+class Worker;
+
+/// One HTTP/1.1 connection, owned and driven by its Worker's thread only. It sends one request
+/// at a time (no pipelining, like hey and wrk) and reports every outcome to the Worker.
+/// A generation number invalidates handlers of a socket that was closed and replaced.
+class Connection
+{
+public:
+    explicit Connection(Worker& worker);
+
+    void connect();
+    /// Sends the request; intendedNs is the open-loop schedule's time for it (else the send time).
+    void send(std::optional<std::int64_t> intendedNs);
+    void close();
+    /// Fails the in-flight request (or connect) if it has run longer than the timeout.
+    void checkTimeout(std::int64_t nowNs, std::int64_t timeoutNs);
+
+    bool connected() const { return m_state == State::Idle || m_state == State::Busy; }
+    bool busy() const { return m_state == State::Busy; }
+
+    // Per-connection pacing for hey's -q: the next tick this connection may send at.
+    std::int64_t nextTickNs = 0;
+    boost::asio::steady_timer throttle;
+
+private:
+    enum class State { Closed, Connecting, Idle, Busy };
+
+    void onConnect(const boost::system::error_code& ec);
+    void onWritten();
+    void waitReadable();
+    void readAvailable();
+    void readTls();
+    bool consume(std::size_t n);
+    void complete(bool reusable);
+    void fail(ErrorClass cls, const boost::system::error_code& ec);
+    void fail(ErrorClass cls, std::string_view message);
+
+    Worker& m_worker;
+    State m_state = State::Closed;
+    std::uint64_t m_generation = 0;
+    boost::asio::ip::tcp::socket m_socket;
+    std::unique_ptr<boost::asio::ssl::stream<boost::asio::ip::tcp::socket&>> m_tls;
+    gb::http::ResponseParser m_parser;
+    bool m_reused = false;           // a response already completed on this socket
+    std::int64_t m_connectStartNs = 0;
+    std::int64_t m_dialNs = 0;       // added to the next request's "DNS+dialup", then 0
+    std::int64_t m_intendedNs = 0;
+    std::int64_t m_sentNs = 0;
+    std::int64_t m_writtenNs = 0;
+    std::int64_t m_firstByteNs = 0;
+    std::size_t m_buffered = 0;      // unparsed bytes of a split head line at the buffer front
+    std::array<char, 16384> m_buffer;
+};
+
+} // namespace gb::engine

@@ -1,0 +1,102 @@
+// gatebench-load: hey's command line on GateBench's engine. Wiring only.
+#include "engine/cli_options.h"
+#include "engine/load_engine.h"
+#include "engine/report.h"
+
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+#include <ctime>
+#include <memory>
+#include <thread>
+
+#include <unistd.h>
+
+using namespace gb::engine;
+
+namespace {
+
+struct FileCloser
+{
+    void operator()(std::FILE* f) const
+    {
+        if (f != nullptr && f != stdout)
+            std::fclose(f);
+    }
+};
+using File = std::unique_ptr<std::FILE, FileCloser>;
+
+File openOutput(const std::string& path)
+{
+    return File(path == "-" ? stdout : std::fopen(path.c_str(), "w"));
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    const auto parsed = parseCommandLine(std::vector<std::string>(argv + 1, argv + argc));
+    if (const auto* e = std::get_if<UsageError>(&parsed)) {
+        std::fprintf(stderr, "gatebench-load: %s\n", e->message.c_str());
+        return 2;
+    }
+    const CliOptions& options = std::get<CliOptions>(parsed);
+    if (options.help) {
+        std::fputs(kUsage, stdout);
+        return 0;
+    }
+
+    File live, json;
+    if (!options.livePath.empty() && !(live = openOutput(options.livePath))) {
+        std::fprintf(stderr, "gatebench-load: cannot write %s\n", options.livePath.c_str());
+        return 1;
+    }
+    if (!options.jsonPath.empty() && !(json = openOutput(options.jsonPath))) {
+        std::fprintf(stderr, "gatebench-load: cannot write %s\n", options.jsonPath.c_str());
+        return 1;
+    }
+
+    // Ctrl-C and SIGTERM stop the run; the report of what was measured so far is still printed.
+    // The signals are taken by one thread with sigtimedwait, so no handler runs on a hot thread.
+    sigset_t signals;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGINT);
+    sigaddset(&signals, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+    LoadEngine engine(options.config);
+    if (options.csv)
+        engine.setCsvOutput(stdout);
+    std::atomic<bool> done{false};
+    std::thread signalThread([&] {
+        const timespec poll{0, 100'000'000};
+        while (!done) {
+            if (sigtimedwait(&signals, nullptr, &poll) > 0)
+                engine.stop();
+        }
+    });
+
+    const bool progress = isatty(STDERR_FILENO) && options.livePath != "-";
+    const RunResult result = engine.run([&](const Snapshot& s) {
+        if (live) {
+            std::fprintf(live.get(), "%s\n", snapshotJson(s).c_str());
+            std::fflush(live.get());
+        }
+        if (progress)
+            std::fputs(progressLine(s, options.config).c_str(), stderr);
+    });
+    done = true;
+    signalThread.join();
+    if (progress)
+        std::fputs("\n", stderr);
+
+    if (!result.fatalError.empty()) {
+        std::fprintf(stderr, "gatebench-load: %s\n", result.fatalError.c_str());
+        return 1;
+    }
+    if (json)
+        std::fprintf(json.get(), "%s\n", jsonReport(result).c_str());
+    if (!options.csv && options.jsonPath != "-")
+        std::fputs(heyTextReport(result).c_str(), stdout);
+    return 0;
+}

@@ -1,0 +1,31 @@
+#pragma once
+
+#include "engine/url.h"
+
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace gb::engine {
+
+/// What to send, as hey's flags describe it. Serialized once per run into the exact bytes every
+/// request writes (wrk's approach): the hot path copies nothing and formats nothing.
+struct RequestSpec
+{
+    Url url;
+    std::string method = "GET";
+    std::vector<std::pair<std::string, std::string>> headers; ///< -H, in order
+    std::string body;                                         ///< -d or -D
+    std::string contentType = "text/html";                    ///< -T (hey's default)
+    std::string accept;                                       ///< -A (hey: the Accept header)
+    std::string basicAuth;                                    ///< -a user:pass
+    std::string hostOverride;                                 ///< -host
+    bool keepAlive = true;                                    ///< false: -disable-keepalive
+
+    bool isHead() const { return method == "HEAD"; }
+};
+
+/// The request's bytes on the wire. Headers given with -H override the defaults of the same name.
+std::string serializeRequest(const RequestSpec& spec);
+
+} // namespace gb::engine
