@@ -162,15 +162,18 @@ void Worker::onCompleted(Connection& c, bool reusable)
 
 void Worker::onFailed(Connection& c, ErrorClass cls, const std::string& message, bool wasRequest)
 {
-    m_stats->recordError(cls, message);
     if (wasRequest) {
         --m_inFlight;
     } else if (m_plan.schedule == nullptr && cls == ErrorClass::Connect) {
         // Closed loop: the dial was for a request, and hey counts a failed dial as a failed
         // request, so it uses up the request budget too (else -n never ends against a dead host).
+        // Dials still under way when the budget ran out were for requests never to be sent.
+        if (!takeBudget())
+            return checkFinished();
         ++m_sentTotal;
         ++m_stats->sent;
     }
+    m_stats->recordError(cls, message);
     if (m_stopping)
         return;
     if (!takeBudget())

@@ -1,0 +1,105 @@
+#include "gateway/config/gateway_config.h"
+
+#include "gateway/config/concat.h"
+#include "gateway/config/json_reader.h"
+#include "gateway/config/read_text_file.h"
+
+#include <cmath>
+#include <limits>
+
+namespace gb::gateway {
+
+namespace {
+
+constexpr std::int64_t kIntMax = std::numeric_limits<int>::max();
+
+void readStorage(const JsonObjectReader& s, StorageConfig& out)
+{
+    if (auto type = s.string("type")) {
+        if (*type == "redis")
+            out.type = StorageType::Redis;
+        else if (type->empty() || *type == "memory")
+            out.type = StorageType::Memory;
+        else
+            s.fail("type", concat("\"", s.nameOf("type"),
+                                  "\" must be \"redis\" or \"memory\", not \"", *type, "\"."));
+    }
+    if (auto host = s.string("host"); host && !host->empty())
+        out.host = *host;
+    if (auto port = s.integer("port", 1, 65535))
+        out.port = static_cast<std::uint16_t>(*port);
+    if (auto password = s.string("password"))
+        out.password = *password;
+    if (auto database = s.integer("database", 0, kIntMax))
+        out.database = static_cast<int>(*database);
+    if (auto timeout = s.integer("timeout", 0, 86400); timeout && *timeout > 0)
+        out.timeout = std::chrono::seconds(*timeout);
+}
+
+void readAnalytics(const JsonObjectReader& a, AnalyticsConfig& out)
+{
+    if (auto size = a.integer("records_buffer_size", 0, 100'000'000); size && *size > 0)
+        out.recordsBufferSize = static_cast<std::uint64_t>(*size);
+    if (auto expiry = a.integer("storage_expiration_time", 0, kIntMax); expiry && *expiry > 0)
+        out.storageExpirationTime = std::chrono::seconds(*expiry);
+    if (auto detailed = a.boolean("enable_detailed_recording"))
+        out.enableDetailedRecording = *detailed;
+    if (auto ips = a.stringArray("ignored_ips"))
+        out.ignoredIps = std::move(*ips);
+}
+
+} // namespace
+
+GatewayConfig parseGatewayConfig(std::string text, const std::string& fileLabel,
+                                 const std::filesystem::path& baseDir)
+{
+    const JsonDocument doc(std::move(text), fileLabel);
+    const JsonObjectReader root = doc.root();
+
+    GatewayConfig c;
+    c.sourceFile = fileLabel;
+    if (auto v = root.string("listen_address"))
+        c.listenAddress = *v;
+    if (auto v = root.integer("listen_port", 0, 65535); v && *v != 0)
+        c.listenPort = static_cast<std::uint16_t>(*v);
+    if (auto v = root.integer("control_api_port", 0, 65535))
+        c.controlApiPort = static_cast<std::uint16_t>(*v);
+    if (auto v = root.string("secret"))
+        c.secret = *v;
+    // Tyk's default app_path is "apps/" next to where it runs; ours is next to the file.
+    std::filesystem::path appPath = "apps";
+    if (auto v = root.string("app_path"); v && !v->empty())
+        appPath = *v;
+    c.appPath = appPath.is_absolute() ? appPath : baseDir / appPath;
+    if (auto storage = root.object("storage"))
+        readStorage(*storage, c.storage);
+    if (auto v = root.boolean("enable_analytics"))
+        c.enableAnalytics = *v;
+    if (auto analytics = root.object("analytics_config"))
+        readAnalytics(*analytics, c.analytics);
+    if (auto v = root.boolean("hash_keys"))
+        c.hashKeys = *v;
+    if (auto v = root.number("proxy_default_timeout")) {
+        // A year is far beyond any sane upstream timeout and keeps nanoseconds from overflowing.
+        if (*v < 0 || *v > 31'536'000)
+            root.fail("proxy_default_timeout",
+                      "\"proxy_default_timeout\" must be a number of seconds between 0 and "
+                      "31536000.");
+        if (*v > 0)
+            c.proxyDefaultTimeout = std::chrono::nanoseconds(std::llround(*v * 1e9));
+    }
+    if (auto v = root.integer("max_idle_connections_per_host", 0, kIntMax))
+        c.maxIdleConnectionsPerHost = static_cast<int>(*v);
+    if (auto v = root.boolean("close_connections"))
+        c.closeConnections = *v;
+    return c;
+}
+
+GatewayConfig loadGatewayConfig(const std::filesystem::path& file)
+{
+    std::string text = readTextFile(file);
+    const std::filesystem::path dir = file.parent_path().empty() ? "." : file.parent_path();
+    return parseGatewayConfig(std::move(text), file.string(), dir);
+}
+
+} // namespace gb::gateway

@@ -1,0 +1,83 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace gb::gateway {
+
+/// Where keys, rate-limit counters and analytics live. Tyk knows only "redis"; "memory" is ours
+/// and is the default, so one node runs with zero set-up (and says so in the docs).
+enum class StorageType
+{
+    Memory,
+    Redis,
+};
+
+/// tyk.conf "storage".
+struct StorageConfig
+{
+    StorageType type = StorageType::Memory;
+    std::string host = "localhost";
+    std::uint16_t port = 6379;
+    std::string password;
+    int database = 0;
+    std::chrono::seconds timeout{5}; ///< Tyk's default when absent or 0
+};
+
+/// tyk.conf "analytics_config" (the parts gatebench-gateway uses).
+struct AnalyticsConfig
+{
+    std::uint64_t recordsBufferSize = 1000;         ///< Tyk's default when absent or 0
+    std::chrono::seconds storageExpirationTime{60}; ///< Tyk's default when absent or 0
+    bool enableDetailedRecording = false;
+    std::vector<std::string> ignoredIps;
+};
+
+/// The gateway's own settings, read from Tyk's tyk.conf. A plain value: built once at start-up
+/// (or from flags), then copied freely; no thread owns it.
+struct GatewayConfig
+{
+    std::string listenAddress; ///< "" = every interface
+    /// 0 or absent in tyk.conf means 8080; --listen may set 0 (an ephemeral port, for tests).
+    std::uint16_t listenPort = 8080;
+    std::uint16_t controlApiPort = 0; ///< 0 = admin API on listenPort, as Tyk
+    /// Shared secret for x-tyk-authorization. Empty locks the admin API (every call gets 403):
+    /// unlike Tyk, where an empty secret matches a missing header.
+    std::string secret;
+    /// Directory of API definitions. Relative paths in a file are resolved against the file's
+    /// directory, so a conf and its apps/ travel together; empty in zero set-up mode.
+    std::filesystem::path appPath;
+    StorageConfig storage;
+    bool enableAnalytics = false;
+    AnalyticsConfig analytics;
+    /// Store SHA-256 of keys, never raw keys. Our default is true; Tyk's struct default is false
+    /// although every shipped tyk.conf sets it.
+    bool hashKeys = true;
+    /// Upstream timeout; tyk.conf gives fractional seconds, 0 or absent means Tyk's 30 s.
+    std::chrono::nanoseconds proxyDefaultTimeout = std::chrono::seconds(30);
+    /// Idle upstream connections kept per host; 0 = not set, the proxy picks its own default.
+    int maxIdleConnectionsPerHost = 0;
+    /// Disable keep-alive between clients and the gateway.
+    bool closeConnections = false;
+    /// The file this came from, for messages; empty for flags.
+    std::filesystem::path sourceFile;
+
+    std::uint16_t adminPort() const noexcept
+    {
+        return controlApiPort != 0 ? controlApiPort : listenPort;
+    }
+};
+
+/// Parses tyk.conf text. Unknown members are ignored (a real tyk.conf has dozens); a member of
+/// the wrong type or out of range throws ConfigError "file:line:column: sentence". baseDir
+/// resolves a relative app_path.
+GatewayConfig parseGatewayConfig(std::string text, const std::string& fileLabel,
+                                 const std::filesystem::path& baseDir);
+
+/// Reads and parses a tyk.conf file; throws ConfigError (also when it cannot be read).
+GatewayConfig loadGatewayConfig(const std::filesystem::path& file);
+
+} // namespace gb::gateway

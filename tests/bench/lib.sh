@@ -1,0 +1,49 @@
+# Shared by the benchmark scripts: pinned peers on loopback and measurement helpers.
+# Source it; call bench_cleanup on exit (the scripts trap it).
+BENCH_DIR=${BENCH_DIR:-$(mktemp -d /tmp/gb-bench.XXXX)}
+SERVER_CPU=${SERVER_CPU:-0}
+CLIENT_CPU=${CLIENT_CPU:-1}
+# The 70-byte body of go-bench-suite's /json/valid, as published.
+JSON_BODY='{"time": "2020-04-06 20:00:38.661919975 +0000 UTC m=+20526.911315903"}'
+BENCH_PIDS=()
+
+need() { for b in "$@"; do command -v "$b" >/dev/null || { echo "missing tool: $b (make bench installs it)"; exit 1; }; done; }
+
+wait_port() { # host port
+  local i; for ((i = 0; i < 200; i++)); do (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null && return 0; sleep 0.05; done
+  echo "nothing listens on $1:$2" >&2; return 1; }
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+bench_cleanup() {
+  local p; for p in "${BENCH_PIDS[@]}"; do kill "$p" 2>/dev/null; kill -CONT "$p" 2>/dev/null; done
+  for f in "$BENCH_DIR"/*.pid; do [ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null; done
+  sleep 0.2
+}
+
+# nginx answering every path with the 70-byte JSON, one worker, pinned to SERVER_CPU.
+nginx_json() { # port
+  cat >"$BENCH_DIR/nginx-$1.conf" <<C
+worker_processes 1; daemon on; pid $BENCH_DIR/nginx-$1.pid; error_log $BENCH_DIR/nginx-$1.err warn;
+events { worker_connections 4096; }
+http { access_log off; keepalive_requests 100000000;
+  server { listen 127.0.0.1:$1;
+    location / { default_type application/json; return 200 '$JSON_BODY'; } } }
+C
+  taskset -c "$SERVER_CPU" nginx -c "$BENCH_DIR/nginx-$1.conf" && wait_port 127.0.0.1 "$1"
+}
+
+# The worker pid(s) of the nginx started by nginx_json.
+nginx_workers() { pgrep -P "$(cat "$BENCH_DIR/nginx-$1.pid")"; }
+
+# CPU seconds (user+sys) a process has used so far, from /proc/PID/stat.
+proc_cpu() { awk -v hz="$(getconf CLK_TCK)" '{print ($14+$15)/hz}' "/proc/$1/stat"; }
+
+# Runs a command pinned to CLIENT_CPU under /usr/bin/time; prints its output, then
+# "CPU <user+sys seconds> <max RSS KB>" as the last line.
+timed_client() {
+  { /usr/bin/time -f 'CPU %U %S %M' taskset -c "$CLIENT_CPU" "$@"; } 2>&1 |
+    awk '/^CPU / {printf "CPU %.3f %d\n", $2+$3, $4; next} {print}'
+}
+
+median() { sort -g | awk '{a[NR]=$1} END {if (NR==0) {print "nan"; exit} print (NR%2)?a[(NR+1)/2]:(a[NR/2]+a[NR/2+1])/2}'; }
