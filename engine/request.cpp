@@ -1,6 +1,6 @@
 #include "engine/request.h"
 
-#include "engine/version.h"
+#include "common/version.h"
 
 #include <algorithm>
 #include <cctype>
@@ -48,7 +48,7 @@ std::string serializeRequest(const RequestSpec& spec)
         headers.emplace_back(std::move(name), std::move(value));
     };
     set("Host", spec.hostOverride.empty() ? spec.url.authority() : spec.hostOverride);
-    set("User-Agent", std::string("gatebench-load/") + kVersion);
+    set("User-Agent", std::string("gatebench-load/") + gb::kVersion);
     if (!spec.accept.empty())
         set("Accept", spec.accept);
     if (!spec.body.empty() || spec.method == "POST" || spec.method == "PUT" || spec.method == "PATCH") {
