@@ -15,8 +15,8 @@ struct Unit
 
 // Longest names first so "ms" is not read as "m" followed by junk.
 constexpr Unit kUnits[] = {
-    {"ns", 1.0},          {"us", 1e3},          {"\xC2\xB5s", 1e3}, {"\xCE\xBCs", 1e3},
-    {"ms", 1e6},          {"s", 1e9},           {"m", 60e9},        {"h", 3600e9},
+    {"ns", 1.0}, {"us", 1e3}, {"\xC2\xB5s", 1e3}, {"\xCE\xBCs", 1e3},
+    {"ms", 1e6}, {"s", 1e9},  {"m", 60e9},        {"h", 3600e9},
 };
 
 } // namespace
@@ -34,7 +34,8 @@ std::optional<std::chrono::nanoseconds> parseDuration(std::string_view text)
     while (!text.empty()) {
         std::size_t i = 0;
         bool digits = false, dot = false;
-        while (i < text.size() && ((text[i] >= '0' && text[i] <= '9') || (text[i] == '.' && !dot))) {
+        while (i < text.size() &&
+               ((text[i] >= '0' && text[i] <= '9') || (text[i] == '.' && !dot))) {
             digits |= text[i] != '.';
             dot |= text[i] == '.';
             ++i;

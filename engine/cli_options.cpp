@@ -4,6 +4,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 #include <fstream>
 #include <iterator>
 #include <sstream>
@@ -69,11 +70,40 @@ bool parseNumber(const std::string& text, T& out)
 
 bool isBoolFlag(const std::string& name)
 {
-    return name == "disable-compression" || name == "disable-keepalive" || name == "disable-redirects" || name == "h2" ||
-           name == "h" || name == "help";
+    return name == "disable-compression" || name == "disable-keepalive" ||
+           name == "disable-redirects" || name == "h2" || name == "h" || name == "help";
 }
 
+// The usage error is one line on a terminal: control characters from the arguments it quotes
+// (a pasted "-H 'A: b\r\nC: d'") are shown escaped instead of breaking the line.
+UsageError oneLine(UsageError e)
+{
+    std::string out;
+    for (const char ch : e.message) {
+        const auto c = static_cast<unsigned char>(ch);
+        if (c >= 0x20 && c != 0x7f) {
+            out += ch;
+        } else {
+            char hex[8];
+            std::snprintf(hex, sizeof hex, "\\x%02x", c);
+            out += ch == '\r' ? "\\r" : ch == '\n' ? "\\n" : ch == '\t' ? "\\t" : hex;
+        }
+    }
+    e.message = std::move(out);
+    return e;
+}
+
+std::variant<CliOptions, UsageError> parseArguments(const std::vector<std::string>& args);
+
 } // namespace
+
+std::variant<CliOptions, UsageError> parseCommandLine(const std::vector<std::string>& args)
+{
+    auto parsed = parseArguments(args);
+    if (auto* e = std::get_if<UsageError>(&parsed))
+        return oneLine(std::move(*e));
+    return parsed;
+}
 
 std::variant<std::vector<Stage>, UsageError> parseStages(const std::string& text)
 {
@@ -82,10 +112,12 @@ std::variant<std::vector<Stage>, UsageError> parseStages(const std::string& text
     std::string item;
     while (std::getline(in, item, ',')) {
         const auto colon = item.find(':');
-        const auto d = colon == std::string::npos ? std::nullopt : parseDuration(item.substr(0, colon));
+        const auto d =
+            colon == std::string::npos ? std::nullopt : parseDuration(item.substr(0, colon));
         double rps = 0;
-        if (!d || !parseNumber(item.substr(colon + 1), rps) || rps < 0)
-            return UsageError{"invalid stage \"" + item + "\": expected DURATION:RPS, e.g. 30s:1000"};
+        if (!d || !parseNumber(item.substr(colon + 1), rps) || rps < 0 || rps > 1e8)
+            return UsageError{"invalid stage \"" + item +
+                              "\": expected DURATION:RPS, e.g. 30s:1000"};
         stages.push_back({*d, rps});
     }
     if (stages.empty())
@@ -93,7 +125,9 @@ std::variant<std::vector<Stage>, UsageError> parseStages(const std::string& text
     return stages;
 }
 
-std::variant<CliOptions, UsageError> parseCommandLine(const std::vector<std::string>& args)
+namespace {
+
+std::variant<CliOptions, UsageError> parseArguments(const std::vector<std::string>& args)
 {
     CliOptions o;
     LoadConfig& c = o.config;
@@ -119,7 +153,8 @@ std::variant<CliOptions, UsageError> parseCommandLine(const std::vector<std::str
         }
         if (isBoolFlag(name)) {
             if (value && *value != "true" && *value != "false")
-                return UsageError{"invalid value \"" + *value + "\" for flag -" + name + ": expected true or false"};
+                return UsageError{"invalid value \"" + *value + "\" for flag -" + name +
+                                  ": expected true or false"};
             const bool on = !value || *value == "true";
             if (name == "h" || name == "help")
                 o.help = true;
@@ -135,7 +170,14 @@ std::variant<CliOptions, UsageError> parseCommandLine(const std::vector<std::str
             value = args[++i];
         }
         const std::string& v = *value;
-        auto bad = [&](const char* what) { return UsageError{"invalid value \"" + v + "\" for flag -" + name + ": " + what}; };
+        auto bad = [&](const char* what) {
+            return UsageError{"invalid value \"" + v + "\" for flag -" + name + ": " + what};
+        };
+        // Every value that ends up in the request head: a CR or LF would inject header lines.
+        const bool headValue = name == "H" || name == "A" || name == "T" || name == "a" ||
+                               name == "host" || name == "m";
+        if (headValue && v.find_first_of("\r\n") != std::string::npos)
+            return bad("line breaks are not allowed in request headers");
         if (name == "n") {
             if (!parseNumber(v, requests) || requests == 0)
                 return bad("expected a positive whole number");
@@ -144,8 +186,11 @@ std::variant<CliOptions, UsageError> parseCommandLine(const std::vector<std::str
             if (!parseNumber(v, c.connections) || c.connections <= 0 || c.connections > 100000)
                 return bad("expected a whole number from 1 to 100000");
         } else if (name == "q") {
-            if (!parseNumber(v, c.perWorkerRate) || c.perWorkerRate < 0)
-                return bad("expected requests per second per worker");
+            // Below 0.001/s a worker would wait for ages; hey's 0 means "no limit".
+            if (!parseNumber(v, c.perWorkerRate) || c.perWorkerRate < 0 ||
+                (c.perWorkerRate > 0 && c.perWorkerRate < 0.001) || c.perWorkerRate > 1e7)
+                return bad("expected requests per second per worker, from 0.001 to 10000000 (0: no "
+                           "limit)");
         } else if (name == "z") {
             const auto d = parseDuration(v);
             if (!d || d->count() <= 0)
@@ -164,7 +209,7 @@ std::variant<CliOptions, UsageError> parseCommandLine(const std::vector<std::str
             c.request.method = m;
         } else if (name == "H") {
             const auto colon = v.find(':');
-            if (colon == std::string::npos || colon == 0 || v.find_first_of("\r\n") != std::string::npos)
+            if (colon == std::string::npos || colon == 0)
                 return bad("expected \"Name: value\"");
             std::string value2 = v.substr(colon + 1);
             value2.erase(0, value2.find_first_not_of(" \t"));
@@ -187,13 +232,14 @@ std::variant<CliOptions, UsageError> parseCommandLine(const std::vector<std::str
         } else if (name == "host") {
             c.request.hostOverride = v;
         } else if (name == "x") {
-            return UsageError{"-x: HTTP proxies are not supported; target the proxy's address directly"};
+            return UsageError{
+                "-x: HTTP proxies are not supported; target the proxy's address directly"};
         } else if (name == "cpus" || name == "threads") {
             if (!parseNumber(v, c.threads) || c.threads <= 0 || c.threads > 1024)
                 return bad("expected a whole number from 1 to 1024");
         } else if (name == "rate") {
-            if (!parseNumber(v, c.totalRate) || c.totalRate <= 0)
-                return bad("expected requests per second, more than 0");
+            if (!parseNumber(v, c.totalRate) || c.totalRate < 0.001 || c.totalRate > 1e8)
+                return bad("expected requests per second, from 0.001 to 100000000");
         } else if (name == "stages") {
             auto stages = parseStages(v);
             if (auto* e = std::get_if<UsageError>(&stages))
@@ -233,15 +279,19 @@ std::variant<CliOptions, UsageError> parseCommandLine(const std::vector<std::str
     }
     c.timeout = std::chrono::nanoseconds(std::llround(timeoutS * 1e9));
     if (c.perWorkerRate > 0 && c.model() == LoadModel::OpenLoop)
-        return UsageError{"-q (per-worker rate) and --rate/--stages (total rate) exclude each other"};
+        return UsageError{
+            "-q (per-worker rate) and --rate/--stages (total rate) exclude each other"};
     // hey: -z wins over -n; without either, 200 requests. Stages without -n end with the stages.
     const bool untilTime = c.duration.count() > 0 || (!c.stages.empty() && !requestsGiven);
     c.requests = untilTime ? 0 : requests;
-    if (c.requests > 0 && c.requests < std::uint64_t(c.connections) && c.model() != LoadModel::OpenLoop)
+    if (c.requests > 0 && c.requests < std::uint64_t(c.connections) &&
+        c.model() != LoadModel::OpenLoop)
         return UsageError{"-n cannot be less than -c"};
     if (c.warmup >= c.duration && c.duration.count() > 0)
         return UsageError{"--warmup must be shorter than -z"};
     return o;
 }
+
+} // namespace
 
 } // namespace gb::engine

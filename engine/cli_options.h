@@ -12,9 +12,9 @@ namespace gb::engine {
 struct CliOptions
 {
     LoadConfig config;
-    bool csv = false;       ///< -o csv
-    std::string jsonPath;   ///< --json FILE|-
-    std::string livePath;   ///< --live FILE|-
+    bool csv = false;     ///< -o csv
+    std::string jsonPath; ///< --json FILE|-
+    std::string livePath; ///< --live FILE|-
     bool help = false;
 };
 

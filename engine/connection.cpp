@@ -16,8 +16,7 @@ Connection::Connection(Worker& worker)
     : throttle(worker.m_io)
     , m_worker(worker)
     , m_socket(worker.m_io)
-{
-}
+{}
 
 void Connection::connect()
 {
@@ -28,10 +27,11 @@ void Connection::connect()
     m_socket.open(m_worker.m_plan.endpoint.protocol(), ec);
     if (ec)
         return fail(ErrorClass::Connect, ec);
-    m_socket.async_connect(m_worker.m_plan.endpoint, [this, gen = m_generation](const error_code& e) {
-        if (gen == m_generation)
-            onConnect(e);
-    });
+    m_socket.async_connect(m_worker.m_plan.endpoint,
+                           [this, gen = m_generation](const error_code& e) {
+                               if (gen == m_generation)
+                                   onConnect(e);
+                           });
 }
 
 void Connection::onConnect(const error_code& ec)
@@ -47,18 +47,20 @@ void Connection::onConnect(const error_code& ec)
         m_worker.onConnected(*this);
         return;
     }
-    m_tls = std::make_unique<asio::ssl::stream<asio::ip::tcp::socket&>>(m_socket, *m_worker.m_plan.tls);
+    m_tls =
+        std::make_unique<asio::ssl::stream<asio::ip::tcp::socket&>>(m_socket, *m_worker.m_plan.tls);
     const std::string& host = m_worker.m_plan.config->request.url.host;
     SSL_set_tlsext_host_name(m_tls->native_handle(), host.c_str());
-    m_tls->async_handshake(asio::ssl::stream_base::client, [this, gen = m_generation](const error_code& e) {
-        if (gen != m_generation)
-            return;
-        if (e)
-            return fail(ErrorClass::Connect, e);
-        m_dialNs = m_worker.now() - m_connectStartNs;
-        m_state = State::Idle;
-        m_worker.onConnected(*this);
-    });
+    m_tls->async_handshake(asio::ssl::stream_base::client,
+                           [this, gen = m_generation](const error_code& e) {
+                               if (gen != m_generation)
+                                   return;
+                               if (e)
+                                   return fail(ErrorClass::Connect, e);
+                               m_dialNs = m_worker.now() - m_connectStartNs;
+                               m_state = State::Idle;
+                               m_worker.onConnected(*this);
+                           });
 }
 
 void Connection::send(std::optional<std::int64_t> intendedNs)
@@ -71,13 +73,14 @@ void Connection::send(std::optional<std::int64_t> intendedNs)
     m_parser.reset(m_worker.m_plan.config->request.isHead());
     const std::string& bytes = *m_worker.m_plan.requestBytes;
     if (m_tls) {
-        asio::async_write(*m_tls, asio::buffer(bytes), [this, gen = m_generation](const error_code& e, std::size_t) {
-            if (gen != m_generation)
-                return;
-            if (e)
-                return fail(ErrorClass::Write, e);
-            onWritten();
-        });
+        asio::async_write(*m_tls, asio::buffer(bytes),
+                          [this, gen = m_generation](const error_code& e, std::size_t) {
+                              if (gen != m_generation)
+                                  return;
+                              if (e)
+                                  return fail(ErrorClass::Write, e);
+                              onWritten();
+                          });
         return;
     }
     // A request fits the socket buffer almost always: write it now, without a reactor round trip.
@@ -109,26 +112,29 @@ void Connection::onWritten()
 void Connection::waitReadable()
 {
     // Wait, then read: a read attempted before the response can exist would only return EAGAIN.
-    m_socket.async_wait(asio::ip::tcp::socket::wait_read, [this, gen = m_generation](const error_code& e) {
-        if (gen != m_generation)
-            return;
-        if (e)
-            return fail(ErrorClass::Read, e);
-        readAvailable();
-    });
+    m_socket.async_wait(asio::ip::tcp::socket::wait_read,
+                        [this, gen = m_generation](const error_code& e) {
+                            if (gen != m_generation)
+                                return;
+                            if (e)
+                                return fail(ErrorClass::Read, e);
+                            readAvailable();
+                        });
 }
 
 void Connection::readAvailable()
 {
     for (;;) {
         error_code ec;
-        const std::size_t n = m_socket.read_some(asio::buffer(m_buffer.data() + m_buffered, m_buffer.size() - m_buffered), ec);
+        const std::size_t n = m_socket.read_some(
+            asio::buffer(m_buffer.data() + m_buffered, m_buffer.size() - m_buffered), ec);
         if (ec == asio::error::would_block)
             return waitReadable();
         if (ec == asio::error::eof) {
             if (m_parser.finishOnEof() == gb::http::ResponseParser::Status::Done)
                 return complete(false);
-            return fail(m_parser.started() ? ErrorClass::Read : ErrorClass::Closed, "connection closed by the server");
+            return fail(m_parser.started() ? ErrorClass::Read : ErrorClass::Closed,
+                        "connection closed by the server");
         }
         if (ec)
             return fail(m_parser.started() ? ErrorClass::Read : ErrorClass::Closed, ec);
@@ -139,20 +145,22 @@ void Connection::readAvailable()
 
 void Connection::readTls()
 {
-    m_tls->async_read_some(asio::buffer(m_buffer.data() + m_buffered, m_buffer.size() - m_buffered),
-                           [this, gen = m_generation](const error_code& ec, std::size_t n) {
-                               if (gen != m_generation)
-                                   return;
-                               if (ec == asio::error::eof || ec == asio::ssl::error::stream_truncated) {
-                                   if (m_parser.finishOnEof() == gb::http::ResponseParser::Status::Done)
-                                       return complete(false);
-                                   return fail(m_parser.started() ? ErrorClass::Read : ErrorClass::Closed, "connection closed by the server");
-                               }
-                               if (ec)
-                                   return fail(m_parser.started() ? ErrorClass::Read : ErrorClass::Closed, ec);
-                               if (consume(n))
-                                   readTls();
-                           });
+    m_tls->async_read_some(
+        asio::buffer(m_buffer.data() + m_buffered, m_buffer.size() - m_buffered),
+        [this, gen = m_generation](const error_code& ec, std::size_t n) {
+            if (gen != m_generation)
+                return;
+            if (ec == asio::error::eof || ec == asio::ssl::error::stream_truncated) {
+                if (m_parser.finishOnEof() == gb::http::ResponseParser::Status::Done)
+                    return complete(false);
+                return fail(m_parser.started() ? ErrorClass::Read : ErrorClass::Closed,
+                            "connection closed by the server");
+            }
+            if (ec)
+                return fail(m_parser.started() ? ErrorClass::Read : ErrorClass::Closed, ec);
+            if (consume(n))
+                readTls();
+        });
 }
 
 // Feeds n new bytes to the parser. Returns true when more bytes are needed.
@@ -200,16 +208,17 @@ void Connection::complete(bool reusable)
     st.read.add(done - firstByte);
     if (m_worker.m_plan.csv != nullptr) {
         char row[160];
-        const int len = std::snprintf(row, sizeof row, "%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%d,%.4f\n", (done - m_sentNs) * 1e-9,
-                                      m_dialNs * 1e-9, 0.0, (m_writtenNs - m_sentNs) * 1e-9, (firstByte - m_writtenNs) * 1e-9,
-                                      (done - firstByte) * 1e-9, m_parser.statusCode(),
-                                      m_sentNs * 1e-9);
+        const int len = std::snprintf(
+            row, sizeof row, "%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%d,%.4f\n", (done - m_sentNs) * 1e-9,
+            m_dialNs * 1e-9, 0.0, (m_writtenNs - m_sentNs) * 1e-9, (firstByte - m_writtenNs) * 1e-9,
+            (done - firstByte) * 1e-9, m_parser.statusCode(), m_sentNs * 1e-9);
         m_worker.m_csvBuffer.append(row, std::size_t(std::max(0, len)));
     }
     m_dialNs = 0;
     m_reused = true;
     m_state = State::Idle;
-    m_worker.onCompleted(*this, reusable && m_parser.keepAlive() && m_worker.m_plan.config->request.keepAlive);
+    m_worker.onCompleted(*this, reusable && m_parser.keepAlive() &&
+                                    m_worker.m_plan.config->request.keepAlive);
 }
 
 void Connection::checkTimeout(std::int64_t nowNs, std::int64_t timeoutNs)

@@ -41,7 +41,13 @@ public:
     boost::asio::steady_timer throttle;
 
 private:
-    enum class State { Closed, Connecting, Idle, Busy };
+    enum class State
+    {
+        Closed,
+        Connecting,
+        Idle,
+        Busy
+    };
 
     void onConnect(const boost::system::error_code& ec);
     void onWritten();
@@ -59,14 +65,14 @@ private:
     boost::asio::ip::tcp::socket m_socket;
     std::unique_ptr<boost::asio::ssl::stream<boost::asio::ip::tcp::socket&>> m_tls;
     gb::http::ResponseParser m_parser;
-    bool m_reused = false;           // a response already completed on this socket
+    bool m_reused = false; // a response already completed on this socket
     std::int64_t m_connectStartNs = 0;
-    std::int64_t m_dialNs = 0;       // added to the next request's "DNS+dialup", then 0
+    std::int64_t m_dialNs = 0; // added to the next request's "DNS+dialup", then 0
     std::int64_t m_intendedNs = 0;
     std::int64_t m_sentNs = 0;
     std::int64_t m_writtenNs = 0;
     std::int64_t m_firstByteNs = 0;
-    std::size_t m_buffered = 0;      // unparsed bytes of a split head line at the buffer front
+    std::size_t m_buffered = 0; // unparsed bytes of a split head line at the buffer front
     std::array<char, 16384> m_buffer;
 };
 

@@ -7,11 +7,10 @@
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
 
-#include <sched.h>
-
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <sched.h>
 #include <thread>
 
 namespace gb::engine {
@@ -39,7 +38,9 @@ LatencySummary LatencySummary::from(const Histogram& h)
 
 struct LoadEngine::Impl
 {
-    explicit Impl(LoadConfig c) : config(std::move(c)) {}
+    explicit Impl(LoadConfig c)
+        : config(std::move(c))
+    {}
 
     LoadConfig config;
     std::FILE* csvOut = nullptr;
@@ -63,7 +64,7 @@ struct LoadEngine::Impl
     SnapshotHandler handler;
     RunResult result;
     Clock::time_point start;
-    Nanos end{0};         // planned end (0: none)
+    Nanos end{0}; // planned end (0: none)
     Nanos lastTick{0};
     int pendingReplies = 0;
     int finishedWorkers = 0;
@@ -79,17 +80,30 @@ int LoadEngine::effectiveThreads(const LoadConfig& config)
     int n = config.threads;
     if (n <= 0) {
         cpu_set_t set;
-        n = sched_getaffinity(0, sizeof set, &set) == 0 ? CPU_COUNT(&set) : int(std::thread::hardware_concurrency());
+        n = sched_getaffinity(0, sizeof set, &set) == 0 ? CPU_COUNT(&set)
+                                                        : int(std::thread::hardware_concurrency());
     }
-    return std::clamp(n, 1, std::max(1, config.connections));
+    n = std::clamp(n, 1, std::max(1, config.connections));
+    // A worker's share of -n must not be 0: to a worker, a budget of 0 means "no limit".
+    if (config.requests > 0 && config.requests < std::uint64_t(n))
+        n = int(config.requests);
+    return n;
 }
 
-LoadEngine::LoadEngine(LoadConfig config) : m_impl(std::make_unique<Impl>(std::move(config))) {}
+LoadEngine::LoadEngine(LoadConfig config)
+    : m_impl(std::make_unique<Impl>(std::move(config)))
+{}
 LoadEngine::~LoadEngine() = default;
 
-void LoadEngine::setCsvOutput(std::FILE* out) { m_impl->csvOut = out; }
+void LoadEngine::setCsvOutput(std::FILE* out)
+{
+    m_impl->csvOut = out;
+}
 
-RunResult LoadEngine::run(const SnapshotHandler& onSnapshot) { return m_impl->run(onSnapshot); }
+RunResult LoadEngine::run(const SnapshotHandler& onSnapshot)
+{
+    return m_impl->run(onSnapshot);
+}
 
 void LoadEngine::stop()
 {
@@ -107,7 +121,8 @@ RunResult LoadEngine::Impl::run(const SnapshotHandler& onSnapshot)
     asio::ip::tcp::resolver resolver(io);
     const auto endpoints = resolver.resolve(url.host, std::to_string(url.port), ec);
     if (ec || endpoints.empty()) {
-        result.fatalError = "cannot resolve host \"" + url.host + "\": " + (ec ? ec.message() : "no address");
+        result.fatalError =
+            "cannot resolve host \"" + url.host + "\": " + (ec ? ec.message() : "no address");
         return result;
     }
     std::unique_ptr<asio::ssl::context> tls;
@@ -121,11 +136,14 @@ RunResult LoadEngine::Impl::run(const SnapshotHandler& onSnapshot)
         schedule = std::make_unique<RateSchedule>(config.totalRate, config.stages);
     CsvSink csv(csvOut);
     if (csvOut != nullptr)
-        std::fputs("response-time,DNS+dialup,DNS,Request-write,Response-delay,Response-read,status-code,offset\n", csvOut);
+        std::fputs("response-time,DNS+dialup,DNS,Request-write,Response-delay,Response-read,status-"
+                   "code,offset\n",
+                   csvOut);
 
     end = config.duration;
     if (end.count() == 0 && config.requests == 0)
-        end = schedule && schedule->length().count() > 0 ? schedule->length() + config.warmup : Nanos(0);
+        end = schedule && schedule->length().count() > 0 ? schedule->length() + config.warmup
+                                                         : Nanos(0);
 
     const int threads = LoadEngine::effectiveThreads(config);
     start = Clock::now();
@@ -140,9 +158,11 @@ RunResult LoadEngine::Impl::run(const SnapshotHandler& onSnapshot)
         plan.start = start;
         plan.index = i;
         plan.threadCount = threads;
-        plan.connections = config.connections / threads + (i < config.connections % threads ? 1 : 0);
+        plan.connections =
+            config.connections / threads + (i < config.connections % threads ? 1 : 0);
         if (config.requests > 0)
-            plan.budget = config.requests / threads + (std::uint64_t(i) < config.requests % threads ? 1 : 0);
+            plan.budget =
+                config.requests / threads + (std::uint64_t(i) < config.requests % threads ? 1 : 0);
         workers.push_back(std::make_unique<Worker>(plan, [this] {
             asio::post(io, [this] {
                 if (++finishedWorkers == int(workers.size()))

@@ -30,7 +30,8 @@ public:
     void stop();
 
     /// Threads the run will use: config.threads, or one per core this process may run on
-    /// (sched_getaffinity, so `taskset -c 1` means one), at most one per connection.
+    /// (sched_getaffinity, so `taskset -c 1` means one), at most one per connection and, with
+    /// -n, one per request.
     static int effectiveThreads(const LoadConfig& config);
 
 private:

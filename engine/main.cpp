@@ -6,10 +6,10 @@
 #include <atomic>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
 #include <memory>
 #include <thread>
-
 #include <unistd.h>
 
 using namespace gb::engine;
@@ -70,9 +70,17 @@ int main(int argc, char** argv)
     std::atomic<bool> done{false};
     std::thread signalThread([&] {
         const timespec poll{0, 100'000'000};
+        int received = 0;
         while (!done) {
-            if (sigtimedwait(&signals, nullptr, &poll) > 0)
+            if (sigtimedwait(&signals, nullptr, &poll) <= 0)
+                continue;
+            if (++received == 1) {
                 engine.stop();
+            } else { // the user insists: don't wait for the report
+                std::fputs("\ngatebench-load: interrupted again, exiting without a report\n",
+                           stderr);
+                std::_Exit(130);
+            }
         }
     });
 

@@ -7,7 +7,10 @@ namespace gb::engine {
 
 namespace {
 constexpr double kInf = std::numeric_limits<double>::infinity();
-double seconds(Nanos t) { return double(t.count()) * 1e-9; }
+double seconds(Nanos t)
+{
+    return double(t.count()) * 1e-9;
+}
 } // namespace
 
 RateSchedule::RateSchedule(double startRps, const std::vector<Stage>& stages)
@@ -31,7 +34,9 @@ double RateSchedule::rateAt(Nanos at) const
     const double t = seconds(at);
     for (const Segment& s : m_segments)
         if (t < s.start + s.duration)
-            return s.duration == kInf ? s.fromRps : s.fromRps + (s.toRps - s.fromRps) * (t - s.start) / s.duration;
+            return s.duration == kInf
+                       ? s.fromRps
+                       : s.fromRps + (s.toRps - s.fromRps) * (t - s.start) / s.duration;
     return m_segments.back().toRps;
 }
 
@@ -51,7 +56,8 @@ double RateSchedule::expectedCount(Nanos at) const
 std::optional<Nanos> RateSchedule::timeOf(double k) const
 {
     // Find the segment whose count range holds k; within it, solve
-    // fromRps*tau + slope/2*tau^2 = m in the cancellation-free form tau = 2m / (b + sqrt(b^2 + 2*slope*m)).
+    // fromRps*tau + slope/2*tau^2 = m in the cancellation-free form tau = 2m / (b + sqrt(b^2 +
+    // 2*slope*m)).
     for (std::size_t i = 0; i < m_segments.size(); ++i) {
         const Segment& s = m_segments[i];
         const bool last = i + 1 == m_segments.size();

@@ -29,8 +29,8 @@ public:
 private:
     struct Segment
     {
-        double start;      // seconds
-        double duration;   // seconds; infinity for the final hold
+        double start;    // seconds
+        double duration; // seconds; infinity for the final hold
         double fromRps;
         double toRps;
         double countBefore; // expectedCount at start

@@ -10,30 +10,34 @@ using nlohmann::json;
 
 json latencyJson(const LatencySummary& l)
 {
-    return {{"min", l.min}, {"mean", l.mean}, {"p50", l.p50}, {"p90", l.p90}, {"p95", l.p95},
-            {"p99", l.p99}, {"p999", l.p999}, {"max", l.max}};
+    return {{"min", l.min}, {"mean", l.mean}, {"p50", l.p50},   {"p90", l.p90},
+            {"p95", l.p95}, {"p99", l.p99},   {"p999", l.p999}, {"max", l.max}};
 }
 
 json configJson(const LoadConfig& c)
 {
-    const char* model = c.model() == LoadModel::OpenLoop ? "open-loop" : c.model() == LoadModel::PerWorkerRate ? "per-worker-rate" : "closed-loop";
+    const char* model = c.model() == LoadModel::OpenLoop        ? "open-loop"
+                        : c.model() == LoadModel::PerWorkerRate ? "per-worker-rate"
+                                                                : "closed-loop";
     json stages = json::array();
     for (const Stage& s : c.stages)
-        stages.push_back({{"duration_s", double(s.duration.count()) * 1e-9}, {"target_rps", s.targetRps}});
-    return {{"url", c.request.url.scheme + "://" + c.request.url.authority() + c.request.url.target},
-            {"method", c.request.method},
-            {"connections", c.connections},
-            {"threads", c.threads},
-            {"model", model},
-            {"requests", c.requests},
-            {"duration_s", double(c.duration.count()) * 1e-9},
-            {"warmup_s", double(c.warmup.count()) * 1e-9},
-            {"timeout_s", double(c.timeout.count()) * 1e-9},
-            {"per_worker_rate", c.perWorkerRate},
-            {"rate", c.totalRate},
-            {"stages", stages},
-            {"keepalive", c.request.keepAlive},
-            {"body_bytes", c.request.body.size()}};
+        stages.push_back(
+            {{"duration_s", double(s.duration.count()) * 1e-9}, {"target_rps", s.targetRps}});
+    return {
+        {"url", c.request.url.scheme + "://" + c.request.url.authority() + c.request.url.target},
+        {"method", c.request.method},
+        {"connections", c.connections},
+        {"threads", c.threads},
+        {"model", model},
+        {"requests", c.requests},
+        {"duration_s", double(c.duration.count()) * 1e-9},
+        {"warmup_s", double(c.warmup.count()) * 1e-9},
+        {"timeout_s", double(c.timeout.count()) * 1e-9},
+        {"per_worker_rate", c.perWorkerRate},
+        {"rate", c.totalRate},
+        {"stages", stages},
+        {"keepalive", c.request.keepAlive},
+        {"body_bytes", c.request.body.size()}};
 }
 
 json statusJson(const IntervalStats& t)
@@ -47,7 +51,9 @@ json statusJson(const IntervalStats& t)
 
 json phaseJson(const PhaseStats& p)
 {
-    return {{"mean_ms", p.meanNs() / 1e6}, {"min_ms", p.count ? double(p.minNs) / 1e6 : 0.0}, {"max_ms", double(p.maxNs) / 1e6}};
+    return {{"mean_ms", p.meanNs() / 1e6},
+            {"min_ms", p.count ? double(p.minNs) / 1e6 : 0.0},
+            {"max_ms", double(p.maxNs) / 1e6}};
 }
 
 } // namespace
@@ -75,7 +81,11 @@ std::string jsonReport(const RunResult& r)
               {"bytes_read", t.bytesRead},
               {"unfinished", r.unfinished},
               {"interrupted", r.interrupted},
-              {"phases", {{"dial", phaseJson(t.dial)}, {"write", phaseJson(t.write)}, {"wait", phaseJson(t.wait)}, {"read", phaseJson(t.read)}}},
+              {"phases",
+               {{"dial", phaseJson(t.dial)},
+                {"write", phaseJson(t.write)},
+                {"wait", phaseJson(t.wait)},
+                {"read", phaseJson(t.read)}}},
               {"histogram", t.latency.serialize()},
               {"config", configJson(r.config)}};
     if (r.openLoop()) {

@@ -19,7 +19,10 @@ void appendf(std::string& out, const char* format, ...)
     out.append(buf, std::size_t(std::clamp(n, 0, int(sizeof buf) - 1)));
 }
 
-double secs(double ns) { return ns * 1e-9; }
+double secs(double ns)
+{
+    return ns * 1e-9;
+}
 
 // hey's 11-mark histogram between fastest and slowest, filled from the HDR buckets (each bucket
 // counted at its lower edge, within 0.1% of any value in it; the first one's is the exact min).
@@ -44,18 +47,21 @@ void responseTimeHistogram(std::string& out, const Histogram& h)
     }
     const std::uint64_t most = *std::max_element(std::begin(counts), std::end(counts));
     for (int i = 0; i <= kMarks; ++i) {
-        const std::size_t bar = most ? std::size_t(counts[i] * 40 / most) : 0;
+        // Rounded to the nearest mark, as hey does: 4 % of the largest count shows as 2 marks,
+        // not 1.
+        const std::size_t bar = most ? std::size_t((counts[i] * 40 + most / 2) / most) : 0;
         std::string bars;
         for (std::size_t j = 0; j < bar; ++j)
             bars += "\xE2\x96\xA0"; // ■
-        appendf(out, "  %4.3f [%llu]\t|%s\n", marks[i], (unsigned long long)counts[i], bars.c_str());
+        appendf(out, "  %4.3f [%llu]\t|%s\n", marks[i], (unsigned long long)counts[i],
+                bars.c_str());
     }
 }
 
 void phase(std::string& out, const char* name, const PhaseStats& p)
 {
-    appendf(out, "  %s\t%4.4f secs, %4.4f secs, %4.4f secs\n", name, secs(p.meanNs()), secs(double(p.count ? p.minNs : 0)),
-            secs(double(p.maxNs)));
+    appendf(out, "  %s\t%4.4f secs, %4.4f secs, %4.4f secs\n", name, secs(p.meanNs()),
+            secs(double(p.count ? p.minNs : 0)), secs(double(p.maxNs)));
 }
 
 } // namespace
@@ -72,13 +78,14 @@ std::string heyTextReport(const RunResult& r)
     appendf(out, "  Requests/sec:\t%4.4f\n", r.rps());
     if (r.openLoop()) {
         appendf(out, "  Target rate:\t%4.4f\n", r.targetRps());
-        appendf(out, "  Late sends:\t%llu (sent more than %.1f ms after their intended time)\n", (unsigned long long)t.lateSends,
-                double(r.config.lateThreshold.count()) / 1e6);
+        appendf(out, "  Late sends:\t%llu (sent more than %.1f ms after their intended time)\n",
+                (unsigned long long)t.lateSends, double(r.config.lateThreshold.count()) / 1e6);
     }
     out += "  \n";
     if (t.bytesRead > 0 && t.completed > 0) {
         appendf(out, "  Total data:\t%llu bytes\n", (unsigned long long)t.bytesRead);
-        appendf(out, "  Size/request:\t%llu bytes\n", (unsigned long long)(t.bytesRead / t.completed));
+        appendf(out, "  Size/request:\t%llu bytes\n",
+                (unsigned long long)(t.bytesRead / t.completed));
     }
     out += "\nResponse time histogram:\n";
     responseTimeHistogram(out, h);
@@ -100,12 +107,14 @@ std::string heyTextReport(const RunResult& r)
     out += "\nStatus code distribution:\n";
     for (int code = 0; code < IntervalStats::kStatusSlots; ++code)
         if (t.statusCodes[std::size_t(code)] != 0)
-            appendf(out, "  [%d]\t%llu responses\n", code, (unsigned long long)t.statusCodes[std::size_t(code)]);
+            appendf(out, "  [%d]\t%llu responses\n", code,
+                    (unsigned long long)t.statusCodes[std::size_t(code)]);
     if (t.errorTotal() > 0) {
         out += "\nError distribution:\n";
         for (std::size_t i = 0; i < t.errors.size(); ++i)
             if (t.errors[i] != 0)
-                appendf(out, "  [%llu]\t%s: %s\n", (unsigned long long)t.errors[i], std::string(errorClassName(ErrorClass(i))).c_str(),
+                appendf(out, "  [%llu]\t%s: %s\n", (unsigned long long)t.errors[i],
+                        std::string(errorClassName(ErrorClass(i))).c_str(),
                         t.errorSamples[i].c_str());
     }
     if (r.unfinished > 0 || r.interrupted)
@@ -126,8 +135,9 @@ std::string progressLine(const Snapshot& s, const LoadConfig& c)
     appendf(out, "  %9.0f req/s", s.rps);
     if (s.targetRps > 0)
         appendf(out, " (target %.0f)", s.targetRps);
-    appendf(out, "  p50 %.2f ms  p99 %.2f ms  max %.2f ms  errors %llu  total %llu   ", s.latency.p50, s.latency.p99, s.latency.max,
-            (unsigned long long)s.totalErrors, (unsigned long long)s.totalRequests);
+    appendf(out, "  p50 %.2f ms  p99 %.2f ms  max %.2f ms  errors %llu  total %llu   ",
+            s.latency.p50, s.latency.p99, s.latency.max, (unsigned long long)s.totalErrors,
+            (unsigned long long)s.totalRequests);
     return out;
 }
 

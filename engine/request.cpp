@@ -12,17 +12,22 @@ namespace {
 bool iequals(const std::string& a, const std::string& b)
 {
     return a.size() == b.size() &&
-           std::equal(a.begin(), a.end(), b.begin(), [](unsigned char x, unsigned char y) { return std::tolower(x) == std::tolower(y); });
+           std::equal(a.begin(), a.end(), b.begin(), [](unsigned char x, unsigned char y) {
+               return std::tolower(x) == std::tolower(y);
+           });
 }
 
 std::string base64(const std::string& in)
 {
-    static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    static constexpr char kAlphabet[] =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     std::string out;
     std::size_t i = 0;
     for (; i + 2 < in.size(); i += 3) {
-        const unsigned v = (unsigned char)in[i] << 16 | (unsigned char)in[i + 1] << 8 | (unsigned char)in[i + 2];
-        out += {kAlphabet[v >> 18], kAlphabet[(v >> 12) & 63], kAlphabet[(v >> 6) & 63], kAlphabet[v & 63]};
+        const unsigned v =
+            (unsigned char)in[i] << 16 | (unsigned char)in[i + 1] << 8 | (unsigned char)in[i + 2];
+        out += {kAlphabet[v >> 18], kAlphabet[(v >> 12) & 63], kAlphabet[(v >> 6) & 63],
+                kAlphabet[v & 63]};
     }
     if (i + 1 == in.size()) {
         const unsigned v = (unsigned char)in[i] << 16;
@@ -49,9 +54,8 @@ std::string serializeRequest(const RequestSpec& spec)
     };
     set("Host", spec.hostOverride.empty() ? spec.url.authority() : spec.hostOverride);
     set("User-Agent", std::string("gatebench-load/") + gb::kVersion);
-    if (!spec.accept.empty())
-        set("Accept", spec.accept);
-    if (!spec.body.empty() || spec.method == "POST" || spec.method == "PUT" || spec.method == "PATCH") {
+    if (!spec.body.empty() || spec.method == "POST" || spec.method == "PUT" ||
+        spec.method == "PATCH") {
         set("Content-Type", spec.contentType);
         set("Content-Length", std::to_string(spec.body.size()));
     }
@@ -59,6 +63,9 @@ std::string serializeRequest(const RequestSpec& spec)
         set("Authorization", "Basic " + base64(spec.basicAuth));
     for (const auto& [name, value] : spec.headers)
         set(name, value);
+    if (!spec.accept.empty())
+        set("Accept", spec.accept); // hey: -A wins over -H "Accept: ..."
+
     if (!spec.keepAlive)
         set("Connection", "close");
 

@@ -22,21 +22,21 @@ struct LatencySummary
 struct Snapshot
 {
     int index = 0;
-    double elapsedS = 0;   ///< since the run started, at the end of this interval
-    double intervalS = 0;  ///< this interval's length
-    bool warmup = false;   ///< inside --warmup: shown, but excluded from the totals
-    std::uint64_t requests = 0;       ///< completed in this interval
-    double rps = 0;                   ///< achieved
-    double targetRps = 0;             ///< open loop: the schedule's average over the interval
-    std::uint64_t totalRequests = 0;  ///< completed since the start, warm-up excluded
+    double elapsedS = 0;             ///< since the run started, at the end of this interval
+    double intervalS = 0;            ///< this interval's length
+    bool warmup = false;             ///< inside --warmup: shown, but excluded from the totals
+    std::uint64_t requests = 0;      ///< completed in this interval
+    double rps = 0;                  ///< achieved
+    double targetRps = 0;            ///< open loop: the schedule's average over the interval
+    std::uint64_t totalRequests = 0; ///< completed since the start, warm-up excluded
     std::uint64_t lateSends = 0;
-    std::int64_t inFlight = 0;        ///< sent and not answered at the end of the interval
-    std::uint64_t errors = 0;         ///< in this interval
+    std::int64_t inFlight = 0; ///< sent and not answered at the end of the interval
+    std::uint64_t errors = 0;  ///< in this interval
     std::uint64_t totalErrors = 0;
     std::map<std::string, std::uint64_t> errorsByClass; ///< this interval
     std::map<int, std::uint64_t> statusCodes;           ///< this interval
-    LatencySummary latency;  ///< this interval
-    LatencySummary service;  ///< open loop only
+    LatencySummary latency;                             ///< this interval
+    LatencySummary service;                             ///< open loop only
     std::string histogram;        ///< Histogram::serialize() of this interval's latency
     std::string serviceHistogram; ///< open loop only
 };
@@ -45,13 +45,13 @@ struct Snapshot
 struct RunResult
 {
     LoadConfig config;
-    double durationS = 0;     ///< measured window (after warm-up)
-    double elapsedS = 0;      ///< whole run, warm-up included (hey's "Total")
-    IntervalStats totals;     ///< merged intervals after warm-up
-    double targetRequests = 0;    ///< open loop: what the schedule intended over the measured window
+    double durationS = 0;      ///< measured window (after warm-up)
+    double elapsedS = 0;       ///< whole run, warm-up included (hey's "Total")
+    IntervalStats totals;      ///< merged intervals after warm-up
+    double targetRequests = 0; ///< open loop: what the schedule intended over the measured window
     std::uint64_t unfinished = 0; ///< requests still in flight when the run ended
-    bool interrupted = false; ///< stopped early (Ctrl-C, stop())
-    std::string fatalError;   ///< set when the run could not start (e.g. unresolvable host)
+    bool interrupted = false;     ///< stopped early (Ctrl-C, stop())
+    std::string fatalError;       ///< set when the run could not start (e.g. unresolvable host)
 
     bool openLoop() const { return config.model() == LoadModel::OpenLoop; }
     double rps() const { return durationS > 0 ? double(totals.completed) / durationS : 0; }

@@ -5,13 +5,20 @@ namespace gb::engine {
 std::string_view errorClassName(ErrorClass c)
 {
     switch (c) {
-    case ErrorClass::Connect: return "connect";
-    case ErrorClass::Timeout: return "timeout";
-    case ErrorClass::Read: return "read";
-    case ErrorClass::Write: return "write";
-    case ErrorClass::Parse: return "parse";
-    case ErrorClass::Closed: return "closed";
-    case ErrorClass::Count: break;
+    case ErrorClass::Connect:
+        return "connect";
+    case ErrorClass::Timeout:
+        return "timeout";
+    case ErrorClass::Read:
+        return "read";
+    case ErrorClass::Write:
+        return "write";
+    case ErrorClass::Parse:
+        return "parse";
+    case ErrorClass::Closed:
+        return "closed";
+    case ErrorClass::Count:
+        break;
     }
     return "unknown";
 }

@@ -31,15 +31,18 @@ std::variant<Url, std::string> parseUrl(std::string_view text)
     if (sep == std::string_view::npos)
         return "invalid URL " + quoted + ": expected http://host[:port]/path";
     url.scheme = std::string(text.substr(0, sep));
-    std::transform(url.scheme.begin(), url.scheme.end(), url.scheme.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+    std::transform(url.scheme.begin(), url.scheme.end(), url.scheme.begin(),
+                   [](unsigned char c) { return char(std::tolower(c)); });
     if (url.scheme != "http" && url.scheme != "https")
         return "unsupported URL scheme \"" + url.scheme + "\" in " + quoted + ": use http or https";
     text.remove_prefix(sep + 3);
     const auto pathStart = text.find_first_of("/?#");
     std::string_view hostPort = text.substr(0, pathStart);
-    std::string_view rest = pathStart == std::string_view::npos ? std::string_view{} : text.substr(pathStart);
+    std::string_view rest =
+        pathStart == std::string_view::npos ? std::string_view{} : text.substr(pathStart);
     if (hostPort.find('@') != std::string_view::npos)
-        return "invalid URL " + quoted + ": credentials in the URL are not supported, use -a user:pass";
+        return "invalid URL " + quoted +
+               ": credentials in the URL are not supported, use -a user:pass";
     std::string_view portText;
     if (!hostPort.empty() && hostPort.front() == '[') {
         const auto close = hostPort.find(']');
@@ -63,13 +66,18 @@ std::variant<Url, std::string> parseUrl(std::string_view text)
     url.port = url.tls() ? 443 : 80;
     if (!portText.empty()) {
         unsigned port = 0;
-        const auto [end, ec] = std::from_chars(portText.data(), portText.data() + portText.size(), port);
-        if (ec != std::errc{} || end != portText.data() + portText.size() || port == 0 || port > 65535)
+        const auto [end, ec] =
+            std::from_chars(portText.data(), portText.data() + portText.size(), port);
+        if (ec != std::errc{} || end != portText.data() + portText.size() || port == 0 ||
+            port > 65535)
             return "invalid URL " + quoted + ": bad port \"" + std::string(portText) + "\"";
         url.port = std::uint16_t(port);
     }
     rest = rest.substr(0, rest.find('#')); // fragments never go on the wire
-    url.target = rest.empty() || rest.front() != '/' ? "/" + std::string(rest) : std::string(rest);
+    // Appended, not "/" + ...: GCC 12 warns falsely (-Wrestrict) on that, as in authority().
+    if (rest.empty() || rest.front() != '/')
+        url.target = "/";
+    url.target.append(rest);
     if (url.target.find_first_of(" \r\n\t") != std::string::npos)
         return "invalid URL " + quoted + ": whitespace in path";
     return url;

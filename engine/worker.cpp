@@ -13,7 +13,8 @@ using boost::system::error_code;
 
 namespace {
 constexpr std::size_t kCsvFlushBytes = 64 * 1024;
-constexpr std::int64_t kReconnectBackoffNs = 10'000'000; // open loop: a refused dial retries after 10 ms
+constexpr std::int64_t kReconnectBackoffNs =
+    10'000'000; // open loop: a refused dial retries after 10 ms
 } // namespace
 
 void CsvSink::append(const std::string& block)
@@ -35,7 +36,8 @@ Worker::~Worker() = default;
 
 std::int64_t Worker::now() const
 {
-    return std::chrono::duration_cast<Nanos>(std::chrono::steady_clock::now() - m_plan.start).count();
+    return std::chrono::duration_cast<Nanos>(std::chrono::steady_clock::now() - m_plan.start)
+        .count();
 }
 
 void Worker::run()
@@ -47,13 +49,14 @@ void Worker::run()
 void Worker::start()
 {
     for (auto& c : m_connections)
-        c->connect();
+        dial(*c);
     if (m_plan.config->timeout.count() > 0)
         sweepTimeouts();
 }
 
 void Worker::onConnected(Connection& c)
 {
+    --m_dialing;
     if (m_stopping)
         return;
     if (m_plan.schedule != nullptr) {
@@ -67,6 +70,20 @@ void Worker::onConnected(Connection& c)
 bool Worker::takeBudget()
 {
     return m_plan.budget == 0 || m_sentTotal < m_plan.budget;
+}
+
+bool Worker::budgetLeftForDial() const
+{
+    // Each dial under way will send a request (or fail as one): without counting them, the last
+    // requests of -n would start more connections than they can use (-disable-keepalive would
+    // open more connections than requests).
+    return m_plan.budget == 0 || m_sentTotal + m_dialing < m_plan.budget;
+}
+
+void Worker::dial(Connection& c)
+{
+    ++m_dialing; // onConnected() or onFailed() takes it back
+    c.connect();
 }
 
 void Worker::issue(Connection& c)
@@ -104,7 +121,8 @@ void Worker::dispatchOpenLoop()
     while (!m_idle.empty() && takeBudget()) {
         // This worker sends global requests index, index + threadCount, ... so the workers'
         // schedules interleave into exactly the configured total.
-        const auto due = m_plan.schedule->timeOf(double(m_nextIndex) * m_plan.threadCount + m_plan.index);
+        const auto due =
+            m_plan.schedule->timeOf(double(m_nextIndex) * m_plan.threadCount + m_plan.index);
         if (!due)
             break;
         if (due->count() > t) {
@@ -148,8 +166,8 @@ void Worker::onCompleted(Connection& c, bool reusable)
     if (m_stopping)
         return;
     if (!reusable) {
-        if (takeBudget())
-            c.connect(); // onConnected() continues
+        if (budgetLeftForDial())
+            dial(c); // onConnected() continues
         return checkFinished();
     }
     if (m_plan.schedule != nullptr) {
@@ -162,8 +180,20 @@ void Worker::onCompleted(Connection& c, bool reusable)
 
 void Worker::onFailed(Connection& c, ErrorClass cls, const std::string& message, bool wasRequest)
 {
+    if (!wasRequest)
+        --m_dialing; // only a dial (or its TLS handshake) fails outside a request
     if (wasRequest) {
         --m_inFlight;
+    } else if (m_plan.schedule != nullptr && cls == ErrorClass::Connect && takeBudget()) {
+        // Open loop: a request that is due waits for a connection. When the dial fails, so does
+        // that request, as in the closed loop (else -n never ends against a dead host).
+        const auto due =
+            m_plan.schedule->timeOf(double(m_nextIndex) * m_plan.threadCount + m_plan.index);
+        if (due && due->count() <= now()) {
+            ++m_nextIndex;
+            ++m_sentTotal;
+            ++m_stats->sent;
+        }
     } else if (m_plan.schedule == nullptr && cls == ErrorClass::Connect) {
         // Closed loop: the dial was for a request, and hey counts a failed dial as a failed
         // request, so it uses up the request budget too (else -n never ends against a dead host).
@@ -176,18 +206,18 @@ void Worker::onFailed(Connection& c, ErrorClass cls, const std::string& message,
     m_stats->recordError(cls, message);
     if (m_stopping)
         return;
-    if (!takeBudget())
+    if (!budgetLeftForDial())
         return checkFinished();
     if (m_plan.schedule != nullptr && cls == ErrorClass::Connect) {
         // Open loop: dialling is not tied to a request; pace retries instead of spinning.
         c.throttle.expires_at(m_plan.start + Nanos(now() + kReconnectBackoffNs));
         c.throttle.async_wait([this, &c](const error_code& ec) {
             if (!ec && !m_stopping)
-                c.connect();
+                dial(c);
         });
         return;
     }
-    c.connect();
+    dial(c);
 }
 
 void Worker::sweepTimeouts()

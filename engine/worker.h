@@ -27,7 +27,9 @@ class Connection;
 class CsvSink
 {
 public:
-    explicit CsvSink(std::FILE* out) : m_out(out) {}
+    explicit CsvSink(std::FILE* out)
+        : m_out(out)
+    {}
     void append(const std::string& block);
 
 private:
@@ -45,9 +47,9 @@ struct WorkerPlan
     const RateSchedule* schedule = nullptr;   ///< null unless open loop
     CsvSink* csv = nullptr;
     std::chrono::steady_clock::time_point start;
-    int index = 0;        ///< this worker's place among threadCount
+    int index = 0; ///< this worker's place among threadCount
     int threadCount = 1;
-    int connections = 1;  ///< this worker's share
+    int connections = 1;      ///< this worker's share
     std::uint64_t budget = 0; ///< requests to send; 0 = unlimited
 };
 
@@ -83,6 +85,8 @@ private:
     void onFailed(Connection& c, ErrorClass cls, const std::string& message, bool wasRequest);
     void issue(Connection& c);
     bool takeBudget();
+    bool budgetLeftForDial() const;
+    void dial(Connection& c);
     void dispatchOpenLoop();
     void armSchedule(std::int64_t dueNs);
     void sweepTimeouts();
@@ -100,10 +104,12 @@ private:
     std::uint64_t m_nextIndex = 0; // open loop: this worker's next local request number
     std::uint64_t m_sentTotal = 0;
     std::int64_t m_inFlight = 0;
+    std::uint64_t m_dialing = 0; // connections dialing (TCP connect or TLS handshake)
     bool m_stopping = false;
     bool m_finishedSignalled = false;
     std::string m_csvBuffer;
-    boost::asio::executor_work_guard<boost::asio::io_context::executor_type> m_work{m_io.get_executor()};
+    boost::asio::executor_work_guard<boost::asio::io_context::executor_type> m_work{
+        m_io.get_executor()};
 };
 
 } // namespace gb::engine

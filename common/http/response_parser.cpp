@@ -7,11 +7,15 @@ namespace gb::http {
 
 namespace {
 
-char lower(char c) noexcept { return (c >= 'A' && c <= 'Z') ? char(c - 'A' + 'a') : c; }
+char lower(char c) noexcept
+{
+    return (c >= 'A' && c <= 'Z') ? char(c - 'A' + 'a') : c;
+}
 
 bool iequals(std::string_view a, std::string_view b) noexcept
 {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return lower(x) == lower(y); });
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(),
+                                              [](char x, char y) { return lower(x) == lower(y); });
 }
 
 std::string_view trim(std::string_view s) noexcept
@@ -49,14 +53,22 @@ bool isTokenChar(char c) noexcept
 std::string_view ResponseParser::errorText(Error e) noexcept
 {
     switch (e) {
-    case Error::None: return "no error";
-    case Error::BadStatusLine: return "malformed status line";
-    case Error::BadHeader: return "malformed header line";
-    case Error::BadContentLength: return "invalid or conflicting Content-Length";
-    case Error::BadChunk: return "malformed chunked encoding";
-    case Error::LineTooLong: return "response head line too long";
-    case Error::Upgrade: return "unexpected protocol upgrade (101)";
-    case Error::Truncated: return "connection closed before the response was complete";
+    case Error::None:
+        return "no error";
+    case Error::BadStatusLine:
+        return "malformed status line";
+    case Error::BadHeader:
+        return "malformed header line";
+    case Error::BadContentLength:
+        return "invalid or conflicting Content-Length";
+    case Error::BadChunk:
+        return "malformed chunked encoding";
+    case Error::LineTooLong:
+        return "response head line too long";
+    case Error::Upgrade:
+        return "unexpected protocol upgrade (101)";
+    case Error::Truncated:
+        return "connection closed before the response was complete";
     }
     return "unknown";
 }
@@ -106,7 +118,8 @@ bool ResponseParser::parseHeader(std::string_view line) noexcept
         return false;
     const auto value = trim(line.substr(colon + 1));
     if (iequals(name, "content-length")) {
-        if (value.empty() || value.size() > 18 || !std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; }))
+        if (value.empty() || value.size() > 18 ||
+            !std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; }))
             return m_error = Error::BadContentLength, false;
         std::uint64_t n = 0;
         for (char c : value)
@@ -119,8 +132,9 @@ bool ResponseParser::parseHeader(std::string_view line) noexcept
         bool lastIsChunked = false;
         forEachToken(value, [&](std::string_view t) { lastIsChunked = iequals(t, "chunked"); });
         m_chunked = lastIsChunked;
-        if (!lastIsChunked)
-            m_connectionClose = true; // RFC 9112 §6.3: a non-chunked final coding is read until close
+        // RFC 9112 §6.3: a non-chunked final coding is read until close, whatever Content-Length
+        // says.
+        m_untilClose = !lastIsChunked;
     } else if (iequals(name, "connection")) {
         forEachToken(value, [&](std::string_view t) {
             if (iequals(t, "close"))
@@ -152,7 +166,7 @@ ResponseParser::Status ResponseParser::headersDone() noexcept
     if (m_chunked) {
         m_hasLength = false; // Transfer-Encoding overrides Content-Length (RFC 9112 §6.3)
         m_state = State::ChunkSize;
-    } else if (m_hasLength) {
+    } else if (m_hasLength && !m_untilClose) {
         m_state = m_length == 0 ? State::Done : State::Body;
     } else {
         m_keepAlive = false; // close-delimited: the connection cannot be reused
@@ -179,7 +193,9 @@ ResponseParser::Status ResponseParser::parse(const char* data, std::size_t size)
             m_started = true;
             const char* nl = static_cast<const char*>(std::memchr(data + pos, '\n', size - pos));
             if (nl == nullptr) {
-                if (size - pos > kMaxLine)
+                // + 1: the line's CR may have arrived without its LF; the line itself can still
+                // fit.
+                if (size - pos > kMaxLine + 1)
                     return finish(fail(Error::LineTooLong));
                 return finish(Status::NeedMore);
             }
@@ -201,7 +217,8 @@ ResponseParser::Status ResponseParser::parse(const char* data, std::size_t size)
                     if (s != Status::NeedMore || m_state == State::Done)
                         return finish(s);
                 } else if (!parseHeader(line)) {
-                    return finish(fail(m_error == Error::BadContentLength ? Error::BadContentLength : Error::BadHeader));
+                    return finish(fail(m_error == Error::BadContentLength ? Error::BadContentLength
+                                                                          : Error::BadHeader));
                 }
             } else if (m_state == State::ChunkSize) {
                 const auto semi = line.find(';');
@@ -257,11 +274,15 @@ ResponseParser::Status ResponseParser::parse(const char* data, std::size_t size)
             return finish(Status::Error);
         }
     }
-    return finish(m_state == State::Done ? Status::Done : m_state == State::Failed ? Status::Error : Status::NeedMore);
+    return finish(m_state == State::Done     ? Status::Done
+                  : m_state == State::Failed ? Status::Error
+                                             : Status::NeedMore);
 }
 
 ResponseParser::Status ResponseParser::finishOnEof() noexcept
 {
+    if (m_state == State::Failed)
+        return Status::Error; // keep the first error, not "truncated"
     if (m_state == State::UntilClose || m_state == State::Done) {
         m_state = State::Done;
         return Status::Done;

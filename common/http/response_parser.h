@@ -16,8 +16,23 @@ namespace gb::http {
 class ResponseParser
 {
 public:
-    enum class Status { NeedMore, Done, Error };
-    enum class Error { None, BadStatusLine, BadHeader, BadContentLength, BadChunk, LineTooLong, Upgrade, Truncated };
+    enum class Status
+    {
+        NeedMore,
+        Done,
+        Error
+    };
+    enum class Error
+    {
+        None,
+        BadStatusLine,
+        BadHeader,
+        BadContentLength,
+        BadChunk,
+        LineTooLong,
+        Upgrade,
+        Truncated
+    };
 
     static constexpr std::size_t kMaxLine = 8192;
 
@@ -39,7 +54,19 @@ public:
     static std::string_view errorText(Error e) noexcept;
 
 private:
-    enum class State { StatusLine, Headers, Body, ChunkSize, ChunkData, ChunkDataEnd, Trailers, UntilClose, Done, Failed };
+    enum class State
+    {
+        StatusLine,
+        Headers,
+        Body,
+        ChunkSize,
+        ChunkData,
+        ChunkDataEnd,
+        Trailers,
+        UntilClose,
+        Done,
+        Failed
+    };
 
     Status fail(Error e) noexcept;
     bool parseStatusLine(std::string_view line) noexcept;
@@ -58,7 +85,8 @@ private:
     bool m_connectionClose = false;
     bool m_connectionKeepAlive = false;
     bool m_hasLength = false;
-    std::uint64_t m_length = 0;     // Content-Length, or the current chunk's remaining size
+    bool m_untilClose = false;  // a Transfer-Encoding whose final coding is not chunked
+    std::uint64_t m_length = 0; // Content-Length, or the current chunk's remaining size
     std::uint64_t m_bodyBytes = 0;
 };
 

@@ -1,0 +1,228 @@
+#pragma once
+
+// Internal to the server core (includes Asio): only server/*.cpp include this.
+
+#include "gateway/http/chunked_decoder.h"
+#include "gateway/http/output_buffer.h"
+#include "gateway/http/request_parser.h"
+#include "gateway/http/response.h"
+#include "gateway/server/exchange.h"
+#include "gateway/server/stats.h"
+
+#include <cstdint>
+#include <memory>
+#include <string_view>
+
+namespace gb::gateway {
+
+class Worker;
+
+/// One client connection: its socket, input buffer, parser, the current exchange and the output
+/// queue. Owned by its worker's intrusive list while open and by reference counts (async waits,
+/// ExchangeRefs) until the last one goes; every member runs on the worker's thread.
+///
+/// I/O is readiness-driven from the worker's edge-triggered epoll set, as nginx does it: recv()
+/// until a short read (the socket is then drained, and the next byte raises a new edge), one
+/// sendmsg() gathering every response of a read. A request costs one recv, one sendmsg and a
+/// share of one epoll_wait; no failing speculative recv, no epoll_ctl.
+/// The head of the exchange in flight stays where it was parsed (its views are valid until the
+/// exchange ends); request body bytes stream through the buffer space after it.
+class Connection
+{
+public:
+    /// Takes ownership of a connected, non-blocking socket.
+    Connection(Worker& worker, int fd);
+    ~Connection();
+    Connection(const Connection&) = delete;
+    Connection& operator=(const Connection&) = delete;
+
+    void start();
+    /// Readiness reported by the worker's epoll set (EPOLLIN, EPOLLOUT, ...).
+    void onEvents(std::uint32_t events);
+    /// The worker's sweep found this connection's deadline passed.
+    void onDeadline();
+    /// The server began draining.
+    void onDrain();
+    /// Drain deadline passed: close whatever state we are in.
+    void forceClose(FailKind why);
+
+    void addRef() { ++m_refs; }
+    void release()
+    {
+        if (--m_refs == 0)
+            delete this;
+    }
+
+    // --- Exchange implementation (see exchange.h for the contract) ---
+    const http::Request& request() const { return m_request; }
+    WorkerContext& workerContext() const;
+    std::string_view peerAddress();
+    void setListener(ExchangeListener* l) { m_listener = l; }
+    void readBody();
+    bool bodyComplete() const { return m_bodyDone; }
+    void respond(int status, std::span<const http::Header> headers, std::string_view body,
+                 BodyOwnership ownership);
+    void writeHead(int status, std::span<const http::Header> headers,
+                   std::optional<std::uint64_t> contentLength);
+    bool writeBody(std::string_view data, BodyOwnership ownership);
+    void finish();
+    void abort(AbortMode mode);
+    void writeRawAndClose(std::string_view bytes);
+    void closeAfterResponse() { m_closeAfter = true; }
+    bool responseStarted() const { return m_response != Response::None; }
+    Exchange* liveExchange(std::uint64_t id)
+    {
+        return m_exchangeOpen && m_exchangeId == id ? &m_exchange : nullptr;
+    }
+    std::uint64_t exchangeId() const { return m_exchangeId; }
+
+    // Worker list links and deadline (in worker ticks, 0 = none).
+    Connection* m_prev = nullptr;
+    Connection* m_next = nullptr;
+    std::uint64_t m_deadline = 0;
+
+private:
+    enum class Response : std::uint8_t
+    {
+        None,      // nothing sent for this exchange yet
+        Streaming, // head queued, body under way
+        Raw,       // writeRawAndClose
+    };
+    enum class Deadline : std::uint8_t
+    {
+        None,
+        FirstByte, // new connection, nothing received
+        Idle,      // keep-alive, between requests
+        Header,    // part of a head received → 408
+        Body,      // waiting for request body bytes
+        Write,     // waiting for the socket to take output
+        Linger,    // closing: reading what the client still sends
+    };
+    struct BodyPiece
+    {
+        bool available = false;
+        bool last = false;
+        std::string_view data;
+        http::ParseError error = http::ParseError::None;
+    };
+
+    // input
+    void readSome();
+    void readLoop();
+    void onEof();
+    bool makeRoom();
+    void growInput(std::size_t capacity);
+    void onInput();
+    void processRequests();
+    bool dispatch(std::size_t headBytes);
+    void refuse(http::ParseError e);
+    void writeErrorAndClose(int status, std::string_view why);
+    void postDispatch();
+    // request body
+    void pumpBody();
+    BodyPiece nextBodyPiece();
+    void releaseHeldBody() { m_bodyPos = m_bodyHeldEnd > m_bodyPos ? m_bodyHeldEnd : m_bodyPos; }
+    bool discardBody();
+    void bodyFailed(http::ParseError e);
+    // response
+    http::ConnectionToken connectionToken();
+    void completeExchange(int status);
+    void afterExchange();
+    void flush();
+    void scheduleFlush();
+    void onOutputDrained();
+    // closing
+    void closeGracefully();
+    void closeNow();
+    void abortExchange();
+    void failAndClose(std::error_code ec, FailKind kind);
+    void setDeadline(Deadline kind);
+    void updateDeadline();
+
+    Worker& m_worker;
+    int m_fd;
+    unsigned m_refs = 0;
+    char m_peer[48] = {};
+
+    std::unique_ptr<char[]> m_in;
+    std::size_t m_inCap = 0;
+    std::size_t m_inBegin = 0; // first byte of the current (or next) request
+    std::size_t m_inEnd = 0;   // end of received bytes
+    http::RequestParser m_parser;
+    http::Request m_request;
+    http::ChunkedDecoder m_chunked;
+
+    Exchange m_exchange;
+    std::uint64_t m_exchangeId = 0;
+    ExchangeListener* m_listener = nullptr;
+    bool m_exchangeOpen = false;
+    // request body
+    std::size_t m_headEnd = 0;
+    std::size_t m_bodyPos = 0;     // next undelivered raw body byte
+    std::size_t m_bodyHeldEnd = 0; // end of the piece the handler holds (released by readBody)
+    std::uint64_t m_bodyLeft = 0;  // Content-Length bytes not yet delivered
+    bool m_bodyDone = true;
+    bool m_bodyLastDelivered = false;
+    bool m_bodyWanted = false;
+    bool m_inBodyDelivery = false;
+    bool m_continueSent = false;
+    bool m_discarding = false;
+    // response
+    Response m_response = Response::None;
+    http::ResponseFraming m_framing = http::ResponseFraming::Length;
+    std::uint64_t m_responseLeft = 0;
+    int m_status = 0;
+    bool m_headRequest = false;
+    bool m_closeAfter = false;
+    bool m_notifyWritable = false;
+    http::OutputBuffer m_out;
+    // I/O state
+    bool m_inDispatch = false;
+    bool m_readReady = false; // the last edge may still have bytes behind it
+    bool m_inRead = false;
+    std::uint64_t m_received = 0;
+    bool m_readPaused = false; // the buffer is full: resumed by readBody or the exchange's end
+    bool m_writeWaiting = false;
+    bool m_flushPosted = false;
+    bool m_dispatchPosted = false;
+    bool m_dispatchBlocked = false; // dispatch stopped because the output queue is full
+    bool m_closing = false;         // no more requests: flush, then close
+    bool m_lingering = false;
+    bool m_closed = false;
+    bool m_peerEof = false;
+    bool m_resetOnClose = false;
+    Deadline m_deadlineKind = Deadline::None;
+};
+
+/// Intrusive owner of a Connection (single-threaded count).
+class ConnectionPtr
+{
+public:
+    explicit ConnectionPtr(Connection* c)
+        : m_c(c)
+    {
+        m_c->addRef();
+    }
+    ConnectionPtr(const ConnectionPtr& o)
+        : m_c(o.m_c)
+    {
+        m_c->addRef();
+    }
+    ConnectionPtr(ConnectionPtr&& o) noexcept
+        : m_c(o.m_c)
+    {
+        o.m_c = nullptr;
+    }
+    ConnectionPtr& operator=(const ConnectionPtr&) = delete;
+    ~ConnectionPtr()
+    {
+        if (m_c)
+            m_c->release();
+    }
+    Connection* operator->() const { return m_c; }
+
+private:
+    Connection* m_c;
+};
+
+} // namespace gb::gateway
