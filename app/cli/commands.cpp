@@ -1,0 +1,56 @@
+#include "app/cli/commands.h"
+
+#include <QTextStream>
+
+#include <cstdio>
+
+namespace gb::app::cli {
+
+QString usage()
+{
+    return QStringLiteral(
+        "usage: gatebench [COMMAND [ARGS...]]\n"
+        "GateBench, the API gateway performance workbench. Without a command it opens its\n"
+        "window (the desktop UI is not part of this build yet); the commands do the same work\n"
+        "headless, for scripts and CI.\n"
+        "\n"
+        "  run (FILE | --builtin baseline|keyless|full) [--duration D] [--connections N]\n"
+        "      [--rate R] [--json OUT] [--runs-dir DIR]\n"
+        "        Run one scenario on this machine and store the run. --duration sets the\n"
+        "        measured window (after the warm-up), --rate switches to an open-loop total\n"
+        "        rate in requests/s, --json writes the stored run to OUT too.\n"
+        "  compare RUN.json... [--baseline N] [--json OUT]\n"
+        "        Compare stored runs, grouped by scenario: RUN #, 99% latency, throughput,\n"
+        "        average of each group and its delta to the baseline group N (default 1).\n"
+        "  help\n"
+        "        This text.\n"
+        "\n"
+        "Runs are stored in $GATEBENCH_RUNS_DIR, else ~/.local/share/gatebench/runs.\n"
+        "The servers are taken from $GATEBENCH_BIN_DIR, else gatebench's own directory.\n"
+        "Exit status: 0 success, 1 the command failed, 2 usage error.\n");
+}
+
+int runHeadless(const QStringList& args)
+{
+    QTextStream out(stdout);
+    QTextStream err(stderr);
+    if (args.isEmpty()) {
+        err << usage();
+        return ExitUsage;
+    }
+    const QString command = args.first();
+    const QStringList rest = args.mid(1);
+    if (command == QLatin1String("run"))
+        return runCommand(rest, out, err);
+    if (command == QLatin1String("compare"))
+        return compareCommand(rest, out, err);
+    if (command == QLatin1String("help") || command == QLatin1String("--help") ||
+        command == QLatin1String("-h")) {
+        out << usage();
+        return ExitOk;
+    }
+    err << QStringLiteral("gatebench: unknown command \"%1\" (try: gatebench help)\n").arg(command);
+    return ExitUsage;
+}
+
+} // namespace gb::app::cli

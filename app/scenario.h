@@ -1,0 +1,190 @@
+#pragma once
+
+#include "app/result.h"
+#include "engine/load_config.h"
+
+#include <QList>
+#include <QMetaType>
+#include <QString>
+
+#include <chrono>
+#include <optional>
+
+namespace gb::app {
+
+using Duration = std::chrono::nanoseconds;
+
+/// One HTTP header as the user typed it.
+struct HttpHeader
+{
+    QString name;
+    QString value;
+    friend bool operator==(const HttpHeader&, const HttpHeader&) = default;
+};
+
+enum class UpstreamKind
+{
+    Bundled, ///< gatebench-upstream, started on a free loopback port
+    Url,     ///< any http(s) URL, already running
+};
+
+enum class GatewayKind
+{
+    None,           ///< load goes straight to the upstream (the study's baseline)
+    BundledKeyless, ///< gatebench-gateway as a transparent proxy
+    BundledFull,    ///< gatebench-gateway with auth token, per-key rate limit and analytics
+    External,       ///< any gateway already running (Tyk, Kong, nginx): its URL is loaded as is
+};
+
+enum class RedisMode
+{
+    Local,   ///< a redis-server GateBench starts on a free loopback port
+    Address, ///< a Redis already running at host:port
+    Memory,  ///< the gateway's in-memory store (one node, no Redis)
+};
+
+enum class LoadModelKind
+{
+    Max,           ///< closed loop, as fast as the system answers
+    PerWorkerRate, ///< hey's -q: each connection at most perWorkerRate requests/s
+    TotalRate,     ///< open loop at totalRate requests/s, then the ramp stages
+};
+
+enum class TopologyKind
+{
+    Local, ///< everything on this machine, ports chosen automatically
+    // Remote hosts (SSH deploy) arrive in a later issue; they add a kind and a host list here.
+};
+
+struct UpstreamSettings
+{
+    UpstreamKind kind = UpstreamKind::Bundled;
+    QString route = QStringLiteral("/json/valid"); ///< bundled: path and query requested
+    std::optional<Duration> xDelay; ///< bundled: sent as X-Delay, the upstream waits that long
+    QString url;                    ///< Url: the endpoint requested
+    friend bool operator==(const UpstreamSettings&, const UpstreamSettings&) = default;
+};
+
+struct RedisSettings
+{
+    RedisMode mode = RedisMode::Local;
+    QString address; ///< Address: host:port
+    friend bool operator==(const RedisSettings&, const RedisSettings&) = default;
+};
+
+/// The key's rate limit for BundledFull, Tyk's "rate" requests per "per".
+struct KeyRateLimit
+{
+    double rate = 1'000'000; ///< well above what one machine offers, so it measures the cost only
+    Duration per = std::chrono::seconds(1);
+    friend bool operator==(const KeyRateLimit&, const KeyRateLimit&) = default;
+};
+
+struct GatewaySettings
+{
+    GatewayKind kind = GatewayKind::None;
+    QString listenPath = QStringLiteral("/apitest/"); ///< bundled: the API's listen path
+    QString url;                                      ///< External: the complete URL requested
+    QList<HttpHeader> headers; ///< External: sent with every request (e.g. its API key)
+    RedisSettings redis;       ///< BundledFull
+    KeyRateLimit rateLimit;    ///< BundledFull
+    friend bool operator==(const GatewaySettings&, const GatewaySettings&) = default;
+};
+
+/// A ramp piece of the TotalRate model: reach rps linearly over duration.
+struct RateStage
+{
+    Duration duration{0};
+    double rps = 0;
+    friend bool operator==(const RateStage&, const RateStage&) = default;
+};
+
+struct LoadSettings
+{
+    int connections = 50;
+    /// The measured window, after the warm-up. 0 with TotalRate and stages: the stages' length.
+    Duration duration = std::chrono::seconds(10);
+    Duration warmup{0}; ///< run before the measured window, shown live but not counted
+    LoadModelKind model = LoadModelKind::Max;
+    double perWorkerRate = 0; ///< PerWorkerRate
+    double totalRate = 0;     ///< TotalRate: the rate the stages start from
+    QList<RateStage> stages;  ///< TotalRate
+    QString method = QStringLiteral("GET");
+    QList<HttpHeader> headers;
+    QString body;
+    Duration timeout = std::chrono::seconds(20); ///< per request; 0: none
+    bool keepAlive = true;
+    friend bool operator==(const LoadSettings&, const LoadSettings&) = default;
+};
+
+struct TopologySettings
+{
+    TopologyKind kind = TopologyKind::Local;
+    friend bool operator==(const TopologySettings&, const TopologySettings&) = default;
+};
+
+/// One problem found by Scenario::validate(): the setting's path as in the JSON file
+/// ("load.connections", "load.headers[1].name") and a sentence for the user.
+struct ValidationIssue
+{
+    QString field;
+    QString message;
+    friend bool operator==(const ValidationIssue&, const ValidationIssue&) = default;
+};
+
+/// What to measure: an upstream, an optional gateway in front of it, a load profile and where
+/// everything runs. A plain value type (copy it, compare it, send it across threads); its file
+/// form is in scenario_json.h.
+struct Scenario
+{
+    QString name;
+    QString description;
+    UpstreamSettings upstream;
+    GatewaySettings gateway;
+    LoadSettings load;
+    TopologySettings topology;
+
+    friend bool operator==(const Scenario&, const Scenario&) = default;
+
+    /// Every problem, in file order; empty when the scenario can run.
+    QList<ValidationIssue> validate() const;
+
+    bool needsBundledUpstream() const;
+    bool needsBundledGateway() const;
+    bool needsLocalRedis() const;
+
+    /// The path and query the load requests on the entry point (the gateway, else the
+    /// upstream), e.g. "/apitest/json/valid".
+    QString requestPath() const;
+
+    /// The engine's configuration for this scenario once its entry point listens at baseUrl
+    /// ("http://127.0.0.1:PORT"): baseUrl + requestPath(), the scenario's headers plus
+    /// extraHeaders (e.g. the key the run created). Fails only on an unusable URL.
+    Result<engine::LoadConfig> toLoadConfig(const QString& baseUrl,
+                                            const QList<HttpHeader>& extraHeaders = {}) const;
+
+    /// Engine time: the warm-up plus the measured window (the engine counts both).
+    Duration totalDuration() const;
+    /// The request rate the profile aims at, 0 for Max (for previews and warnings).
+    double targetRps() const;
+};
+
+/// Text forms used by the JSON file and by messages ("bundled-keyless", "per-worker-rate").
+QString toKeyword(UpstreamKind kind);
+QString toKeyword(GatewayKind kind);
+QString toKeyword(RedisMode mode);
+QString toKeyword(LoadModelKind model);
+QString toKeyword(TopologyKind kind);
+std::optional<UpstreamKind> upstreamKindFromKeyword(const QString& text);
+std::optional<GatewayKind> gatewayKindFromKeyword(const QString& text);
+std::optional<RedisMode> redisModeFromKeyword(const QString& text);
+std::optional<LoadModelKind> loadModelFromKeyword(const QString& text);
+std::optional<TopologyKind> topologyKindFromKeyword(const QString& text);
+
+/// Go-style durations ("1.5s", "300ms"), as hey and gatebench-load take them.
+QString formatDuration(Duration d);
+std::optional<Duration> parseDuration(const QString& text);
+
+} // namespace gb::app
+
+Q_DECLARE_METATYPE(gb::app::Scenario)
