@@ -130,37 +130,38 @@ void Connection::readAvailable()
             asio::buffer(m_buffer.data() + m_buffered, m_buffer.size() - m_buffered), ec);
         if (ec == asio::error::would_block)
             return waitReadable();
-        if (ec == asio::error::eof) {
-            if (m_parser.finishOnEof() == gb::http::ResponseParser::Status::Done)
-                return complete(false);
-            return fail(m_parser.started() ? ErrorClass::Read : ErrorClass::Closed,
-                        "connection closed by the server");
-        }
         if (ec)
-            return fail(m_parser.started() ? ErrorClass::Read : ErrorClass::Closed, ec);
+            return onReadEnd(ec, ec == asio::error::eof);
         if (!consume(n))
             return;
     }
 }
 
+void Connection::onReadEnd(const error_code& ec, bool orderlyClose)
+{
+    // A close-delimited body ends with the connection; anything else cut short is an error,
+    // "closed" when the server dropped the connection before answering at all.
+    if (orderlyClose && m_parser.finishOnEof() == gb::http::ResponseParser::Status::Done)
+        return complete(false);
+    const ErrorClass cls = m_parser.started() ? ErrorClass::Read : ErrorClass::Closed;
+    if (orderlyClose)
+        return fail(cls, "connection closed by the server");
+    fail(cls, ec);
+}
+
 void Connection::readTls()
 {
-    m_tls->async_read_some(
-        asio::buffer(m_buffer.data() + m_buffered, m_buffer.size() - m_buffered),
-        [this, gen = m_generation](const error_code& ec, std::size_t n) {
-            if (gen != m_generation)
-                return;
-            if (ec == asio::error::eof || ec == asio::ssl::error::stream_truncated) {
-                if (m_parser.finishOnEof() == gb::http::ResponseParser::Status::Done)
-                    return complete(false);
-                return fail(m_parser.started() ? ErrorClass::Read : ErrorClass::Closed,
-                            "connection closed by the server");
-            }
-            if (ec)
-                return fail(m_parser.started() ? ErrorClass::Read : ErrorClass::Closed, ec);
-            if (consume(n))
-                readTls();
-        });
+    m_tls->async_read_some(asio::buffer(m_buffer.data() + m_buffered, m_buffer.size() - m_buffered),
+                           [this, gen = m_generation](const error_code& ec, std::size_t n) {
+                               if (gen != m_generation)
+                                   return;
+                               if (ec)
+                                   return onReadEnd(ec,
+                                                    ec == asio::error::eof ||
+                                                        ec == asio::ssl::error::stream_truncated);
+                               if (consume(n))
+                                   readTls();
+                           });
 }
 
 // Feeds n new bytes to the parser. Returns true when more bytes are needed.

@@ -54,6 +54,7 @@ private:
     void waitReadable();
     void readAvailable();
     void readTls();
+    void onReadEnd(const boost::system::error_code& ec, bool orderlyClose);
     bool consume(std::size_t n);
     void complete(bool reusable);
     void fail(ErrorClass cls, const boost::system::error_code& ec);
