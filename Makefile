@@ -5,7 +5,7 @@ PRESET ?= release
 JOBS ?= $(shell nproc)
 BIN := $(if $(filter release,$(PRESET)),build,build-$(PRESET))/bin
 
-.PHONY: all deps configure build run test bench clean
+.PHONY: all deps configure build run test bench package clean
 
 all: build
 
@@ -23,6 +23,10 @@ run: build
 
 test: build
 	@ctest --preset $(PRESET) -j $(JOBS)
+
+# A .deb of build/bin's executables with a desktop entry, AppStream metainfo and the icon.
+package: build
+	@cmake --build --preset $(PRESET) --target package
 
 bench: build
 	@bash packaging/install-deps.sh bench

@@ -4,8 +4,10 @@
 #   install-deps.sh [build|test|bench|all]   (default: test, which includes build)
 set -euo pipefail
 
+# dpkg-dev (dpkg-shlibdeps) and file: `make package` computes the .deb's dependencies with them.
 build_pkgs=(g++ cmake ninja-build ccache pkg-config
-  qt6-base-dev qt6-charts-dev libgl-dev libboost-dev libhiredis-dev nlohmann-json3-dev libssh-dev libssl-dev)
+  qt6-base-dev qt6-charts-dev libgl-dev libboost-dev libhiredis-dev nlohmann-json3-dev libssh-dev libssl-dev
+  dpkg-dev file)
 # Real parts the tests start themselves: redis-server, sshd, an X server for GUI smoke tests,
 # pdftotext for PDF checks, clang's libFuzzer runtime for the fuzz targets.
 test_pkgs=(redis-server openssh-server openssh-client xvfb xauth poppler-utils clang libclang-rt-14-dev)

@@ -6,22 +6,52 @@
 
 namespace gb::app::cli {
 
+namespace {
+
+PdfExporters& exporters()
+{
+    static PdfExporters instance;
+    return instance;
+}
+
+} // namespace
+
+void setPdfExporters(PdfExporters e)
+{
+    exporters() = std::move(e);
+}
+
+const PdfExporters& pdfExporters()
+{
+    return exporters();
+}
+
 QString usage()
 {
     return QStringLiteral(
         "usage: gatebench [COMMAND [ARGS...]]\n"
         "GateBench, the API gateway performance workbench. Without a command it opens its\n"
-        "window (the desktop UI is not part of this build yet); the commands do the same work\n"
-        "headless, for scripts and CI.\n"
+        "window; the commands do the same work headless, for scripts and CI (no display\n"
+        "needed).\n"
         "\n"
         "  run (FILE | --builtin baseline|keyless|full) [--duration D] [--connections N]\n"
-        "      [--rate R] [--json OUT] [--runs-dir DIR]\n"
+        "      [--rate R] [--json OUT] [--pdf OUT] [--runs-dir DIR]\n"
         "        Run one scenario on this machine and store the run. --duration sets the\n"
         "        measured window (after the warm-up), --rate switches to an open-loop total\n"
-        "        rate in requests/s, --json writes the stored run to OUT too.\n"
-        "  compare RUN.json... [--baseline N] [--json OUT]\n"
+        "        rate in requests/s, --json writes the stored run to OUT too, --pdf writes\n"
+        "        its report (figures, charts, scenario, environment) as a PDF.\n"
+        "  compare RUN.json... [--baseline N] [--json OUT] [--pdf OUT]\n"
         "        Compare stored runs, grouped by scenario: RUN #, 99% latency, throughput,\n"
         "        average of each group and its delta to the baseline group N (default 1).\n"
+        "        --pdf writes the comparison with its charts as a PDF.\n"
+        "  study (--builtin manual | FILE | --resume DIR) [--repeats N] [--duration D]\n"
+        "      [--pdf OUT] [--json OUT] [--runs-dir DIR] [--studies-dir DIR]\n"
+        "        Run a study on this machine: its stages in order, each repeated, averaged and\n"
+        "        compared with the first (the baseline); print the report. --duration sets\n"
+        "        every run's measured window, --repeats every stage's runs; --resume continues\n"
+        "        a study cut short. Exit status 1 when a stage failed or a threshold does not\n"
+        "        hold. Studies are kept in $GATEBENCH_STUDIES_DIR, else\n"
+        "        ~/.local/share/gatebench/studies.\n"
         "  help\n"
         "        This text.\n"
         "\n"
@@ -44,6 +74,8 @@ int runHeadless(const QStringList& args)
         return runCommand(rest, out, err);
     if (command == QLatin1String("compare"))
         return compareCommand(rest, out, err);
+    if (command == QLatin1String("study"))
+        return studyCommand(rest, out, err);
     if (command == QLatin1String("help") || command == QLatin1String("--help") ||
         command == QLatin1String("-h")) {
         out << usage();

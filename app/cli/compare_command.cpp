@@ -15,7 +15,8 @@ int compareCommand(const QStringList& args, QTextStream& out, QTextStream& err)
     QCommandLineParser parser;
     const QCommandLineOption baseline(QStringLiteral("baseline"), QString(), QStringLiteral("N"));
     const QCommandLineOption json(QStringLiteral("json"), QString(), QStringLiteral("OUT"));
-    parser.addOptions({baseline, json});
+    const QCommandLineOption pdf(QStringLiteral("pdf"), QString(), QStringLiteral("OUT"));
+    parser.addOptions({baseline, json, pdf});
     auto usageError = [&](const QString& message) {
         err << QStringLiteral("gatebench compare: %1\n").arg(message);
         return int(ExitUsage);
@@ -25,6 +26,8 @@ int compareCommand(const QStringList& args, QTextStream& out, QTextStream& err)
     const QStringList files = parser.positionalArguments();
     if (files.isEmpty())
         return usageError(QStringLiteral("give one or more RUN.json files"));
+    if (parser.isSet(pdf) && !pdfExporters().comparison)
+        return usageError(QStringLiteral("--pdf: this build of gatebench cannot write PDF"));
     int baselineGroup = 1;
     if (parser.isSet(baseline)) {
         bool ok = false;
@@ -53,6 +56,14 @@ int compareCommand(const QStringList& args, QTextStream& out, QTextStream& err)
     const Comparison comparison = compare(std::move(groups), baselineGroup - 1);
     out << comparisonText(comparison);
     out.flush();
+
+    if (parser.isSet(pdf)) {
+        if (const QString e = pdfExporters().comparison(comparison, runs, parser.value(pdf));
+            !e.isEmpty()) {
+            err << QStringLiteral("gatebench compare: %1\n").arg(e);
+            return ExitRuntimeError;
+        }
+    }
 
     if (parser.isSet(json)) {
         QSaveFile file(parser.value(json));

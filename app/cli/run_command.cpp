@@ -23,6 +23,7 @@ struct RunOptions
     Scenario scenario;
     QString source; ///< the file or "built-in NAME", for messages
     QString jsonPath;
+    QString pdfPath;
     QString runsDir;
 };
 
@@ -36,8 +37,9 @@ int parseRunOptions(const QStringList& args, RunOptions& options, QTextStream& e
                                          QStringLiteral("N"));
     const QCommandLineOption rate(QStringLiteral("rate"), QString(), QStringLiteral("R"));
     const QCommandLineOption json(QStringLiteral("json"), QString(), QStringLiteral("OUT"));
+    const QCommandLineOption pdf(QStringLiteral("pdf"), QString(), QStringLiteral("OUT"));
     const QCommandLineOption runsDir(QStringLiteral("runs-dir"), QString(), QStringLiteral("DIR"));
-    parser.addOptions({builtin, duration, connections, rate, json, runsDir});
+    parser.addOptions({builtin, duration, connections, rate, json, pdf, runsDir});
     auto usageError = [&](const QString& message) {
         err << QStringLiteral("gatebench run: %1\n").arg(message);
         return int(ExitUsage);
@@ -87,6 +89,9 @@ int parseRunOptions(const QStringList& args, RunOptions& options, QTextStream& e
         options.scenario.load.stages.clear();
     }
     options.jsonPath = parser.value(json);
+    if (parser.isSet(pdf) && !pdfExporters().run)
+        return usageError(QStringLiteral("--pdf: this build of gatebench cannot write PDF"));
+    options.pdfPath = parser.value(pdf);
     options.runsDir = parser.isSet(runsDir) ? parser.value(runsDir) : RunStore::defaultDirectory();
     return ExitOk;
 }
@@ -142,6 +147,14 @@ int runCommand(const QStringList& args, QTextStream& out, QTextStream& err)
             if (const QString e = exportRunJson(run, options.jsonPath); !e.isEmpty()) {
                 err << QStringLiteral("gatebench run: %1\n").arg(e);
                 status = ExitRuntimeError;
+            }
+        }
+        if (!options.pdfPath.isEmpty()) {
+            if (const QString e = pdfExporters().run(run, options.pdfPath); !e.isEmpty()) {
+                err << QStringLiteral("gatebench run: %1\n").arg(e);
+                status = ExitRuntimeError;
+            } else {
+                out << QStringLiteral("Report written to %1\n").arg(options.pdfPath);
             }
         }
         loop.quit();

@@ -1,6 +1,7 @@
 #include "common/http/response_parser.h"
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 
 namespace gb::http {
@@ -42,10 +43,31 @@ void forEachToken(std::string_view list, F&& f)
     }
 }
 
+// RFC 9110 tchar, as a table: this runs for every byte of every header name on the hot path.
+constexpr auto kTokenChars = [] {
+    std::array<bool, 256> t{};
+    for (int c = '0'; c <= '9'; ++c)
+        t[std::size_t(c)] = true;
+    for (int c = 'a'; c <= 'z'; ++c)
+        t[std::size_t(c)] = t[std::size_t(c - 'a' + 'A')] = true;
+    for (char c : std::string_view("!#$%&'*+-.^_`|~"))
+        t[static_cast<unsigned char>(c)] = true;
+    return t;
+}();
+
 bool isTokenChar(char c) noexcept
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           std::strchr("!#$%&'*+-.^_`|~", c) != nullptr;
+    return kTokenChars[static_cast<unsigned char>(c)];
+}
+
+// Case-insensitive match of a token against a lowercase name of letters and '-': OR-ing 0x20
+// lowercases letters, and among token characters only '-' itself maps to '-'.
+bool isName(std::string_view token, std::string_view lowercase) noexcept
+{
+    for (std::size_t i = 0; i < token.size(); ++i)
+        if ((token[i] | 0x20) != lowercase[i])
+            return false;
+    return true;
 }
 
 } // namespace
@@ -75,7 +97,9 @@ std::string_view ResponseParser::errorText(Error e) noexcept
 
 void ResponseParser::reset(bool headRequest) noexcept
 {
+    const ResponseVisitor* visitor = m_visitor;
     *this = ResponseParser{};
+    m_visitor = visitor;
     m_head = headRequest;
 }
 
@@ -110,14 +134,24 @@ bool ResponseParser::parseHeader(std::string_view line) noexcept
 {
     if (line.front() == ' ' || line.front() == '\t')
         return false; // obs-fold: obsolete and ambiguous, a response using it is broken
-    const auto colon = line.find(':');
-    if (colon == 0 || colon == std::string_view::npos)
+    // The name is scanned once: validated as a token up to the colon.
+    std::size_t colon = 0;
+    while (colon < line.size() && isTokenChar(line[colon]))
+        ++colon;
+    if (colon == 0 || colon == line.size() || line[colon] != ':')
         return false;
     const auto name = line.substr(0, colon);
-    if (!std::all_of(name.begin(), name.end(), isTokenChar))
-        return false;
+    // Only three names matter for framing; their lengths (14, 17, 10) rule out most lines at once.
+    const bool contentLength = name.size() == 14 && isName(name, "content-length");
+    const bool transferEncoding = name.size() == 17 && isName(name, "transfer-encoding");
+    const bool connection = name.size() == 10 && isName(name, "connection");
+    if (!contentLength && !transferEncoding && !connection) {
+        if (m_visitor && m_visitor->onHeader && m_status >= 200)
+            m_visitor->onHeader(m_visitor->context, name, trim(line.substr(colon + 1)));
+        return true;
+    }
     const auto value = trim(line.substr(colon + 1));
-    if (iequals(name, "content-length")) {
+    if (contentLength) {
         if (value.empty() || value.size() > 18 ||
             !std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; }))
             return m_error = Error::BadContentLength, false;
@@ -128,14 +162,15 @@ bool ResponseParser::parseHeader(std::string_view line) noexcept
             return m_error = Error::BadContentLength, false;
         m_hasLength = true;
         m_length = n;
-    } else if (iequals(name, "transfer-encoding")) {
+        m_declaredLength = n;
+    } else if (transferEncoding) {
         bool lastIsChunked = false;
         forEachToken(value, [&](std::string_view t) { lastIsChunked = iequals(t, "chunked"); });
         m_chunked = lastIsChunked;
         // RFC 9112 §6.3: a non-chunked final coding is read until close, whatever Content-Length
         // says.
         m_untilClose = !lastIsChunked;
-    } else if (iequals(name, "connection")) {
+    } else {
         forEachToken(value, [&](std::string_view t) {
             if (iequals(t, "close"))
                 m_connectionClose = true;
@@ -143,6 +178,8 @@ bool ResponseParser::parseHeader(std::string_view line) noexcept
                 m_connectionKeepAlive = true;
         });
     }
+    if (m_visitor && m_visitor->onHeader && m_status >= 200)
+        m_visitor->onHeader(m_visitor->context, name, value);
     return true;
 }
 
@@ -159,19 +196,25 @@ ResponseParser::Status ResponseParser::headersDone() noexcept
         return Status::NeedMore;
     }
     m_keepAlive = !m_connectionClose && (m_minorVersion == 1 || m_connectionKeepAlive);
-    if (m_head || m_status == 204 || m_status == 304) {
-        m_state = State::Done;
-        return Status::Done;
-    }
-    if (m_chunked) {
+    if (m_chunked)
         m_hasLength = false; // Transfer-Encoding overrides Content-Length (RFC 9112 §6.3)
+    if (m_head || m_status == 204 || m_status == 304) {
+        m_framing = Framing::None;
+        m_state = State::Done;
+    } else if (m_chunked) {
+        m_framing = Framing::Chunked;
         m_state = State::ChunkSize;
     } else if (m_hasLength && !m_untilClose) {
+        m_framing = m_length == 0 ? Framing::None : Framing::Length;
         m_state = m_length == 0 ? State::Done : State::Body;
     } else {
+        m_hasLength = false;
+        m_framing = Framing::UntilClose;
         m_keepAlive = false; // close-delimited: the connection cannot be reused
         m_state = State::UntilClose;
     }
+    if (m_visitor && m_visitor->onHeadEnd)
+        m_visitor->onHeadEnd(m_visitor->context);
     return m_state == State::Done ? Status::Done : Status::NeedMore;
 }
 
@@ -252,6 +295,8 @@ ResponseParser::Status ResponseParser::parse(const char* data, std::size_t size)
         case State::Body:
         case State::ChunkData: {
             const std::size_t n = std::size_t(std::min<std::uint64_t>(m_length, size - pos));
+            if (m_visitor && m_visitor->onBody && n != 0)
+                m_visitor->onBody(m_visitor->context, {data + pos, n});
             pos += n;
             m_length -= n;
             m_bodyBytes += n;
@@ -265,6 +310,8 @@ ResponseParser::Status ResponseParser::parse(const char* data, std::size_t size)
             break;
         }
         case State::UntilClose:
+            if (m_visitor && m_visitor->onBody)
+                m_visitor->onBody(m_visitor->context, {data + pos, size - pos});
             m_bodyBytes += size - pos;
             pos = size;
             break;

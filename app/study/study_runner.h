@@ -1,0 +1,121 @@
+#pragma once
+
+#include "app/run_record.h"
+#include "app/study/study.h"
+#include "app/study/study_result.h"
+#include "app/study/study_state.h"
+
+#include <QObject>
+#include <QString>
+
+class QThread;
+
+namespace gb::app {
+
+class RunController;
+
+/// Runs a study: an optional calibration run, then every stage's runs one after the other
+/// through one RunController, keeping the study's state file current after every step so a
+/// study cut short resumes where it was. Each run is stored in the run store like any other,
+/// named "<study> / <stage> #n" and tagged "study:<id>", so the run history shows it grouped.
+///
+/// Lives on the thread that created it (the GUI thread, or the headless command's main
+/// thread); call it there only. Nothing blocks that thread: runs go through the controller's
+/// worker, and the result is computed from the stored runs on a short-lived worker thread.
+/// Outcomes arrive as signals on the runner's thread, after start()/resume() returned:
+/// studyStarted, then (calibrationStarted, calibrationFinished)?, then per stage stageStarted
+/// and per run runStarted followed by runFinished or stageFailed, with progress after each;
+/// finally exactly one of studyFinished, studyCancelled or studyFailed.
+/// Owns its RunController; destroying the runner during a study stops the current run and
+/// leaves the study resumable.
+class StudyRunner final : public QObject
+{
+    Q_OBJECT
+
+public:
+    explicit StudyRunner(QObject* parent = nullptr);
+    ~StudyRunner() override;
+
+    /// Where gatebench-upstream and gatebench-gateway are (RunController's default until set).
+    void setBinDirectory(const QString& directory);
+    /// The run store new studies' runs go to; RunStore::defaultDirectory() until set. A resumed
+    /// study keeps the store it started with.
+    void setRunsDirectory(const QString& directory);
+    /// Where each study gets its directory (<dir>/<id>/state.json); defaultStudiesDirectory().
+    void setStudiesDirectory(const QString& directory);
+
+    /// The controller that runs the current run: connect to its snapshotReady,
+    /// hostSampleReady and phaseChanged for the live charts. Owned by the runner.
+    RunController* controller() const { return m_controller; }
+
+    bool isRunning() const { return m_active; }
+    /// The state of the current (or last) study: id, directory, progress.
+    const StudyState& state() const { return m_state; }
+
+    /// Starts a new study in a new directory. Returns false (and emits nothing) when a study
+    /// is running; an invalid study is reported through studyFailed.
+    bool start(const Study& study);
+    /// Continues the study in directory: finished runs are kept and skipped, stages that failed
+    /// are tried again, the load profile decided the first time is kept. Returns false when a
+    /// study is running; a directory without a readable state is reported through studyFailed.
+    bool resume(const QString& directory);
+    /// Stops the current run (its partial data is not counted) and ends the study as
+    /// cancelled; finished runs are kept. Returns at once; studyCancelled follows.
+    void cancel();
+
+Q_SIGNALS:
+    void studyStarted(const QString& id, const QString& directory);
+    void calibrationStarted(const QString& description);
+    void calibrationFinished(const QString& scalingNote);
+    void stageStarted(int stage, const QString& name);
+    /// run is 0-based within the stage; name is the run's name in the history.
+    void runStarted(int stage, int run, const QString& name);
+    /// A run of the study completed and is stored (named and tagged).
+    void runFinished(const gb::app::RunRecord& run);
+    /// The stage's remaining runs are skipped; the study goes on with the next stage.
+    void stageFailed(int stage, const QString& message);
+    void progress(int done, int total);
+    void studyFinished(const gb::app::StudyResult& result);
+    /// Cancelled by cancel(): partial holds the tables of the runs finished so far.
+    void studyCancelled(const gb::app::StudyResult& partial);
+    /// The study cannot go on (invalid, calibration failed, its state cannot be written).
+    /// Whatever finished is kept; the study stays resumable when its state could be saved.
+    void studyFailed(const QString& message);
+
+private:
+    enum class Step
+    {
+        Idle,
+        Calibrating,
+        Running,
+        Concluding,
+    };
+
+    void begin();
+    void next();
+    void onRunFinished(const RunRecord& run);
+    void onRunFailed(const QString& message, const RunRecord& run);
+    void calibrated(RunRecord run);
+    void conclude(StudyStatus status);
+    void concluded(const Result<StudyResult>& result);
+    void fail(const QString& message);
+    bool save();
+    /// Names and tags a stored run in the history; a failure to do so is logged, not fatal.
+    void label(RunRecord& run, const QString& name, const QStringList& extraTags = {}) const;
+    void emitProgress();
+    void later(std::function<void()> step);
+
+    RunController* m_controller = nullptr;
+    QString m_runsDirectory;
+    QString m_studiesDirectory;
+    StudyState m_state;
+    Step m_step = Step::Idle;
+    bool m_active = false;
+    bool m_cancelRequested = false;
+    int m_stage = -1; ///< the stage of the current run
+    int m_run = -1;
+    int m_announcedStage = -1;
+    QThread* m_resultThread = nullptr;
+};
+
+} // namespace gb::app

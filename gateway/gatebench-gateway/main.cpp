@@ -1,0 +1,57 @@
+// gatebench-gateway: wiring only (flags, setup, the gateway, signals).
+
+#include "gateway/config/gateway_setup.h"
+#include "gateway/config/json_reader.h"
+#include "gateway/proxy/gateway_app.h"
+#include "gateway/server/signals.h"
+
+#include <csignal>
+#include <cstdio>
+#include <system_error>
+
+int main(int argc, char** argv)
+{
+    using namespace gb::gateway;
+    blockTerminationSignals();
+
+    const GatewayArgs args = parseGatewayArgs(argc, argv);
+    if (!args.options) {
+        std::fprintf(stderr, "gatebench-gateway: %s\n\n%s", args.error.c_str(),
+                     gatewayUsage().c_str());
+        return 2;
+    }
+    if (args.options->help) {
+        std::fputs(gatewayUsage().c_str(), stdout);
+        return 0;
+    }
+
+    GatewaySetup setup;
+    try {
+        setup = makeGatewaySetup(*args.options);
+    } catch (const ConfigError& e) {
+        std::fprintf(stderr, "gatebench-gateway: %s\n", e.what());
+        return 2;
+    }
+
+    // Extensions (keys, auth, rate limits, analytics) are installed here, e.g.
+    // keys::install(extensions, setup), once those libraries exist.
+    proxy::GatewayExtensions extensions;
+    proxy::GatewayApp gateway(std::move(setup), std::move(extensions));
+    try {
+        gateway.start();
+    } catch (const std::system_error& e) {
+        std::fprintf(stderr, "gatebench-gateway: %s\n", e.what());
+        return 1;
+    }
+    std::printf("listening on %s\n", gateway.localAddress().c_str());
+    if (const std::string control = gateway.controlAddress(); !control.empty())
+        std::printf("control API listening on %s\n", control.c_str());
+    std::fflush(stdout);
+
+    // SIGHUP reloads app_path, as /tyk/reload does; SIGTERM and SIGINT drain and exit.
+    while (waitForTerminationSignal() == SIGHUP)
+        gateway.reload();
+    gateway.stop();
+    gateway.wait();
+    return 0;
+}

@@ -1,0 +1,367 @@
+#include "gateway/proxy/admin_api.h"
+
+#include "common/version.h"
+#include "gateway/config/constant_time.h"
+#include "gateway/proxy/process_stats.h"
+#include "gateway/proxy/proxy_metrics.h"
+#include "gateway/proxy/reloader.h"
+#include "gateway/server/server.h"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+
+#include <charconv>
+#include <cstdio>
+#include <memory>
+
+namespace gb::gateway::proxy {
+
+namespace {
+
+constexpr http::Header kJson[] = {{"Content-Type", "application/json"}};
+constexpr http::Header kPrometheus[] = {{"Content-Type", "text/plain; version=0.0.4"}};
+
+bool isReadMethod(http::Method m)
+{
+    return m == http::Method::Get || m == http::Method::Head;
+}
+
+void respondJson(Exchange& ex, const AdminResponse& r)
+{
+    ex.respond(r.status, kJson, r.body);
+}
+
+/// The value of `name` in a query string ("block=true&x=1"), or empty.
+std::string_view queryValue(std::string_view query, std::string_view name)
+{
+    while (!query.empty()) {
+        const auto amp = query.find('&');
+        const std::string_view pair = query.substr(0, amp);
+        if (pair.size() > name.size() && pair.substr(0, name.size()) == name &&
+            pair[name.size()] == '=')
+            return pair.substr(name.size() + 1);
+        if (amp == std::string_view::npos)
+            break;
+        query.remove_prefix(amp + 1);
+    }
+    return {};
+}
+
+void appendNumber(std::string& out, std::uint64_t n)
+{
+    char digits[24];
+    const auto r = std::to_chars(digits, digits + sizeof digits, n);
+    out.append(digits, static_cast<std::size_t>(r.ptr - digits));
+}
+
+void appendDouble(std::string& out, double v)
+{
+    char text[48];
+    const int n = std::snprintf(text, sizeof text, "%.6f", v);
+    out.append(text, static_cast<std::size_t>(n));
+}
+
+} // namespace
+
+// ---------------------------------------------------------------------------------------------
+// AdminReply
+
+AdminReply::AdminReply(Exchange& exchange)
+    : m_exchange(exchange)
+{}
+
+AdminReply& AdminReply::operator=(AdminReply&& other) noexcept
+{
+    if (this != &other) {
+        if (pending())
+            send(errorResponse(500, "The request was not answered"));
+        m_exchange = std::move(other.m_exchange);
+    }
+    return *this;
+}
+
+AdminReply::~AdminReply()
+{
+    if (pending())
+        send(errorResponse(500, "The request was not answered"));
+}
+
+void AdminReply::send(const AdminResponse& response)
+{
+    send(response.status, "application/json", response.body);
+}
+
+void AdminReply::send(int status, std::string_view contentType, std::string_view body)
+{
+    if (Exchange* ex = m_exchange.get()) {
+        const http::Header headers[] = {{"Content-Type", contentType}};
+        ex->respond(status, headers, body);
+    }
+    m_exchange.reset();
+}
+
+boost::asio::io_context& AdminReply::ioContext() const
+{
+    return m_exchange->worker().ioContext;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/// Reads an endpoint's request body whole (bounded), then calls the endpoint. Admin traffic is
+/// rare, so each request gets its own reader, freed when the exchange ends.
+class AdminApi::BodyReader final : public ExchangeListener
+{
+public:
+    BodyReader(Exchange& ex, const AdminRoute& route)
+        : m_ref(ex)
+        , m_route(route)
+    {
+        ex.setListener(this);
+    }
+
+    void start()
+    {
+        if (Exchange* ex = m_ref.get()) {
+            if (ex->bodyComplete()) {
+                deliver(*ex);
+                return;
+            }
+            ex->readBody();
+        }
+    }
+
+    void onBody(Exchange& ex, std::string_view data, bool last) override
+    {
+        if (m_body.size() + data.size() > kMaxBody) {
+            ex.setListener(nullptr);
+            respondJson(ex, errorResponse(413, "Request body too large"));
+            delete this;
+            return;
+        }
+        m_body.append(data);
+        if (last) {
+            deliver(ex);
+            return;
+        }
+        ex.readBody();
+    }
+
+    void onAbort() override { delete this; }
+
+private:
+    void deliver(Exchange& ex)
+    {
+        ex.setListener(nullptr);
+        const http::Request& head = ex.request();
+        const AdminRequest request{head, head.path, head.query, m_body};
+        m_route.endpoint->handle(request, AdminReply(ex));
+        delete this;
+    }
+
+    ExchangeRef m_ref;
+    const AdminRoute& m_route;
+    std::string m_body;
+};
+
+AdminApi::AdminApi(std::string secret, RouteTableHolder& tables, Reloader& reloader,
+                   ProxyMetrics* metrics)
+    : m_secret(std::move(secret))
+    , m_tables(tables)
+    , m_reloader(reloader)
+    , m_metrics(metrics)
+{}
+
+void AdminApi::addRoute(AdminRoute route)
+{
+    while (route.prefix.size() > 1 && route.prefix.back() == '/')
+        route.prefix.pop_back();
+    m_routes.push_back(std::move(route));
+}
+
+void AdminApi::addHealthCheck(std::function<HealthComponent()> check)
+{
+    m_healthChecks.push_back(std::move(check));
+}
+
+void AdminApi::addServerStats(std::string name, const Server* server)
+{
+    m_serverStats.emplace_back(std::move(name), server);
+}
+
+bool AdminApi::claims(std::string_view path) const
+{
+    if (path == "/hello" || path == "/metrics" || path == "/tyk")
+        return true;
+    return path.size() > 5 && path.substr(0, 5) == "/tyk/";
+}
+
+const AdminRoute* AdminApi::findRoute(std::string_view path) const
+{
+    const AdminRoute* best = nullptr;
+    for (const AdminRoute& r : m_routes) {
+        const std::string_view prefix = r.prefix;
+        if (path.size() >= prefix.size() && path.substr(0, prefix.size()) == prefix &&
+            (path.size() == prefix.size() || path[prefix.size()] == '/') &&
+            (!best || prefix.size() > best->prefix.size()))
+            best = &r;
+    }
+    return best;
+}
+
+void AdminApi::serve(Exchange& ex)
+{
+    const http::Request& req = ex.request();
+    if (req.path == "/hello") {
+        std::vector<HealthComponent> components;
+        for (const auto& check : m_healthChecks)
+            components.push_back(check());
+        respondJson(ex, helloResponse(gb::kVersion, components));
+        return;
+    }
+    if (req.path == "/metrics") {
+        if (!isReadMethod(req.methodId)) {
+            respondJson(ex, errorResponse(405, "Method Not Allowed"));
+            return;
+        }
+        const std::string body = renderMetrics();
+        ex.respond(200, kPrometheus, body);
+        return;
+    }
+    if (!isAdminSecretValid(m_secret, req.header("x-tyk-authorization"))) {
+        respondJson(ex, forbiddenResponse());
+        return;
+    }
+    serveTyk(ex);
+}
+
+void AdminApi::serveTyk(Exchange& ex)
+{
+    const http::Request& req = ex.request();
+    const std::string_view path = req.path;
+    if (path == "/tyk/reload" || path == "/tyk/reload/" || path == "/tyk/reload/group") {
+        if (!isReadMethod(req.methodId)) {
+            respondJson(ex, errorResponse(405, "Method Not Allowed"));
+            return;
+        }
+        if (queryValue(req.query, "block") != "true") {
+            // Tyk queues the reload and answers at once.
+            m_reloader.request();
+            respondJson(ex, reloadResponse());
+            return;
+        }
+        // Answered on this worker once the new table is live. The reply is moved into the
+        // post, so it is used and destroyed on this thread only.
+        auto reply = std::make_shared<AdminReply>(ex);
+        boost::asio::io_context* io = &ex.worker().ioContext;
+        m_reloader.request([io, reply = std::move(reply)]() mutable {
+            boost::asio::post(*io, [reply = std::move(reply)] { reply->send(reloadResponse()); });
+        });
+        return;
+    }
+    if (path == "/tyk/apis" || path == "/tyk/apis/" ||
+        (path.size() > 10 && path.substr(0, 10) == "/tyk/apis/")) {
+        if (!isReadMethod(req.methodId)) {
+            respondJson(ex, errorResponse(405, "Method Not Allowed"));
+            return;
+        }
+        const std::shared_ptr<const RouteTable> table = m_tables.load();
+        if (path.size() <= 10) {
+            respondJson(ex, apiListResponse(table->apis()));
+            return;
+        }
+        respondJson(ex, apiResponse(table->findApi(path.substr(10))));
+        return;
+    }
+    if (const AdminRoute* route = findRoute(path)) {
+        (new BodyReader(ex, *route))->start();
+        return;
+    }
+    respondJson(ex, errorResponse(404, "Not found"));
+}
+
+std::string AdminApi::renderMetrics() const
+{
+    std::string out;
+    out.reserve(16 * 1024);
+    out.append("# HELP gateway_up Whether the gateway is serving (always 1 when scraped).\n"
+               "# TYPE gateway_up gauge\ngateway_up 1\n");
+    if (m_metrics)
+        m_metrics->render(out);
+
+    out.append("# HELP gateway_reloads_total Route tables published (start-up and reloads).\n"
+               "# TYPE gateway_reloads_total counter\ngateway_reloads_total ");
+    appendNumber(out, m_reloader.reloads());
+    out.push_back('\n');
+
+    out.append("# HELP gateway_responses_total Responses sent by a listener, by status (proxied, "
+               "admin and refused requests alike).\n# TYPE gateway_responses_total counter\n");
+    std::vector<StatsSnapshot> snapshots;
+    for (const auto& [name, server] : m_serverStats)
+        snapshots.push_back(server->stats().snapshot());
+    for (std::size_t i = 0; i < snapshots.size(); ++i) {
+        for (int status = 0; status <= StatsSnapshot::kMaxStatus; ++status) {
+            const std::uint64_t n =
+                snapshots[i].responsesByStatus[static_cast<std::size_t>(status)];
+            if (n == 0)
+                continue;
+            out.append("gateway_responses_total{listener=");
+            appendLabelValue(out, m_serverStats[i].first);
+            out.append(",status=\"");
+            appendNumber(out, static_cast<std::uint64_t>(status));
+            out.append("\"} ");
+            appendNumber(out, n);
+            out.push_back('\n');
+        }
+    }
+    out.append("# HELP gateway_client_failures_total Client connections that failed, by kind.\n"
+               "# TYPE gateway_client_failures_total counter\n");
+    for (std::size_t i = 0; i < snapshots.size(); ++i) {
+        for (int k = 0; k < kFailKindCount; ++k) {
+            out.append("gateway_client_failures_total{listener=");
+            appendLabelValue(out, m_serverStats[i].first);
+            out.append(",kind=\"");
+            for (const char ch : toString(static_cast<FailKind>(k)))
+                out.push_back(ch == ' ' ? '_' : ch); // "header timeout" -> header_timeout
+            out.append("\"} ");
+            appendNumber(out, snapshots[i].failures[static_cast<std::size_t>(k)]);
+            out.push_back('\n');
+        }
+    }
+    out.append("# HELP gateway_open_connections Client connections open now.\n"
+               "# TYPE gateway_open_connections gauge\n");
+    for (std::size_t i = 0; i < snapshots.size(); ++i) {
+        out.append("gateway_open_connections{listener=");
+        appendLabelValue(out, m_serverStats[i].first);
+        out.append("} ");
+        appendNumber(out, static_cast<std::uint64_t>(
+                              snapshots[i].openConnections > 0 ? snapshots[i].openConnections : 0));
+        out.push_back('\n');
+    }
+    out.append("# HELP gateway_accepted_connections_total Client connections accepted.\n"
+               "# TYPE gateway_accepted_connections_total counter\n");
+    for (std::size_t i = 0; i < snapshots.size(); ++i) {
+        out.append("gateway_accepted_connections_total{listener=");
+        appendLabelValue(out, m_serverStats[i].first);
+        out.append("} ");
+        appendNumber(out, snapshots[i].accepted);
+        out.push_back('\n');
+    }
+
+    const ProcessStats p = readProcessStats();
+    out.append("# HELP process_cpu_seconds_total User and system CPU time spent, in seconds.\n"
+               "# TYPE process_cpu_seconds_total counter\nprocess_cpu_seconds_total ");
+    appendDouble(out, p.cpuSeconds);
+    out.append("\n# HELP process_resident_memory_bytes Resident memory size, in bytes.\n"
+               "# TYPE process_resident_memory_bytes gauge\nprocess_resident_memory_bytes ");
+    appendNumber(out, p.residentBytes);
+    out.append("\n# HELP process_open_fds Open file descriptors.\n"
+               "# TYPE process_open_fds gauge\nprocess_open_fds ");
+    appendNumber(out, p.openFds);
+    out.append("\n# HELP process_start_time_seconds Start time since the Unix epoch, in seconds.\n"
+               "# TYPE process_start_time_seconds gauge\nprocess_start_time_seconds ");
+    appendDouble(out, p.startTimeSeconds);
+    out.push_back('\n');
+    return out;
+}
+
+} // namespace gb::gateway::proxy

@@ -1,0 +1,144 @@
+#pragma once
+
+#include "common/http/response_parser.h"
+#include "gateway/config/route_table.h"
+#include "gateway/proxy/request_filter.h"
+#include "gateway/proxy/response_head.h"
+#include "gateway/proxy/table_lease.h"
+#include "gateway/proxy/upstream_connection.h"
+#include "gateway/proxy/upstream_error.h"
+#include "gateway/server/exchange.h"
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <sys/uio.h>
+#include <system_error>
+#include <vector>
+
+namespace gb::gateway::proxy {
+
+class ProxyHandler;
+
+/// One client request proxied to an upstream, from routing to the last response byte: the
+/// request filters, an upstream connection (pooled, or opened), the request head and body sent
+/// as they arrive, the response head and body forwarded as they arrive with the client's
+/// backpressure, and every failure mapped to what the client gets:
+///
+///   refused / unreachable / closed or garbage before a head  → 502 (Tyk's JSON)
+///   no head within proxy_default_timeout                     → 504 (Tyk's JSON)
+///   cut, garbled or stalled after the head was forwarded     → the client connection is closed,
+///                                                              never left open after a short body
+///
+/// A request that failed on a pooled connection before any response byte is sent once more on
+/// a new connection when it is idempotent and bodiless (the upstream had closed the idle
+/// connection as we picked it). Recycled by its ProxyHandler; worker thread only.
+class ProxyExchange final : public ExchangeListener, public UpstreamUser
+{
+public:
+    explicit ProxyExchange(ProxyHandler& handler);
+    ProxyExchange(const ProxyExchange&) = delete;
+    ProxyExchange& operator=(const ProxyExchange&) = delete;
+
+    void start(Exchange& ex, TableLease& lease, const RouteMatch& route, const ApiSlot& slot);
+    /// The handler's sweep found the deadline passed.
+    void onDeadline();
+    /// FilterResume: a deferred filter decided (stale generations are ignored).
+    void resumeFilters(std::uint64_t generation, bool responded);
+    /// FilterResume: the context, if this generation still waits for its filter.
+    RequestContext* deferredContext(std::uint64_t generation)
+    {
+        return generation == m_generation && m_deferred ? &m_ctx : nullptr;
+    }
+
+    // ExchangeListener
+    void onBody(Exchange& ex, std::string_view data, bool last) override;
+    void onWritable(Exchange& ex) override;
+    void onAbort() override;
+
+    // UpstreamUser
+    void onUpstreamConnected(std::error_code ec) override;
+    void onUpstreamWritable() override;
+    void onUpstreamData(std::size_t bytes) override;
+    void onUpstreamEnd(std::error_code ec) override;
+
+    // The handler's active list (exchanges with a deadline) and the deadline, steady ns; 0: none.
+    ProxyExchange* m_prevActive = nullptr;
+    ProxyExchange* m_nextActive = nullptr;
+    std::int64_t m_deadline = 0;
+
+private:
+    Exchange* exchange() const { return m_ref.get(); }
+    void runFilters();
+    void finishByFilter();
+    void beginUpstream();
+    void connectFresh();
+    void sendRequest();
+    void queueBody(std::string_view data, bool last);
+    void flushRequest();
+    void onRequestFlushed();
+    void onWriteError(std::error_code ec);
+    void onResponseBytes();
+    void responseDone(bool reusable);
+    bool canRetry() const;
+    void retry();
+    void fail(UpstreamError error, std::error_code ec = {});
+    void releaseConnection(bool reusable);
+    void finishExchange(int status, bool proxied);
+    void setDeadlineFromNow();
+
+    // ResponseParser visitor: the head and body of the upstream response, as they are parsed.
+    static void onHeaderField(void* self, std::string_view name, std::string_view value);
+    static void onHeadComplete(void* self);
+    static void onBodyBytes(void* self, std::string_view data);
+    void headComplete();
+    void bodyBytes(std::string_view data);
+    void writeHeadNow();
+
+    ProxyHandler& m_handler;
+    ExchangeRef m_ref;
+    RequestContext m_ctx;
+    TableLease* m_lease = nullptr;
+    ApiSlot m_slot;
+    RouteMatch m_route;
+    UpstreamConnection* m_conn = nullptr;
+    std::uint64_t m_generation = 0;
+    std::size_t m_filterIndex = 0;
+
+    // request
+    std::string m_head;
+    std::array<iovec, 6> m_pending;
+    std::size_t m_pendingFirst = 0;
+    std::size_t m_pendingCount = 0;
+    char m_chunkLine[24];
+    std::uint64_t m_requestBytes = 0;
+    std::int64_t m_sentAt = 0;
+
+    // response
+    http::ResponseVisitor m_visitor;
+    http::ResponseParser m_parser;
+    ResponseHead m_responseHead;
+    std::vector<http::Header> m_errorHeaders;
+    std::string_view m_wholeBody; // a Length body that came whole with its head (in the buffer)
+    std::uint64_t m_responseBytes = 0;
+    std::int64_t m_upstreamLatency = 0;
+    int m_status = 0;
+
+    bool m_deferred = false;  // a filter will call back
+    bool m_hasBody = false;   // the client request has body bytes to forward
+    bool m_gathering = false; // sendRequest() collects the first body piece with the head
+    bool m_bodyLastQueued = false;
+    bool m_requestSent = false; // head and whole body written upstream
+    bool m_writing = false;     // a writeLater is outstanding
+    bool m_reusedConnection = false;
+    bool m_retried = false;
+    bool m_gotBytes = false;      // this attempt received response bytes
+    bool m_headPending = false;   // the head is parsed but not yet handed to the client
+    bool m_headForwarded = false; // writeHead() done: errors now cut the client connection
+    bool m_headError = false;     // the upstream head was too large
+    bool m_clientBlocked = false; // writeBody() asked us to wait for onWritable
+    bool m_readPaused = false;    // upstream reads stopped until onWritable
+};
+
+} // namespace gb::gateway::proxy

@@ -1,0 +1,21 @@
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+
+namespace gb::gateway::proxy {
+
+/// The proxy's knobs, from tyk.conf. Plain value; read-only once the server starts.
+struct ProxySettings
+{
+    /// proxy_default_timeout: no response head within this → 504; a body stalled this long is
+    /// cut. Also bounds a connect.
+    std::chrono::nanoseconds timeout = std::chrono::seconds(30);
+    /// max_idle_connections_per_host, per worker thread (the process-wide figure divided by the
+    /// thread count, rounded up).
+    std::size_t maxIdlePerHost = 128;
+    /// close_connections: neither client nor upstream connections are kept alive.
+    bool closeConnections = false;
+};
+
+} // namespace gb::gateway::proxy

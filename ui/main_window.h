@@ -1,0 +1,151 @@
+#pragma once
+
+#include "app/run_controller.h"
+#include "app/scenario.h"
+
+#include <QMainWindow>
+
+#include <memory>
+
+class QAction;
+class QLabel;
+class QSettings;
+class QSplitter;
+class QTabWidget;
+class QTimer;
+
+namespace gb::ui {
+
+class CompareView;
+class RunDashboard;
+class RunHistoryModel;
+class ScenarioEditor;
+class ScenarioListModel;
+class WorkspaceSidebar;
+
+/// GateBench's window: the workspace sidebar beside three pages (scenario editor, run
+/// dashboard, compare view), menus, toolbar, shortcuts and status bar. It is the one place
+/// that wires the pages, the models and the RunController together: pages emit intents, this
+/// class acts on them. Remembers its geometry, splitters and the scenario last open.
+///
+/// GUI thread only. A run, file reading and the availability check happen off the GUI thread.
+class MainWindow final : public QMainWindow
+{
+    Q_OBJECT
+
+public:
+    struct Options
+    {
+        QString runsDirectory; ///< empty: RunStore::defaultDirectory()
+        QString binDirectory;  ///< empty: app::defaultBinDirectory()
+        QString settingsFile;  ///< empty: the user's settings; tests use a temporary file
+    };
+
+    enum class Page
+    {
+        Scenario,
+        Run,
+        Compare,
+    };
+
+    explicit MainWindow(const Options& options, QWidget* parent = nullptr);
+    MainWindow()
+        : MainWindow(Options{})
+    {}
+    ~MainWindow() override;
+
+    void showPage(Page page);
+    /// Opens a scenario by source: "builtin:NAME" or a file path. False (with a message) when
+    /// it cannot be read or the user kept unsaved changes.
+    bool openScenario(const QString& source);
+    /// Start, as the toolbar's button: validates, then runs the edited scenario.
+    void startRun();
+    void stopRun();
+    /// Compares these runs on the compare page.
+    void compareRuns(const QStringList& ids);
+
+    ScenarioEditor* editor() const { return m_editor; }
+    RunDashboard* dashboard() const { return m_dashboard; }
+    CompareView* compareView() const { return m_compare; }
+    WorkspaceSidebar* sidebar() const { return m_sidebar; }
+    RunHistoryModel* historyModel() const { return m_history; }
+    app::RunController* controller() const { return m_controller; }
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
+
+private:
+    void createActions();
+    void createMenus();
+    void wire();
+    void restoreSettings();
+    void saveSettings();
+
+    bool maybeKeepChanges();
+    void newScenario();
+    void openScenarioFile();
+    bool save();
+    bool saveAs();
+    void loadScenario(const app::Scenario& scenario, const QString& source);
+    void updateTitle();
+    void checkAvailability();
+    void rememberUserFiles();
+
+    void openStoredRun(const QString& id);
+    void deleteSelectedRuns();
+    void exportSelectedRun(const QString& format);
+    void exportComparisonPdf();
+    void exportComparisonJson();
+    void updateRunActions();
+    void about();
+
+    Options m_options;
+    std::unique_ptr<QSettings> m_settings;
+    app::RunController* m_controller;
+    ScenarioListModel* m_scenarios;
+    RunHistoryModel* m_history;
+    ScenarioEditor* m_editor;
+    RunDashboard* m_dashboard;
+    CompareView* m_compare;
+    WorkspaceSidebar* m_sidebar;
+    QTabWidget* m_pages;
+    QSplitter* m_splitter;
+    QLabel* m_phase;
+    QTimer* m_availabilityTimer;
+    quint64 m_availabilityGeneration = 0;
+
+    QString m_source; ///< "builtin:NAME", a file path, or empty for a new scenario
+    QString m_lastDirectory;
+
+    QAction* m_newAction = nullptr;
+    QAction* m_openAction = nullptr;
+    QAction* m_saveAction = nullptr;
+    QAction* m_saveAsAction = nullptr;
+    QAction* m_quitAction = nullptr;
+    QAction* m_undoAction = nullptr;
+    QAction* m_redoAction = nullptr;
+    QAction* m_scenarioPageAction = nullptr;
+    QAction* m_runPageAction = nullptr;
+    QAction* m_comparePageAction = nullptr;
+    QAction* m_startAction = nullptr;
+    QAction* m_stopAction = nullptr;
+    QAction* m_openRunAction = nullptr;
+    QAction* m_renameRunAction = nullptr;
+    QAction* m_tagRunAction = nullptr;
+    QAction* m_deleteRunAction = nullptr;
+    QAction* m_exportRunJsonAction = nullptr;
+    QAction* m_exportRunCsvAction = nullptr;
+    QAction* m_exportRunPdfAction = nullptr;
+    QAction* m_compareRunsAction = nullptr;
+    QAction* m_reloadRunsAction = nullptr;
+    QAction* m_exportComparisonPdfAction = nullptr;
+    QAction* m_exportComparisonJsonAction = nullptr;
+    QAction* m_forgetScenarioAction = nullptr;
+    QAction* m_aboutAction = nullptr;
+    QAction* m_aboutQtAction = nullptr;
+};
+
+/// Style, palette and icon the window is designed for (Fusion looks the same everywhere).
+void initializeApplication();
+
+} // namespace gb::ui
