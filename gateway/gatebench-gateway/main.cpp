@@ -1,7 +1,9 @@
 // gatebench-gateway: wiring only (flags, setup, the gateway, signals).
 
+#include "gateway/access/gateway_features.h"
 #include "gateway/config/gateway_setup.h"
 #include "gateway/config/json_reader.h"
+#include "gateway/extensions/install_features.h"
 #include "gateway/proxy/gateway_app.h"
 #include "gateway/server/signals.h"
 
@@ -33,9 +35,17 @@ int main(int argc, char** argv)
         return 2;
     }
 
-    // Extensions (keys, auth, rate limits, analytics) are installed here, e.g.
-    // keys::install(extensions, setup), once those libraries exist.
+    // Keys, auth, rate limits, quotas and analytics. Declared before the gateway so it outlives
+    // the gateway's workers, which call into it.
+    FeaturesOptions featureOptions;
+    featureOptions.workers = int(setup.threads);
+    GatewayFeatures features(setup.config, featureOptions);
+    features.start();
+    if (!features.waitForStorage(setup.config.storage.timeout))
+        std::fprintf(stderr, "gatebench-gateway: the key store does not answer yet; keys that "
+                             "cannot be checked get 503 until it does\n");
     proxy::GatewayExtensions extensions;
+    installGatewayFeatures(extensions, features);
     proxy::GatewayApp gateway(std::move(setup), std::move(extensions));
     try {
         gateway.start();
@@ -53,5 +63,6 @@ int main(int argc, char** argv)
         gateway.reload();
     gateway.stop();
     gateway.wait();
+    features.stop(); // flushes analytics after the last request
     return 0;
 }

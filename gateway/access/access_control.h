@@ -1,0 +1,128 @@
+#pragma once
+
+#include "gateway/access/access_decision.h"
+#include "gateway/config/api_definition.h"
+#include "gateway/http/request.h"
+#include "gateway/storage/unique_function.h"
+
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace boost::asio {
+class io_context;
+}
+
+namespace gb::gateway {
+
+class Clock;
+class KeyStore;
+struct StoreResult;
+struct WindowDecision;
+class RequestLimiter;
+class SessionCache;
+
+struct AccessOptions
+{
+    bool hashKeys = true; ///< tyk.conf hash_keys: the store files keys under their SHA-256
+    /// No request waits longer than this for the store (storage.timeout): past it, 503.
+    std::chrono::milliseconds storeTimeout{5000};
+    /// A cached session older than this is re-read from a shared store in the background (the
+    /// request is served from the cache meanwhile). This bounds how long another gateway's
+    /// update or delete of a key can go unnoticed here. Unused for the in-memory store.
+    std::chrono::milliseconds refreshAfter{5000};
+};
+
+/// One request's access check, as the proxy asks for it.
+struct AccessQuery
+{
+    const ApiDefinition& api;
+    const http::Request& request;
+    boost::asio::io_context& io; ///< the worker's loop: a deferred answer comes back here
+    int worker = 0;
+};
+
+/// The access check of every request to an API: the token (use_keyless: none), the session
+/// (cache, else the key store), the key's state and rights, the API's global rate limit, the
+/// key's rate limit (the per-API `limit` wins over the session's), and its quota. Shared by all
+/// workers; thread-safe.
+///
+/// check() answers at once whenever it can: a cached key with tokens in hand costs no
+/// allocation and no store round trip. Otherwise (a key not cached yet, a rate-limit lease to
+/// fetch) it returns false and calls `later` exactly once, on the query's io_context, within
+/// storeTimeout; if the store does not answer in time the answer is StoreUnavailable (503),
+/// never a misleading 401/403. Keys already cached keep working while the store is down.
+/// Concurrent checks of the same uncached key share one store read.
+///
+/// Lifetime: must outlive every io_context it was given work for, or be destroyed after their
+/// loops stopped (see GatewayFeatures::stop for the order).
+class AccessControl
+{
+public:
+    using Callback = UniqueFunction<void(AccessDecision)>;
+
+    AccessControl(AccessOptions options, KeyStore& store, SessionCache& cache,
+                  RequestLimiter& limiter, const Clock& clock, int workers);
+    ~AccessControl();
+    AccessControl(const AccessControl&) = delete;
+    AccessControl& operator=(const AccessControl&) = delete;
+
+    /// Reads the token from the request as the API's definition says, then checks it.
+    bool check(const AccessQuery& query, AccessDecision& out, Callback&& later);
+    /// The same with a token already extracted ("" = none presented).
+    bool checkToken(const ApiDefinition& api, std::string_view token, boost::asio::io_context& io,
+                    int worker, AccessDecision& out, Callback&& later);
+
+    /// Decisions so far, by outcome, summed over workers.
+    std::array<std::uint64_t, kAccessOutcomeCount> counts() const;
+    void appendMetrics(std::string& out) const;
+
+private:
+    struct State;
+    struct Pending;
+    struct LoadResult;
+    using PendingPtr = std::shared_ptr<Pending>;
+    enum class Stage : std::uint8_t;
+
+    bool start(const ApiDefinition& api, std::string_view token, boost::asio::io_context& io,
+               int worker, AccessDecision& out, Callback& later);
+    bool run(State& st, const PendingPtr& pending, Callback* later, AccessDecision& out);
+    PendingPtr promote(State& st, Callback&& later);
+    void startLoad(const PendingPtr& p);
+    LoadResult loaded(std::string_view token, const std::string& id, std::uint64_t generation,
+                      StoreResult result);
+    void afterLimit(const PendingPtr& p, const WindowDecision& d, AccessOutcome refusal, Stage next,
+                    bool keepInfo);
+    void resume(const PendingPtr& p);
+    void finish(const PendingPtr& p, AccessDecision decision);
+    void count(int worker, AccessOutcome o);
+    void maybeRefresh(const SessionHandle& session, std::string_view token);
+    RateLimitInfo rateInfo(std::uint64_t limit, std::uint64_t remaining,
+                           std::int64_t resetInMs) const;
+    void stampReset(RateLimitInfo& info) const;
+
+    AccessOptions m_options;
+    KeyStore& m_store;
+    SessionCache& m_cache;
+    RequestLimiter& m_limiter;
+    const Clock& m_clock;
+
+    struct alignas(64) WorkerCounts
+    {
+        std::array<std::atomic<std::uint64_t>, kAccessOutcomeCount> byOutcome{};
+    };
+    std::vector<std::unique_ptr<WorkerCounts>> m_counts;
+
+    /// Checks waiting for the store read of a token already under way.
+    std::mutex m_loadMutex;
+    std::unordered_map<std::string, std::vector<PendingPtr>> m_loading;
+};
+
+} // namespace gb::gateway

@@ -1,0 +1,216 @@
+#include "gateway/access/gateway_features.h"
+
+#include "gateway/access/request_limiter.h"
+#include "gateway/keys/memory_key_store.h"
+#include "gateway/keys/redis_key_store.h"
+#include "gateway/storage/clock.h"
+#include "gateway/storage/redis_client.h"
+
+#include <cstdio>
+
+namespace gb::gateway {
+
+namespace {
+
+RedisOptions redisOptions(const StorageConfig& storage, const char* name, bool log)
+{
+    RedisOptions o;
+    o.name = name;
+    o.host = storage.host;
+    o.port = storage.port;
+    o.password = storage.password;
+    o.database = storage.database;
+    o.timeout = std::chrono::duration_cast<std::chrono::milliseconds>(storage.timeout);
+    // A connection attempt must not take longer than a request may wait, and must be short
+    // enough that a restarted Redis is noticed within about a second.
+    o.connectTimeout = std::min<std::chrono::milliseconds>(o.timeout, std::chrono::seconds(1));
+    o.log = log;
+    return o;
+}
+
+void appendStorage(std::string& out, const std::vector<StorageHealth>& clients)
+{
+    const auto family = [&](const char* name, const char* type, const char* help, auto value) {
+        out.append("# HELP ").append(name).append(" ").append(help).append("\n");
+        out.append("# TYPE ").append(name).append(" ").append(type).append("\n");
+        for (const StorageHealth& h : clients) {
+            out.append(name).append("{client=\"").append(h.name).append("\"} ");
+            out.append(std::to_string(value(h))).append("\n");
+        }
+    };
+    family("gatebench_storage_up", "gauge", "1 while the Redis connection is up.",
+           [](const StorageHealth& h) { return h.up() ? 1 : 0; });
+    family("gatebench_storage_reconnects_total", "counter",
+           "Connections re-established after a failure.",
+           [](const StorageHealth& h) { return h.reconnects(); });
+    family("gatebench_storage_connect_failures_total", "counter", "Failed connection attempts.",
+           [](const StorageHealth& h) { return h.connectFailures; });
+    family("gatebench_storage_disconnects_total", "counter",
+           "Established connections lost (error or timeout).",
+           [](const StorageHealth& h) { return h.disconnects; });
+    family("gatebench_storage_timeouts_total", "counter",
+           "Commands not answered within storage.timeout.",
+           [](const StorageHealth& h) { return h.timeouts; });
+    family("gatebench_storage_rejected_total", "counter",
+           "Commands failed at once because Redis was down or overloaded.",
+           [](const StorageHealth& h) { return h.rejected; });
+    family("gatebench_storage_commands_total", "counter", "Commands answered by Redis.",
+           [](const StorageHealth& h) { return h.commands; });
+}
+
+} // namespace
+
+GatewayFeatures::GatewayFeatures(const GatewayConfig& config, FeaturesOptions options)
+    : m_clock(options.clock != nullptr ? *options.clock : SystemClock::instance())
+    , m_hashKeys(config.hashKeys)
+    , m_requestLatency("gatebench_api_request_duration_seconds",
+                       "Time from request head to response end, per API.", options.workers)
+    , m_upstreamLatency("gatebench_api_upstream_latency_seconds",
+                        "Time from request sent upstream to response head, per API.",
+                        options.workers)
+{
+    const bool redis = config.storage.type == StorageType::Redis;
+    if (redis) {
+        m_keysClient =
+            std::make_unique<RedisClient>(redisOptions(config.storage, "keys", options.log));
+        m_store = std::make_unique<RedisKeyStore>(*m_keysClient);
+        m_limiter = std::make_unique<SharedRequestLimiter>(*m_keysClient, m_clock, options.limiter);
+    } else {
+        m_store = std::make_unique<MemoryKeyStore>();
+        m_limiter = std::make_unique<LocalRequestLimiter>(m_clock);
+    }
+    AccessOptions access;
+    access.hashKeys = config.hashKeys;
+    access.storeTimeout =
+        std::chrono::duration_cast<std::chrono::milliseconds>(config.storage.timeout);
+    access.refreshAfter = options.sessionRefresh;
+    m_access = std::make_unique<AccessControl>(access, *m_store, m_cache, *m_limiter, m_clock,
+                                               options.workers);
+    m_keyAdmin = std::make_unique<KeyAdmin>(KeyAdminOptions{config.hashKeys, options.log}, *m_store,
+                                            m_cache, *m_limiter, m_clock);
+    if (config.enableAnalytics) {
+        if (!redis) {
+            if (options.log)
+                std::fprintf(stderr, "analytics: enable_analytics needs storage.type \"redis\"; "
+                                     "analytics are off\n");
+        } else {
+            m_analyticsClient = std::make_unique<RedisClient>(
+                redisOptions(config.storage, "analytics", options.log));
+            AnalyticsOptions a;
+            a.recordsBufferSize = static_cast<std::size_t>(config.analytics.recordsBufferSize);
+            a.storageExpiration = config.analytics.storageExpirationTime;
+            a.ignoredIps = config.analytics.ignoredIps;
+            a.log = options.log;
+            m_analytics =
+                std::make_unique<AnalyticsSink>(std::move(a), *m_analyticsClient, options.workers);
+        }
+    }
+}
+
+GatewayFeatures::~GatewayFeatures()
+{
+    stop();
+}
+
+void GatewayFeatures::start()
+{
+    if (m_keysClient)
+        m_keysClient->start();
+    if (m_analyticsClient)
+        m_analyticsClient->start();
+    if (m_analytics)
+        m_analytics->start();
+}
+
+bool GatewayFeatures::waitForStorage(std::chrono::milliseconds limit) const
+{
+    return !m_keysClient || m_keysClient->waitUntilUp(limit);
+}
+
+void GatewayFeatures::stop()
+{
+    if (m_stopped)
+        return;
+    m_stopped = true;
+    // Analytics first, while its connection still works; then the connections.
+    if (m_analytics)
+        m_analytics->stop(m_analyticsClient ? m_analyticsClient->options().timeout
+                                            : std::chrono::milliseconds(0));
+    if (m_analyticsClient)
+        m_analyticsClient->stop();
+    if (m_keysClient)
+        m_keysClient->stop();
+}
+
+std::uint32_t GatewayFeatures::analyticsKeyRef(AnalyticsRecorder& recorder,
+                                               const CachedSession& session)
+{
+    std::uint32_t ref = session.analyticsRef.load(std::memory_order_relaxed);
+    if (ref == 0) {
+        ref = recorder.keyRef(session.keyHash, session.session.alias, session.session.orgId,
+                              session.session.tags);
+        session.analyticsRef.store(ref, std::memory_order_relaxed);
+    }
+    return ref;
+}
+
+std::vector<HealthComponent> GatewayFeatures::healthComponents() const
+{
+    std::vector<HealthComponent> out;
+    const auto add = [&out](const RedisClient* client, const char* name) {
+        if (client == nullptr)
+            return;
+        const StorageHealth h = client->health();
+        HealthComponent c;
+        c.name = name;
+        c.status = h.up() ? HealthStatus::Pass : HealthStatus::Fail;
+        c.componentType = "datastore";
+        if (!h.up())
+            c.output = h.lastError.empty() ? std::string(storageStateName(h.state)) : h.lastError;
+        c.checkedAt = std::chrono::system_clock::now();
+        out.push_back(std::move(c));
+    };
+    add(m_keysClient.get(), "redis");
+    add(m_analyticsClient.get(), "redis_analytics");
+    return out;
+}
+
+void GatewayFeatures::appendMetrics(std::string& out) const
+{
+    std::vector<StorageHealth> clients;
+    if (m_keysClient)
+        clients.push_back(m_keysClient->health());
+    if (m_analyticsClient)
+        clients.push_back(m_analyticsClient->health());
+    if (!clients.empty())
+        appendStorage(out, clients);
+    m_access->appendMetrics(out);
+    m_limiter->appendMetrics(out);
+    out.append("# HELP gatebench_session_cache_entries Sessions cached in this process.\n"
+               "# TYPE gatebench_session_cache_entries gauge\n"
+               "gatebench_session_cache_entries ");
+    out.append(std::to_string(m_cache.size())).append("\n");
+    if (m_analytics) {
+        const AnalyticsSink::Stats s = m_analytics->stats();
+        out.append("# HELP gatebench_analytics_records_total Analytics records by fate.\n"
+                   "# TYPE gatebench_analytics_records_total counter\n");
+        out.append("gatebench_analytics_records_total{result=\"recorded\"} ")
+            .append(std::to_string(s.recorded))
+            .append("\ngatebench_analytics_records_total{result=\"written\"} ")
+            .append(std::to_string(s.written))
+            .append("\ngatebench_analytics_records_total{result=\"dropped\"} ")
+            .append(std::to_string(s.dropped))
+            .append("\n# HELP gatebench_analytics_pending Records waiting to be written.\n"
+                    "# TYPE gatebench_analytics_pending gauge\ngatebench_analytics_pending ")
+            .append(std::to_string(s.pending))
+            .append("\n# HELP gatebench_analytics_failed_writes_total Batches Redis did not "
+                    "take.\n# TYPE gatebench_analytics_failed_writes_total counter\n"
+                    "gatebench_analytics_failed_writes_total ")
+            .append(std::to_string(s.failedWrites))
+            .append("\n");
+    }
+    m_requestLatency.render(out);
+    m_upstreamLatency.render(out);
+}
+
+} // namespace gb::gateway

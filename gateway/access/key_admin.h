@@ -1,0 +1,81 @@
+#pragma once
+
+#include "gateway/config/admin_responses.h"
+#include "gateway/storage/unique_function.h"
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace boost::asio {
+class io_context;
+}
+
+namespace gb::gateway {
+
+class Clock;
+class KeyStore;
+class RequestLimiter;
+class SessionCache;
+
+struct KeyAdminOptions
+{
+    bool hashKeys = true;
+    bool log = true; ///< one line per change, naming keys by hash prefix only
+};
+
+/// An admin request for /tyk/keys..., already past the x-tyk-authorization check.
+struct KeyAdminRequest
+{
+    std::string_view method; ///< "GET", "POST", ...
+    std::string_view path;   ///< "/tyk/keys/abc" (no query)
+    std::string_view query;  ///< without '?': hashed, suppress_reset, filter
+    std::string_view body;   ///< JSON, whatever the Content-Type says
+};
+
+/// Tyk's key API over a KeyStore:
+///   POST /tyk/keys/create, POST /tyk/keys   a generated key (org_id + 32 hex, CSPRNG)
+///   POST /tyk/keys/{key}                    a key of your choosing
+///   GET|PUT|DELETE /tyk/keys/{key}          ?hashed=1: {key} is the key's hash
+///   GET /tyk/keys                           {"keys": [...]}: hashes when hash_keys is on
+/// with Tyk's answers ({"key","status":"ok","action":"added"|"modified"|"deleted","key_hash"}
+/// and {"status":"error","message"}). Creating or updating a key (unless suppress_reset=1) and
+/// deleting it start a new quota period, as in Tyk; every change invalidates this process's
+/// cached session. A store that cannot be reached gives 503 "Key store unavailable".
+///
+/// Thread-safe; one instance serves every worker. The reply is always delivered on the given
+/// io_context (posted, even when the store answered inline).
+class KeyAdmin
+{
+public:
+    using Reply = UniqueFunction<void(AdminResponse)>;
+
+    KeyAdmin(KeyAdminOptions options, KeyStore& store, SessionCache& cache, RequestLimiter& limiter,
+             const Clock& clock);
+
+    /// True for "/tyk/keys" and "/tyk/keys/...".
+    static bool handles(std::string_view path) noexcept;
+    void handle(const KeyAdminRequest& request, boost::asio::io_context& io, Reply reply);
+
+private:
+    struct Op;
+    using OpPtr = std::shared_ptr<Op>;
+
+    void create(const OpPtr& op, std::string key);
+    void update(const OpPtr& op);
+    void get(const OpPtr& op);
+    void remove(const OpPtr& op);
+    void list(const OpPtr& op);
+    void save(const OpPtr& op, bool resetQuotas, bool created);
+    void resetQuotas(const OpPtr& op, UniqueFunction<void()> then);
+    void respond(const OpPtr& op, AdminResponse response);
+    void log(const char* what, const std::string& keyHash) const;
+
+    KeyAdminOptions m_options;
+    KeyStore& m_store;
+    SessionCache& m_cache;
+    RequestLimiter& m_limiter;
+    const Clock& m_clock;
+};
+
+} // namespace gb::gateway

@@ -1,0 +1,135 @@
+#include "gateway/access/request_limiter.h"
+
+#include "gateway/storage/clock.h"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+
+namespace gb::gateway {
+
+LocalRequestLimiter::LocalRequestLimiter(const Clock& clock)
+    : m_rates(clock, LocalWindowLimiter::TimeBase::Steady)
+    , m_quotas(clock, LocalWindowLimiter::TimeBase::Unix)
+{}
+
+bool LocalRequestLimiter::tryRate(std::string_view key, const WindowSpec& spec, WindowDecision& out)
+{
+    out = m_rates.hit(key, spec);
+    return true;
+}
+
+void LocalRequestLimiter::rateLater(std::string_view key, const WindowSpec& spec,
+                                    boost::asio::io_context& io, Callback done)
+{
+    const WindowDecision d = m_rates.hit(key, spec);
+    boost::asio::post(io, [done = std::move(done), d]() mutable { done(d); });
+}
+
+bool LocalRequestLimiter::tryQuota(std::string_view key, const WindowSpec& spec,
+                                   const QuotaSeed& seed, WindowDecision& out)
+{
+    // The session's quota_remaining / quota_renews start the counter (a restarted gateway, a key
+    // created with a partly used quota); the counter is authoritative from then on.
+    LocalWindowLimiter::Seed s;
+    if (seed.quotaRenewsUnix > 0 && seed.quotaRemaining >= 0) {
+        const auto max = static_cast<std::int64_t>(spec.limit);
+        s.used = static_cast<std::uint64_t>(
+            std::max<std::int64_t>(0, max - std::min(max, seed.quotaRemaining)));
+        s.windowEndMs = seed.quotaRenewsUnix * 1000;
+    }
+    out = m_quotas.hit(key, spec, &s);
+    return true;
+}
+
+void LocalRequestLimiter::quotaLater(std::string_view key, const WindowSpec& spec,
+                                     boost::asio::io_context& io, Callback done)
+{
+    const WindowDecision d = m_quotas.hit(key, spec);
+    boost::asio::post(io, [done = std::move(done), d]() mutable { done(d); });
+}
+
+void LocalRequestLimiter::quotaUsage(std::string_view key, UsageCallback done)
+{
+    done(m_quotas.usage(key));
+}
+
+void LocalRequestLimiter::resetQuota(std::string_view key, UniqueFunction<void(bool ok)> done)
+{
+    m_quotas.reset(key);
+    done(true);
+}
+
+void LocalRequestLimiter::appendMetrics(std::string& out) const
+{
+    out.append("# HELP gatebench_ratelimit_counters Rate-limit and quota windows held in memory.\n"
+               "# TYPE gatebench_ratelimit_counters gauge\n"
+               "gatebench_ratelimit_counters{kind=\"rate\"} ");
+    out.append(std::to_string(m_rates.size()));
+    out.append("\ngatebench_ratelimit_counters{kind=\"quota\"} ");
+    out.append(std::to_string(m_quotas.size()));
+    out.push_back('\n');
+}
+
+SharedRequestLimiter::SharedRequestLimiter(RedisClient& client, const Clock& clock,
+                                           DistributedLimiterOptions options)
+    : m_fallback(clock, LocalWindowLimiter::TimeBase::Steady)
+    , m_rates(client, clock, m_fallback, "gb-rate-", options)
+    , m_quotas(client, clock, m_fallback, "", options)
+{}
+
+bool SharedRequestLimiter::tryRate(std::string_view key, const WindowSpec& spec,
+                                   WindowDecision& out)
+{
+    return m_rates.tryHit(key, spec, out);
+}
+
+void SharedRequestLimiter::rateLater(std::string_view key, const WindowSpec& spec,
+                                     boost::asio::io_context& io, Callback done)
+{
+    m_rates.hitLater(key, spec, io, std::move(done));
+}
+
+bool SharedRequestLimiter::tryQuota(std::string_view key, const WindowSpec& spec, const QuotaSeed&,
+                                    WindowDecision& out)
+{
+    // Redis' counter and its expiry are the quota; the session's copy is informational.
+    return m_quotas.tryHit(key, spec, out);
+}
+
+void SharedRequestLimiter::quotaLater(std::string_view key, const WindowSpec& spec,
+                                      boost::asio::io_context& io, Callback done)
+{
+    m_quotas.hitLater(key, spec, io, std::move(done));
+}
+
+void SharedRequestLimiter::quotaUsage(std::string_view key, UsageCallback done)
+{
+    m_quotas.usage(key, std::move(done));
+}
+
+void SharedRequestLimiter::resetQuota(std::string_view key, UniqueFunction<void(bool ok)> done)
+{
+    m_quotas.reset(key, std::move(done));
+}
+
+void SharedRequestLimiter::appendMetrics(std::string& out) const
+{
+    const auto rates = m_rates.stats();
+    const auto quotas = m_quotas.stats();
+    const auto series = [&out](const char* name, const char* help, std::uint64_t rate,
+                               std::uint64_t quota) {
+        out.append("# HELP ").append(name).append(" ").append(help).append("\n");
+        out.append("# TYPE ").append(name).append(" counter\n");
+        out.append(name).append("{kind=\"rate\"} ").append(std::to_string(rate)).append("\n");
+        out.append(name).append("{kind=\"quota\"} ").append(std::to_string(quota)).append("\n");
+    };
+    series("gatebench_ratelimit_leases_total", "Leases of tokens taken from Redis.", rates.leases,
+           quotas.leases);
+    series("gatebench_ratelimit_waits_total", "Requests that waited for a lease.", rates.waits,
+           quotas.waits);
+    series("gatebench_ratelimit_fallbacks_total",
+           "Decisions taken by local counters because Redis was unavailable.", rates.fallbacks,
+           quotas.fallbacks);
+}
+
+} // namespace gb::gateway

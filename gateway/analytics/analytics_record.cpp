@@ -1,0 +1,42 @@
+#include "gateway/analytics/analytics_record.h"
+
+#include <algorithm>
+#include <cstring>
+#include <type_traits>
+
+namespace gb::gateway {
+
+static_assert(std::is_trivially_copyable_v<AnalyticsRecord>);
+static_assert(AnalyticsRecord::kHostCap <= 255 && AnalyticsRecord::kPathCap <= 255);
+
+namespace {
+
+std::uint8_t put(char* at, std::size_t cap, std::string_view s) noexcept
+{
+    const std::size_t n = std::min(cap, s.size());
+    if (n > 0) // an empty view may carry a null pointer, which memcpy must not see
+        std::memcpy(at, s.data(), n);
+    return static_cast<std::uint8_t>(n);
+}
+
+} // namespace
+
+void AnalyticsRecord::setRequest(std::string_view m, std::string_view h, std::string_view p,
+                                 std::string_view q, std::string_view ua,
+                                 std::string_view address) noexcept
+{
+    char* at = text;
+    methodLen = put(at, kMethodCap, m);
+    at += kMethodCap;
+    hostLen = put(at, kHostCap, h);
+    at += kHostCap;
+    pathLen = put(at, kPathCap, p);
+    at += kPathCap;
+    queryLen = put(at, kQueryCap, q);
+    at += kQueryCap;
+    userAgentLen = put(at, kUserAgentCap, ua);
+    at += kUserAgentCap;
+    ipLen = put(at, kIpCap, address);
+}
+
+} // namespace gb::gateway

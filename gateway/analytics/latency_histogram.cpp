@@ -1,0 +1,119 @@
+#include "gateway/analytics/latency_histogram.h"
+
+#include <cstdio>
+#include <set>
+
+namespace gb::gateway {
+
+namespace {
+
+void appendLabelValue(std::string& out, std::string_view v)
+{
+    out.push_back('"');
+    for (char c : v) {
+        if (c == '\\' || c == '"') {
+            out.push_back('\\');
+            out.push_back(c);
+        } else if (c == '\n') {
+            out.append("\\n");
+        } else {
+            out.push_back(c);
+        }
+    }
+    out.push_back('"');
+}
+
+void appendNumber(std::string& out, double v)
+{
+    char buf[32];
+    const int n = std::snprintf(buf, sizeof buf, "%.9g", v);
+    out.append(buf, static_cast<std::size_t>(n));
+}
+
+void appendUint(std::string& out, std::uint64_t v)
+{
+    out.append(std::to_string(v));
+}
+
+} // namespace
+
+void LatencyHistogram::addTo(HistogramSnapshot& s) const noexcept
+{
+    for (std::size_t i = 0; i < m_counts.size(); ++i) {
+        const std::uint64_t c = m_counts[i].load(std::memory_order_relaxed);
+        s.counts[i] += c;
+        s.count += c;
+    }
+    s.sumNs += m_sumNs.load(std::memory_order_relaxed);
+}
+
+ApiLatencyHistograms::ApiLatencyHistograms(std::string metricName, std::string help, int workers)
+    : m_name(std::move(metricName))
+    , m_help(std::move(help))
+{
+    for (int i = 0; i < std::max(1, workers); ++i)
+        m_workers.push_back(std::make_unique<PerWorker>());
+}
+
+LatencyHistogram& ApiLatencyHistograms::histogram(int worker, std::string_view apiId)
+{
+    PerWorker& w = *m_workers[static_cast<std::size_t>(worker)];
+    std::lock_guard lock(w.mutex);
+    auto it = w.byApi.find(apiId);
+    if (it == w.byApi.end())
+        it = w.byApi.emplace(std::string(apiId), std::make_unique<LatencyHistogram>()).first;
+    return *it->second;
+}
+
+HistogramSnapshot ApiLatencyHistograms::snapshot(std::string_view apiId) const
+{
+    HistogramSnapshot s;
+    for (const auto& w : m_workers) {
+        std::lock_guard lock(w->mutex);
+        const auto it = w->byApi.find(apiId);
+        if (it != w->byApi.end())
+            it->second->addTo(s);
+    }
+    return s;
+}
+
+void ApiLatencyHistograms::render(std::string& out) const
+{
+    std::set<std::string, std::less<>> apis;
+    for (const auto& w : m_workers) {
+        std::lock_guard lock(w->mutex);
+        for (const auto& entry : w->byApi)
+            apis.insert(entry.first);
+    }
+    out.append("# HELP ").append(m_name).append(" ").append(m_help).append("\n");
+    out.append("# TYPE ").append(m_name).append(" histogram\n");
+    for (const std::string& api : apis) {
+        const HistogramSnapshot s = snapshot(api);
+        std::uint64_t cumulative = 0;
+        for (std::size_t i = 0; i < HistogramSnapshot::kBuckets; ++i) {
+            cumulative += s.counts[i];
+            out.append(m_name).append("_bucket{api_id=");
+            appendLabelValue(out, api);
+            out.append(",le=\"");
+            if (i < LatencyHistogram::kBoundsNs.size())
+                appendNumber(out, static_cast<double>(LatencyHistogram::kBoundsNs[i]) / 1e9);
+            else
+                out.append("+Inf");
+            out.append("\"} ");
+            appendUint(out, cumulative);
+            out.push_back('\n');
+        }
+        out.append(m_name).append("_sum{api_id=");
+        appendLabelValue(out, api);
+        out.append("} ");
+        appendNumber(out, static_cast<double>(s.sumNs) / 1e9);
+        out.push_back('\n');
+        out.append(m_name).append("_count{api_id=");
+        appendLabelValue(out, api);
+        out.append("} ");
+        appendUint(out, s.count);
+        out.push_back('\n');
+    }
+}
+
+} // namespace gb::gateway
