@@ -15,9 +15,10 @@ wait_port() { # host port
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
-bench_cleanup() {
-  local p; for p in "${BENCH_PIDS[@]}"; do kill "$p" 2>/dev/null; kill -CONT "$p" 2>/dev/null; done
-  for f in "$BENCH_DIR"/*.pid; do [ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null; done
+bench_cleanup() { # never stops early: every server started here must go, whatever failed
+  set +e
+  local p f; for p in "${BENCH_PIDS[@]}"; do kill -CONT "$p"; kill "$p"; done 2>/dev/null
+  for f in "$BENCH_DIR"/*.pid; do [ -f "$f" ] && kill "$(cat "$f")"; done 2>/dev/null
   sleep 0.2
 }
 
