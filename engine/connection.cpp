@@ -42,6 +42,7 @@ void Connection::onConnect(const error_code& ec)
     m_socket.set_option(asio::ip::tcp::no_delay(true), ignored);
     m_socket.non_blocking(true, ignored);
     if (m_worker.m_plan.tls == nullptr) {
+        m_worker.watchSocket(m_socket.native_handle(), this);
         m_dialNs = m_worker.now() - m_connectStartNs;
         m_state = State::Idle;
         m_worker.onConnected(*this);
@@ -111,15 +112,18 @@ void Connection::onWritten()
 
 void Connection::waitReadable()
 {
-    // Wait, then read: a read attempted before the response can exist would only return EAGAIN.
-    m_socket.async_wait(asio::ip::tcp::socket::wait_read,
-                        [this, gen = m_generation](const error_code& e) {
-                            if (gen != m_generation)
-                                return;
-                            if (e)
-                                return fail(ErrorClass::Read, e);
-                            readAvailable();
-                        });
+    // Edge-triggered: an edge that came while nothing was awaited is remembered in m_readReady.
+    m_awaitingResponse = true;
+    if (m_readReady)
+        readAvailable();
+}
+
+void Connection::onReadable(bool hangUp)
+{
+    m_readReady = true;
+    m_peerClosed |= hangUp;
+    if (m_awaitingResponse)
+        readAvailable();
 }
 
 void Connection::readAvailable()
@@ -128,8 +132,10 @@ void Connection::readAvailable()
         error_code ec;
         const std::size_t n = m_socket.read_some(
             asio::buffer(m_buffer.data() + m_buffered, m_buffer.size() - m_buffered), ec);
-        if (ec == asio::error::would_block)
-            return waitReadable();
+        if (ec == asio::error::would_block) {
+            m_readReady = false;
+            return;
+        }
         if (ec)
             return onReadEnd(ec, ec == asio::error::eof);
         if (!consume(n))
@@ -193,6 +199,10 @@ bool Connection::consume(std::size_t n)
 
 void Connection::complete(bool reusable)
 {
+    // A whole response leaves nothing to read, so the next request need not try a read before
+    // its edge comes; unless the server's FIN came with the response, in the same edge.
+    m_awaitingResponse = false;
+    m_readReady = m_peerClosed;
     const std::int64_t done = m_worker.now();
     IntervalStats& st = *m_worker.m_stats;
     const bool openLoop = m_worker.m_plan.schedule != nullptr;
@@ -254,6 +264,9 @@ void Connection::close()
         throttle.cancel();
     }
     m_tls.reset();
+    m_awaitingResponse = false;
+    m_readReady = false;
+    m_peerClosed = false;
     m_state = State::Closed;
     m_reused = false;
     m_buffered = 0;

@@ -33,6 +33,9 @@ public:
     /// Fails the in-flight request (or connect) if it has run longer than the timeout.
     void checkTimeout(std::int64_t nowNs, std::int64_t timeoutNs);
 
+    /// The worker's epoll set says the socket became readable; hangUp: the peer closed or failed.
+    void onReadable(bool hangUp);
+
     bool connected() const { return m_state == State::Idle || m_state == State::Busy; }
     bool busy() const { return m_state == State::Busy; }
 
@@ -66,7 +69,10 @@ private:
     boost::asio::ip::tcp::socket m_socket;
     std::unique_ptr<boost::asio::ssl::stream<boost::asio::ip::tcp::socket&>> m_tls;
     gb::http::ResponseParser m_parser;
-    bool m_reused = false; // a response already completed on this socket
+    bool m_reused = false;           // a response already completed on this socket
+    bool m_readReady = false;        // an edge arrived and no read has returned EAGAIN since
+    bool m_awaitingResponse = false; // the request is written: readable edges go to readAvailable
+    bool m_peerClosed = false;       // a hang-up edge was seen: reads will end, keep m_readReady
     std::int64_t m_connectStartNs = 0;
     std::int64_t m_dialNs = 0; // added to the next request's "DNS+dialup", then 0
     std::int64_t m_intendedNs = 0;

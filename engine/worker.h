@@ -8,6 +8,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
 
@@ -91,13 +92,21 @@ private:
     void armSchedule(std::int64_t dueNs);
     void sweepTimeouts();
     void checkFinished();
+    void watchReadiness();
 
+public:
+    /// Plain sockets wait for responses in this worker's own edge-triggered epoll set: Asio's
+    /// async_wait would re-arm the socket with an epoll_ctl on every request.
+    void watchSocket(int fd, Connection* c);
+
+private:
     boost::asio::io_context m_io{1};
     WorkerPlan m_plan;
     std::function<void()> m_onFinished;
     std::unique_ptr<IntervalStats> m_stats = std::make_unique<IntervalStats>();
     std::vector<std::unique_ptr<Connection>> m_connections;
     std::vector<Connection*> m_idle; // open loop: connected and waiting for a due request
+    boost::asio::posix::stream_descriptor m_readiness{m_io};
     boost::asio::steady_timer m_scheduleTimer{m_io};
     boost::asio::steady_timer m_sweepTimer{m_io};
     std::int64_t m_scheduleArmedFor = -1;
