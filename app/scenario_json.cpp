@@ -1,5 +1,6 @@
 #include "app/scenario_json.h"
 
+#include "app/json_members.h"
 #include "app/json_text.h"
 
 #include <QFile>
@@ -7,7 +8,6 @@
 #include <QJsonArray>
 #include <QSaveFile>
 
-#include <cmath>
 
 namespace gb::app {
 
@@ -26,169 +26,45 @@ QJsonArray headersToJson(const QList<HttpHeader>& headers)
     return array;
 }
 
-/// Reads members of one JSON object into settings, remembering the first problem. Absent
-/// members leave the default in place, so hand-written files may be short.
-class Reader
+void readHeaders(JsonMembers& m, const QString& key, QList<HttpHeader>& out)
 {
-public:
-    Reader(const QJsonObject& object, QString path, QString* error)
-        : m_object(object)
-        , m_path(std::move(path))
-        , m_error(error)
-    {}
-
-    QString pathOf(const QString& key) const
-    {
-        return m_path.isEmpty() ? key : m_path + QLatin1Char('.') + key;
+    const QJsonValue v = m.value(key);
+    if (v.isUndefined())
+        return;
+    if (!v.isArray())
+        return m.fail(key, QStringLiteral("must be a list of \"Name: value\" lines"));
+    out.clear();
+    const QJsonArray array = v.toArray();
+    for (qsizetype i = 0; i < array.size(); ++i) {
+        const QString line = array[i].toString();
+        const qsizetype colon = line.indexOf(QLatin1Char(':'));
+        if (!array[i].isString() || colon <= 0)
+            return m.fail(QStringLiteral("%1[%2]").arg(key).arg(i),
+                          QStringLiteral("must be a \"Name: value\" line"));
+        out.append({line.left(colon).trimmed(), line.mid(colon + 1).trimmed()});
     }
-    bool failed() const { return !m_error->isEmpty(); }
-    void fail(const QString& key, const QString& what)
-    {
-        if (m_error->isEmpty())
-            *m_error = pathOf(key) + QLatin1Char(' ') + what;
-    }
+}
 
-    Reader object(const QString& key)
-    {
-        const QJsonValue v = m_object.value(key);
-        if (!v.isUndefined() && !v.isObject())
-            fail(key, QStringLiteral("must be an object ({...})"));
-        return Reader(v.toObject(), pathOf(key), m_error);
+void readStages(JsonMembers& m, const QString& key, QList<RateStage>& out)
+{
+    const QJsonValue v = m.value(key);
+    if (v.isUndefined())
+        return;
+    if (!v.isArray())
+        return m.fail(key, QStringLiteral("must be a list of {\"duration\", \"rps\"} stages"));
+    out.clear();
+    const QJsonArray array = v.toArray();
+    for (qsizetype i = 0; i < array.size(); ++i) {
+        const QString at = QStringLiteral("%1[%2]").arg(key).arg(i);
+        if (!array[i].isObject())
+            return m.fail(at, QStringLiteral("must be an object with \"duration\" and \"rps\""));
+        JsonMembers stage = m.nested(array[i].toObject(), at);
+        RateStage s;
+        stage.duration(QStringLiteral("duration"), s.duration);
+        stage.number(QStringLiteral("rps"), s.rps);
+        out.append(s);
     }
-
-    void string(const QString& key, QString& out)
-    {
-        const QJsonValue v = m_object.value(key);
-        if (v.isUndefined())
-            return;
-        if (!v.isString())
-            return fail(key, QStringLiteral("must be text in quotes"));
-        out = v.toString();
-    }
-
-    void number(const QString& key, double& out)
-    {
-        const QJsonValue v = m_object.value(key);
-        if (v.isUndefined())
-            return;
-        if (!v.isDouble())
-            return fail(key, QStringLiteral("must be a number"));
-        out = v.toDouble();
-    }
-
-    void integer(const QString& key, int& out)
-    {
-        const QJsonValue v = m_object.value(key);
-        if (v.isUndefined())
-            return;
-        const double d = v.toDouble(std::nan(""));
-        if (!v.isDouble() || d != std::floor(d) || std::fabs(d) > 2e9)
-            return fail(key, QStringLiteral("must be a whole number"));
-        out = int(d);
-    }
-
-    void boolean(const QString& key, bool& out)
-    {
-        const QJsonValue v = m_object.value(key);
-        if (v.isUndefined())
-            return;
-        if (!v.isBool())
-            return fail(key, QStringLiteral("must be true or false"));
-        out = v.toBool();
-    }
-
-    void duration(const QString& key, Duration& out)
-    {
-        const QJsonValue v = m_object.value(key);
-        if (v.isUndefined())
-            return;
-        if (auto d = durationOf(v))
-            out = *d;
-        else
-            fail(key, QStringLiteral("must be a duration such as \"10s\" or \"250ms\""));
-    }
-
-    void optionalDuration(const QString& key, std::optional<Duration>& out)
-    {
-        const QJsonValue v = m_object.value(key);
-        if (v.isUndefined() || v.isNull()) {
-            out.reset();
-            return;
-        }
-        Duration d{0};
-        duration(key, d);
-        out = d;
-    }
-
-    template <class Enum>
-    void choice(const QString& key, Enum& out, std::optional<Enum> (*fromString)(const QString&),
-                const QString& allowed)
-    {
-        const QJsonValue v = m_object.value(key);
-        if (v.isUndefined())
-            return;
-        if (const auto e = fromString(v.toString()); v.isString() && e)
-            out = *e;
-        else
-            fail(key, QStringLiteral("must be one of %1").arg(allowed));
-    }
-
-    void headers(const QString& key, QList<HttpHeader>& out)
-    {
-        const QJsonValue v = m_object.value(key);
-        if (v.isUndefined())
-            return;
-        if (!v.isArray())
-            return fail(key, QStringLiteral("must be a list of \"Name: value\" lines"));
-        out.clear();
-        const QJsonArray array = v.toArray();
-        for (qsizetype i = 0; i < array.size(); ++i) {
-            const QString line = array[i].toString();
-            const qsizetype colon = line.indexOf(QLatin1Char(':'));
-            if (!array[i].isString() || colon <= 0)
-                return fail(QStringLiteral("%1[%2]").arg(key).arg(i),
-                            QStringLiteral("must be a \"Name: value\" line"));
-            out.append({line.left(colon).trimmed(), line.mid(colon + 1).trimmed()});
-        }
-    }
-
-    void stages(const QString& key, QList<RateStage>& out)
-    {
-        const QJsonValue v = m_object.value(key);
-        if (v.isUndefined())
-            return;
-        if (!v.isArray())
-            return fail(key, QStringLiteral("must be a list of {\"duration\", \"rps\"} stages"));
-        out.clear();
-        const QJsonArray array = v.toArray();
-        for (qsizetype i = 0; i < array.size(); ++i) {
-            const QString at = QStringLiteral("%1[%2]").arg(key).arg(i);
-            if (!array[i].isObject())
-                return fail(at, QStringLiteral("must be an object with \"duration\" and \"rps\""));
-            Reader stage(array[i].toObject(), pathOf(at), m_error);
-            RateStage s;
-            stage.duration(QStringLiteral("duration"), s.duration);
-            stage.number(QStringLiteral("rps"), s.rps);
-            out.append(s);
-        }
-    }
-
-private:
-    static std::optional<Duration> durationOf(const QJsonValue& v)
-    {
-        if (v.isString())
-            return parseDuration(v.toString());
-        // A bare number is read as seconds, as a hand-written file might say "duration": 10.
-        if (v.isDouble() && v.toDouble() >= 0 && v.toDouble() < 1e9)
-            return std::chrono::duration_cast<Duration>(
-                std::chrono::duration<double>(v.toDouble()));
-        return std::nullopt;
-    }
-
-    QJsonObject m_object;
-    QString m_path;
-    QString* m_error;
-};
+}
 
 } // namespace
 
@@ -284,32 +160,32 @@ Result<Scenario> scenarioFromJson(const QJsonObject& object)
 
     QString error;
     Scenario s;
-    Reader root(object, QString(), &error);
+    JsonMembers root(object, QString(), error);
     root.string(QStringLiteral("name"), s.name);
     root.string(QStringLiteral("description"), s.description);
 
-    Reader up = root.object(QStringLiteral("upstream"));
+    JsonMembers up = root.object(QStringLiteral("upstream"));
     up.choice(QStringLiteral("kind"), s.upstream.kind, &upstreamKindFromKeyword,
               QStringLiteral("\"bundled\", \"url\""));
     up.string(QStringLiteral("route"), s.upstream.route);
     up.optionalDuration(QStringLiteral("xDelay"), s.upstream.xDelay);
     up.string(QStringLiteral("url"), s.upstream.url);
 
-    Reader gw = root.object(QStringLiteral("gateway"));
+    JsonMembers gw = root.object(QStringLiteral("gateway"));
     gw.choice(QStringLiteral("kind"), s.gateway.kind, &gatewayKindFromKeyword,
               QStringLiteral("\"none\", \"bundled-keyless\", \"bundled-full\", \"external\""));
     gw.string(QStringLiteral("listenPath"), s.gateway.listenPath);
     gw.string(QStringLiteral("url"), s.gateway.url);
-    gw.headers(QStringLiteral("headers"), s.gateway.headers);
-    Reader redis = gw.object(QStringLiteral("redis"));
+    readHeaders(gw, QStringLiteral("headers"), s.gateway.headers);
+    JsonMembers redis = gw.object(QStringLiteral("redis"));
     redis.choice(QStringLiteral("mode"), s.gateway.redis.mode, &redisModeFromKeyword,
                  QStringLiteral("\"local\", \"address\", \"memory\""));
     redis.string(QStringLiteral("address"), s.gateway.redis.address);
-    Reader limit = gw.object(QStringLiteral("rateLimit"));
+    JsonMembers limit = gw.object(QStringLiteral("rateLimit"));
     limit.number(QStringLiteral("rate"), s.gateway.rateLimit.rate);
     limit.duration(QStringLiteral("per"), s.gateway.rateLimit.per);
 
-    Reader load = root.object(QStringLiteral("load"));
+    JsonMembers load = root.object(QStringLiteral("load"));
     load.integer(QStringLiteral("connections"), s.load.connections);
     load.duration(QStringLiteral("duration"), s.load.duration);
     load.duration(QStringLiteral("warmup"), s.load.warmup);
@@ -317,14 +193,14 @@ Result<Scenario> scenarioFromJson(const QJsonObject& object)
                 QStringLiteral("\"max\", \"per-worker-rate\", \"total-rate\""));
     load.number(QStringLiteral("perWorkerRate"), s.load.perWorkerRate);
     load.number(QStringLiteral("totalRate"), s.load.totalRate);
-    load.stages(QStringLiteral("stages"), s.load.stages);
+    readStages(load, QStringLiteral("stages"), s.load.stages);
     load.string(QStringLiteral("method"), s.load.method);
-    load.headers(QStringLiteral("headers"), s.load.headers);
+    readHeaders(load, QStringLiteral("headers"), s.load.headers);
     load.string(QStringLiteral("body"), s.load.body);
     load.duration(QStringLiteral("timeout"), s.load.timeout);
     load.boolean(QStringLiteral("keepAlive"), s.load.keepAlive);
 
-    Reader topology = root.object(QStringLiteral("topology"));
+    JsonMembers topology = root.object(QStringLiteral("topology"));
     topology.choice(QStringLiteral("kind"), s.topology.kind, &topologyKindFromKeyword,
                     QStringLiteral("\"local\""));
 

@@ -1,6 +1,7 @@
 #include "app/study/study_json.h"
 
 #include "app/builtin_scenarios.h"
+#include "app/json_members.h"
 #include "app/json_text.h"
 #include "app/scenario_json.h"
 
@@ -8,102 +9,10 @@
 #include <QJsonArray>
 #include <QSaveFile>
 
-#include <cmath>
 
 namespace gb::app {
 
 namespace {
-
-/// Reads members of one object, remembering the first problem with its member path. Absent
-/// members keep their defaults, so hand-written files may be short.
-class Members
-{
-public:
-    Members(QJsonObject object, QString path, QString& error)
-        : m_object(std::move(object))
-        , m_path(std::move(path))
-        , m_error(error)
-    {}
-
-    QString pathOf(const QString& key) const
-    {
-        return m_path.isEmpty() ? key : m_path + QLatin1Char('.') + key;
-    }
-    void fail(const QString& key, const QString& what)
-    {
-        if (m_error.isEmpty())
-            m_error = pathOf(key) + QLatin1Char(' ') + what;
-    }
-    bool has(const QString& key) const { return m_object.contains(key); }
-    const QJsonObject& raw() const { return m_object; }
-    const QString& path() const { return m_path; }
-    QJsonValue value(const QString& key) const { return m_object.value(key); }
-
-    Members object(const QString& key)
-    {
-        const QJsonValue v = m_object.value(key);
-        if (!v.isUndefined() && !v.isObject())
-            fail(key, QStringLiteral("must be an object ({...})"));
-        return Members(v.toObject(), pathOf(key), m_error);
-    }
-    void string(const QString& key, QString& out)
-    {
-        const QJsonValue v = m_object.value(key);
-        if (v.isUndefined())
-            return;
-        if (!v.isString())
-            return fail(key, QStringLiteral("must be text in quotes"));
-        out = v.toString();
-    }
-    void number(const QString& key, double& out)
-    {
-        const QJsonValue v = m_object.value(key);
-        if (v.isUndefined())
-            return;
-        if (!v.isDouble())
-            return fail(key, QStringLiteral("must be a number"));
-        out = v.toDouble();
-    }
-    void optionalNumber(const QString& key, std::optional<double>& out)
-    {
-        const QJsonValue v = m_object.value(key);
-        if (v.isUndefined() || v.isNull())
-            return out.reset();
-        double d = 0;
-        number(key, d);
-        out = d;
-    }
-    void integer(const QString& key, int& out)
-    {
-        const QJsonValue v = m_object.value(key);
-        if (v.isUndefined())
-            return;
-        const double d = v.toDouble(std::nan(""));
-        if (!v.isDouble() || d != std::floor(d) || std::fabs(d) > 2e9)
-            return fail(key, QStringLiteral("must be a whole number"));
-        out = int(d);
-    }
-    void duration(const QString& key, Duration& out)
-    {
-        const QJsonValue v = m_object.value(key);
-        if (v.isUndefined())
-            return;
-        std::optional<Duration> d;
-        if (v.isString())
-            d = parseDuration(v.toString());
-        else if (v.isDouble() && v.toDouble() >= 0 && v.toDouble() < 1e9) // seconds
-            d = std::chrono::duration_cast<Duration>(std::chrono::duration<double>(v.toDouble()));
-        if (d)
-            out = *d;
-        else
-            fail(key, QStringLiteral("must be a duration such as \"30s\" or \"5m\""));
-    }
-
-private:
-    QJsonObject m_object;
-    QString m_path;
-    QString& m_error;
-};
 
 QJsonObject thresholdsToJson(const StageThresholds& t)
 {
@@ -125,10 +34,10 @@ void readStage(const QJsonValue& value, const QString& path, StudyStage& stage, 
         error = path + QStringLiteral(" must be an object with \"name\" and \"scenario\"");
         return;
     }
-    Members m(value.toObject(), path, error);
+    JsonMembers m(value.toObject(), path, error);
     m.string(QStringLiteral("name"), stage.name);
     m.integer(QStringLiteral("repeats"), stage.repeats);
-    Members t = m.object(QStringLiteral("thresholds"));
+    JsonMembers t = m.object(QStringLiteral("thresholds"));
     t.optionalNumber(QStringLiteral("maxP99Ms"), stage.thresholds.maxP99Ms);
     t.optionalNumber(QStringLiteral("minRps"), stage.thresholds.minRps);
     t.optionalNumber(QStringLiteral("maxDeltaP99Ms"), stage.thresholds.maxDeltaP99Ms);
@@ -220,7 +129,7 @@ QJsonObject loadProfileToJson(const LoadProfile& p)
 bool loadProfileFromJson(const QJsonObject& object, const QString& path, LoadProfile& profile,
                          QString& error)
 {
-    Members m(object, path, error);
+    JsonMembers m(object, path, error);
     m.integer(QStringLiteral("connections"), profile.connections);
     m.number(QStringLiteral("perWorkerRate"), profile.perWorkerRate);
     m.duration(QStringLiteral("duration"), profile.duration);
@@ -278,10 +187,10 @@ Result<Study> studyFromJson(const QJsonObject& object)
 
     QString error;
     Study study;
-    Members root(object, QString(), error);
+    JsonMembers root(object, QString(), error);
     root.string(QStringLiteral("name"), study.name);
     root.string(QStringLiteral("description"), study.description);
-    Members topology = root.object(QStringLiteral("topology"));
+    JsonMembers topology = root.object(QStringLiteral("topology"));
     if (topology.has(QStringLiteral("kind"))) {
         QString kind;
         topology.string(QStringLiteral("kind"), kind);
@@ -291,12 +200,12 @@ Result<Study> studyFromJson(const QJsonObject& object)
             topology.fail(QStringLiteral("kind"), QStringLiteral("must be one of \"local\""));
     }
     if (root.has(QStringLiteral("reference"))) {
-        const Members ref = root.object(QStringLiteral("reference"));
+        const JsonMembers ref = root.object(QStringLiteral("reference"));
         LoadProfile profile;
         if (error.isEmpty() && loadProfileFromJson(ref.raw(), ref.path(), profile, error))
             study.reference = profile;
     }
-    Members scaling = root.object(QStringLiteral("localScaling"));
+    JsonMembers scaling = root.object(QStringLiteral("localScaling"));
     if (scaling.has(QStringLiteral("mode"))) {
         QString mode;
         scaling.string(QStringLiteral("mode"), mode);
@@ -307,7 +216,7 @@ Result<Study> studyFromJson(const QJsonObject& object)
                          QStringLiteral("must be one of \"none\", \"fixed\", \"calibrate\""));
     }
     if (scaling.has(QStringLiteral("fixed"))) {
-        const Members fixed = scaling.object(QStringLiteral("fixed"));
+        const JsonMembers fixed = scaling.object(QStringLiteral("fixed"));
         if (error.isEmpty())
             loadProfileFromJson(fixed.raw(), fixed.path(), study.localScaling.fixed, error);
     }
