@@ -5,6 +5,7 @@
 #include <boost/asio/ssl/error.hpp>
 #include <boost/asio/write.hpp>
 
+#include <cerrno>
 #include <cstring>
 
 namespace gb::engine {
@@ -42,7 +43,8 @@ void Connection::onConnect(const error_code& ec)
     m_socket.set_option(asio::ip::tcp::no_delay(true), ignored);
     m_socket.non_blocking(true, ignored);
     if (m_worker.m_plan.tls == nullptr) {
-        m_worker.watchSocket(m_socket.native_handle(), this);
+        if (!m_worker.watchSocket(m_socket.native_handle(), this))
+            return fail(ErrorClass::Connect, error_code(errno, boost::system::system_category()));
         m_dialNs = m_worker.now() - m_connectStartNs;
         m_state = State::Idle;
         m_worker.onConnected(*this);

@@ -52,12 +52,12 @@ void Worker::run()
     m_io.run();
 }
 
-void Worker::watchSocket(int fd, Connection* c)
+bool Worker::watchSocket(int fd, Connection* c)
 {
     epoll_event ev{};
     ev.events = EPOLLIN | EPOLLRDHUP | EPOLLET;
     ev.data.ptr = c;
-    ::epoll_ctl(m_readiness.native_handle(), EPOLL_CTL_ADD, fd, &ev);
+    return ::epoll_ctl(m_readiness.native_handle(), EPOLL_CTL_ADD, fd, &ev) == 0;
 }
 
 void Worker::watchReadiness()

@@ -97,7 +97,8 @@ private:
 public:
     /// Plain sockets wait for responses in this worker's own edge-triggered epoll set: Asio's
     /// async_wait would re-arm the socket with an epoll_ctl on every request.
-    void watchSocket(int fd, Connection* c);
+    /// False (errno set) when the socket cannot be watched.
+    bool watchSocket(int fd, Connection* c);
 
 private:
     boost::asio::io_context m_io{1};
