@@ -1,0 +1,128 @@
+#include "gateway/server/connection.h"
+#include "gateway/server/connection_limits.h"
+#include "gateway/server/worker.h"
+
+#include <boost/asio/post.hpp>
+
+#include <cerrno>
+#include <cstring>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+
+namespace gb::gateway {
+
+using namespace connection_limits;
+
+// ---------------------------------------------------------------------------------------------
+// Timeouts and drain
+
+void Connection::setDeadline(Deadline kind)
+{
+    m_deadlineKind = kind;
+    const ServerConfig& c = m_worker.config();
+    switch (kind) {
+    case Deadline::None:
+        m_deadline = 0;
+        return;
+    case Deadline::FirstByte:
+    case Deadline::Header:
+        m_deadline = m_worker.ticksFor(c.headerTimeout);
+        return;
+    case Deadline::Idle:
+        m_deadline = m_worker.ticksFor(c.idleTimeout);
+        return;
+    case Deadline::Body:
+        m_deadline = m_worker.ticksFor(c.bodyTimeout);
+        return;
+    case Deadline::Write:
+        m_deadline = m_worker.ticksFor(c.writeTimeout);
+        return;
+    case Deadline::Linger:
+        m_deadline = m_worker.ticksFor(c.lingerTimeout);
+        return;
+    }
+}
+
+void Connection::updateDeadline()
+{
+    if (m_closed || m_lingering)
+        return;
+    Deadline want;
+    if (m_writeWaiting)
+        want = Deadline::Write;
+    else if (m_exchangeOpen)
+        want = m_bodyWanted ? Deadline::Body : Deadline::None;
+    else if (m_discarding)
+        want = Deadline::Body;
+    else if (m_inEnd > m_inBegin)
+        want = Deadline::Header; // from the first byte of the head: trickling does not extend it
+    else
+        want = m_deadlineKind == Deadline::FirstByte ? Deadline::FirstByte : Deadline::Idle;
+    if (want != m_deadlineKind)
+        setDeadline(want);
+}
+
+void Connection::onDeadline()
+{
+    ConnectionPtr self(this);
+    if (m_closed)
+        return;
+    switch (m_deadlineKind) {
+    case Deadline::None:
+        return;
+    case Deadline::FirstByte:
+    case Deadline::Idle:
+        failAndClose({}, FailKind::IdleTimeout);
+        return;
+    case Deadline::Header:
+    case Deadline::Body: {
+        const FailKind kind =
+            m_deadlineKind == Deadline::Header ? FailKind::HeaderTimeout : FailKind::BodyTimeout;
+        const bool canAnswer = m_response == Response::None && !m_writeWaiting;
+        m_worker.fail({}, kind);
+        if (m_exchangeOpen)
+            abortExchange();
+        if (!canAnswer || m_closing) {
+            closeNow();
+            return;
+        }
+        writeErrorAndClose(408, kind == FailKind::HeaderTimeout
+                                    ? "request head not received in time"
+                                    : "request body not received in time");
+        flush();
+        return;
+    }
+    case Deadline::Write:
+        failAndClose({}, FailKind::WriteTimeout);
+        return;
+    case Deadline::Linger:
+        closeNow();
+        return;
+    }
+}
+
+void Connection::onDrain()
+{
+    ConnectionPtr self(this);
+    if (m_closed)
+        return;
+    if (m_lingering || m_closing)
+        return; // already on its way out
+    if (!m_exchangeOpen && !m_discarding && m_inEnd == m_inBegin && m_out.empty() &&
+        !m_writeWaiting) {
+        closeNow(); // idle keep-alive connection: nothing unread, nothing to send
+        return;
+    }
+    if (m_discarding || (!m_exchangeOpen && m_inEnd == m_inBegin)) {
+        // Nothing in flight: close now, after whatever output is still queued.
+        m_discarding = false;
+        m_closing = true;
+        flush();
+        return;
+    }
+    // In flight (or a head half received): answer it with Connection: close, then close.
+    m_closeAfter = true;
+}
+
+} // namespace gb::gateway
