@@ -12,7 +12,7 @@ build_pkgs=(g++ cmake ninja-build ccache pkg-config
 # pdftotext for PDF checks, clang's libFuzzer runtime for the fuzz targets.
 test_pkgs=(redis-server openssh-server openssh-client xvfb xauth poppler-utils clang libclang-rt-14-dev)
 # Peers the benchmarks in tests/bench/ compare against; not needed to build or test.
-bench_pkgs=(wrk hey nginx-light haproxy caddy time util-linux)
+bench_pkgs=(wrk hey nginx-light haproxy caddy time util-linux curl python3 redis-tools)
 
 case "${1:-test}" in
   build) wanted=("${build_pkgs[@]}") ;;

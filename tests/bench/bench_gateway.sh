@@ -26,18 +26,6 @@ GW=$BIN/gatebench-gateway
 LOAD=$BIN/gatebench-load
 for b in "$GW" "$LOAD"; do [ -x "$b" ] || { echo "build first: $b not found"; exit 1; }; done
 
-# Another benchmark on these two shared cores would make every number here meaningless: wait for
-# it before every measurement (ours are never running in between).
-wait_quiet() {
-  local i
-  for ((i = 0; i < 120; i++)); do
-    pgrep -x 'wrk|hey' >/dev/null || return 0
-    ((i == 0)) && echo "  (another benchmark is running: waiting)" >&2
-    sleep 5
-  done
-  echo "another benchmark is still running after 10 minutes; giving up" >&2
-  exit 1
-}
 wait_quiet
 if pgrep -x gatebench-load >/dev/null; then
   echo "# warning: gatebench-load is running elsewhere: $(pgrep -ax gatebench-load | head -3 | tr '\n' ';')" >&2
@@ -52,15 +40,7 @@ UP=$(free_port)
 nginx_json "$UP"
 
 NGINX=$(free_port)
-cat >"$BENCH_DIR/nginx-proxy.conf" <<C
-worker_processes 1; daemon on; pid $BENCH_DIR/nginx-proxy.pid; error_log $BENCH_DIR/nginx-proxy.err warn;
-events { worker_connections 4096; }
-http { access_log off; keepalive_requests 100000000;
-  upstream up { server 127.0.0.1:$UP; keepalive 256; keepalive_requests 100000000; }
-  server { listen 127.0.0.1:$NGINX;
-    location /apitest/ { proxy_pass http://up/; proxy_http_version 1.1; proxy_set_header Connection ""; } } }
-C
-taskset -c "$SERVER_CPU" nginx -c "$BENCH_DIR/nginx-proxy.conf" && wait_port 127.0.0.1 "$NGINX"
+nginx_proxy "$NGINX" "$UP"
 
 HAPROXY=$(free_port)
 cat >"$BENCH_DIR/haproxy.cfg" <<C
@@ -117,16 +97,6 @@ for n in "${NAMES[@]}"; do
   [ "$bytes" = 70 ] || { echo "$n does not proxy the 70-byte body (got $bytes bytes)" >&2; exit 1; }
 done
 
-# wrk_run URL -> "rps p99_ms errors"
-wrk_run() {
-  wait_quiet
-  setsid -w taskset -c "$CLIENT_CPU" wrk -t1 -c"$CONNS" -d"${SECS}s" --latency "$1" | awk '
-    /Requests\/sec/ {rps=$2}
-    /^ +99%/ {v=$2; if (v ~ /us$/) {sub(/us/,"",v); v=v/1000} else if (v ~ /ms$/) {sub(/ms/,"",v)} else if (v ~ /s$/) {sub(/s/,"",v); v=v*1000}; p99=v}
-    /Non-2xx/ {err+=$5} /Socket errors/ {err+=1}
-    END {printf "%.0f %.3f %d\n", rps, p99, err}'
-}
-
 # Warm every proxy up (pools, page faults, TCP buffers) outside the measurement.
 for n in "${NAMES[@]}"; do setsid -w taskset -c "$CLIENT_CPU" wrk -t1 -c"$CONNS" -d1s "$(url "$n")" >/dev/null; done
 
@@ -139,7 +109,7 @@ for ((round = 1; round <= ROUNDS; round++)); do
   # Rotate the order each round so no proxy always runs first or last.
   order=("${NAMES[@]:round % 4}" "${NAMES[@]:0:round % 4}")
   for n in "${order[@]}"; do
-    read -r rps p99 err < <(wrk_run "$(url "$n")")
+    read -r rps p99 err _ < <(wrk_run "$(url "$n")")
     RPS[$n]=$rps
     [ "$n" = gatebench-gateway ] && GW_RPS+=("$rps")
     printf '%-6s %-18s %10s %9s %7s\n' "$round" "$n" "$rps" "$p99" "$err"

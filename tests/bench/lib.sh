@@ -34,6 +34,20 @@ C
   taskset -c "$SERVER_CPU" nginx -c "$BENCH_DIR/nginx-$1.conf" && wait_port 127.0.0.1 "$1"
 }
 
+# nginx proxy_pass to 127.0.0.1:UPSTREAM_PORT under /apitest/ (stripped, as in the study), pooled
+# keep-alive upstream connections, one worker pinned to SERVER_CPU.
+nginx_proxy() { # port upstream_port
+  cat >"$BENCH_DIR/nginx-proxy-$1.conf" <<C
+worker_processes 1; daemon on; pid $BENCH_DIR/nginx-proxy-$1.pid; error_log $BENCH_DIR/nginx-proxy-$1.err warn;
+events { worker_connections 4096; }
+http { access_log off; keepalive_requests 100000000;
+  upstream up { server 127.0.0.1:$2; keepalive 256; keepalive_requests 100000000; }
+  server { listen 127.0.0.1:$1;
+    location /apitest/ { proxy_pass http://up/; proxy_http_version 1.1; proxy_set_header Connection ""; } } }
+C
+  taskset -c "$SERVER_CPU" nginx -c "$BENCH_DIR/nginx-proxy-$1.conf" && wait_port 127.0.0.1 "$1"
+}
+
 # The worker pid(s) of the nginx started by nginx_json.
 nginx_workers() { pgrep -P "$(cat "$BENCH_DIR/nginx-$1.pid")"; }
 
@@ -48,3 +62,27 @@ timed_client() {
 }
 
 median() { sort -g | awk '{a[NR]=$1} END {if (NR==0) {print "nan"; exit} print (NR%2)?a[(NR+1)/2]:(a[NR/2]+a[NR/2+1])/2}'; }
+
+# Another benchmark on these two shared cores would make every number here meaningless: wait for
+# it before every measurement (ours are never running in between).
+wait_quiet() {
+  local i
+  for ((i = 0; i < 120; i++)); do
+    pgrep -x 'wrk|hey' >/dev/null || return 0
+    ((i == 0)) && echo "  (another benchmark is running: waiting)" >&2
+    sleep 5
+  done
+  echo "another benchmark is still running after 10 minutes; giving up" >&2
+  exit 1
+}
+
+# wrk_run URL [wrk options...] -> "rps p99_ms errors requests" (CONNS connections, SECS seconds)
+wrk_run() {
+  wait_quiet
+  setsid -w taskset -c "$CLIENT_CPU" wrk -t1 -c"$CONNS" -d"${SECS}s" --latency "$@" | awk '
+    /requests in/ {n=$1}
+    /Requests\/sec/ {rps=$2}
+    /^ +99%/ {v=$2; if (v ~ /us$/) {sub(/us/,"",v); v=v/1000} else if (v ~ /ms$/) {sub(/ms/,"",v)} else if (v ~ /s$/) {sub(/s/,"",v); v=v*1000}; p99=v}
+    /Non-2xx/ {err+=$5} /Socket errors/ {err+=1}
+    END {printf "%.0f %.3f %d %d\n", rps, p99, err, n}'
+}
