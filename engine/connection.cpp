@@ -5,6 +5,10 @@
 #include <boost/asio/ssl/error.hpp>
 #include <boost/asio/write.hpp>
 
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstring>
 
@@ -12,6 +16,15 @@ namespace gb::engine {
 
 namespace asio = boost::asio;
 using boost::system::error_code;
+
+namespace {
+
+error_code lastError()
+{
+    return error_code(errno, boost::system::system_category());
+}
+
+} // namespace
 
 Connection::Connection(Worker& worker)
     : throttle(worker.m_io)
@@ -43,8 +56,14 @@ void Connection::onConnect(const error_code& ec)
     m_socket.set_option(asio::ip::tcp::no_delay(true), ignored);
     m_socket.non_blocking(true, ignored);
     if (m_worker.m_plan.tls == nullptr) {
-        if (!m_worker.watchSocket(m_socket.native_handle(), this))
-            return fail(ErrorClass::Connect, error_code(errno, boost::system::system_category()));
+        // From here the socket is this connection's alone: out of Asio's reactor, so that each
+        // readable edge wakes one epoll set (the worker's), not two.
+        error_code e;
+        m_fd = m_socket.release(e);
+        if (e)
+            return fail(ErrorClass::Connect, e);
+        if (!m_worker.watchSocket(m_fd, this))
+            return fail(ErrorClass::Connect, lastError());
         m_dialNs = m_worker.now() - m_connectStartNs;
         m_state = State::Idle;
         m_worker.onConnected(*this);
@@ -86,21 +105,29 @@ void Connection::send(std::optional<std::int64_t> intendedNs)
                           });
         return;
     }
-    // A request fits the socket buffer almost always: write it now, without a reactor round trip.
-    error_code ec;
-    const std::size_t n = m_socket.write_some(asio::buffer(bytes), ec);
-    if (!ec && n == bytes.size())
-        return onWritten();
-    if (ec && ec != asio::error::would_block)
-        return fail(ErrorClass::Write, ec);
-    asio::async_write(m_socket, asio::buffer(bytes.data() + n, bytes.size() - n),
-                      [this, gen = m_generation](const error_code& e, std::size_t) {
-                          if (gen != m_generation)
-                              return;
-                          if (e)
-                              return fail(ErrorClass::Write, e);
-                          onWritten();
-                      });
+    m_written = 0;
+    writeRequest();
+}
+
+void Connection::writeRequest()
+{
+    // A request fits the socket buffer almost always: it goes out now, without a reactor round
+    // trip. When it does not, the worker's epoll set reports the writable edge (onReadiness).
+    const std::string& bytes = *m_worker.m_plan.requestBytes;
+    while (m_written < bytes.size()) {
+        const ssize_t n =
+            ::send(m_fd, bytes.data() + m_written, bytes.size() - m_written, MSG_NOSIGNAL);
+        if (n >= 0) {
+            m_written += std::size_t(n);
+        } else if (errno == EAGAIN || errno == EWOULDBLOCK) {
+            m_writeBlocked = true;
+            return;
+        } else if (errno != EINTR) {
+            return fail(ErrorClass::Write, lastError());
+        }
+    }
+    m_writeBlocked = false;
+    onWritten();
 }
 
 void Connection::onWritten()
@@ -120,10 +147,18 @@ void Connection::waitReadable()
         readAvailable();
 }
 
-void Connection::onReadable(bool hangUp)
+void Connection::onReadiness(std::uint32_t events)
 {
+    if ((events & EPOLLOUT) != 0 && m_writeBlocked) {
+        const std::uint64_t generation = m_generation;
+        writeRequest();
+        if (generation != m_generation)
+            return; // the write failed: the events were the old socket's
+    }
+    if ((events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) == 0)
+        return;
     m_readReady = true;
-    m_peerClosed |= hangUp;
+    m_peerClosed |= (events & (EPOLLRDHUP | EPOLLHUP | EPOLLERR)) != 0;
     if (m_awaitingResponse)
         readAvailable();
 }
@@ -131,17 +166,19 @@ void Connection::onReadable(bool hangUp)
 void Connection::readAvailable()
 {
     for (;;) {
-        error_code ec;
-        const std::size_t n = m_socket.read_some(
-            asio::buffer(m_buffer.data() + m_buffered, m_buffer.size() - m_buffered), ec);
-        if (ec == asio::error::would_block) {
+        const ssize_t n =
+            ::recv(m_fd, m_buffer.data() + m_buffered, m_buffer.size() - m_buffered, 0);
+        if (n > 0) {
+            if (!consume(std::size_t(n)))
+                return;
+        } else if (n == 0) {
+            return onReadEnd(asio::error::eof, true);
+        } else if (errno == EAGAIN || errno == EWOULDBLOCK) {
             m_readReady = false;
             return;
+        } else if (errno != EINTR) {
+            return onReadEnd(lastError(), false);
         }
-        if (ec)
-            return onReadEnd(ec, ec == asio::error::eof);
-        if (!consume(n))
-            return;
     }
 }
 
@@ -265,6 +302,11 @@ void Connection::close()
         m_socket.close(ignored);
         throttle.cancel();
     }
+    if (m_fd >= 0) {
+        ::close(m_fd); // also leaves the worker's epoll set
+        m_fd = -1;
+    }
+    m_writeBlocked = false;
     m_tls.reset();
     m_awaitingResponse = false;
     m_readReady = false;

@@ -33,8 +33,8 @@ public:
     /// Fails the in-flight request (or connect) if it has run longer than the timeout.
     void checkTimeout(std::int64_t nowNs, std::int64_t timeoutNs);
 
-    /// The worker's epoll set says the socket became readable; hangUp: the peer closed or failed.
-    void onReadable(bool hangUp);
+    /// Plain sockets: the worker's epoll set reported these events (EPOLLIN, EPOLLOUT, ...).
+    void onReadiness(std::uint32_t events);
 
     bool connected() const { return m_state == State::Idle || m_state == State::Busy; }
     bool busy() const { return m_state == State::Busy; }
@@ -53,6 +53,7 @@ private:
     };
 
     void onConnect(const boost::system::error_code& ec);
+    void writeRequest();
     void onWritten();
     void waitReadable();
     void readAvailable();
@@ -66,7 +67,10 @@ private:
     Worker& m_worker;
     State m_state = State::Closed;
     std::uint64_t m_generation = 0;
-    boost::asio::ip::tcp::socket m_socket;
+    boost::asio::ip::tcp::socket m_socket; // dials; carries TLS; released once a plain one is up
+    int m_fd = -1;                         // a connected plain socket, owned here
+    std::size_t m_written = 0;             // request bytes sent so far
+    bool m_writeBlocked = false;           // the socket buffer was full: wait for EPOLLOUT
     std::unique_ptr<boost::asio::ssl::stream<boost::asio::ip::tcp::socket&>> m_tls;
     gb::http::ResponseParser m_parser;
     bool m_reused = false;           // a response already completed on this socket

@@ -55,7 +55,7 @@ void Worker::run()
 bool Worker::watchSocket(int fd, Connection* c)
 {
     epoll_event ev{};
-    ev.events = EPOLLIN | EPOLLRDHUP | EPOLLET;
+    ev.events = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET;
     ev.data.ptr = c;
     return ::epoll_ctl(m_readiness.native_handle(), EPOLL_CTL_ADD, fd, &ev) == 0;
 }
@@ -69,8 +69,7 @@ void Worker::watchReadiness()
         epoll_event events[256];
         const int n = ::epoll_wait(m_readiness.native_handle(), events, 256, 0);
         for (int i = 0; i < n; ++i)
-            static_cast<Connection*>(events[i].data.ptr)
-                ->onReadable((events[i].events & (EPOLLRDHUP | EPOLLHUP | EPOLLERR)) != 0);
+            static_cast<Connection*>(events[i].data.ptr)->onReadiness(events[i].events);
         watchReadiness();
     });
 }

@@ -95,8 +95,8 @@ private:
     void watchReadiness();
 
 public:
-    /// Plain sockets wait for responses in this worker's own edge-triggered epoll set: Asio's
-    /// async_wait would re-arm the socket with an epoll_ctl on every request.
+    /// Plain sockets wait in this worker's own edge-triggered epoll set, outside Asio's reactor:
+    /// Asio's async_wait would re-arm the socket with an epoll_ctl on every request.
     /// False (errno set) when the socket cannot be watched.
     bool watchSocket(int fd, Connection* c);
 
