@@ -75,12 +75,20 @@ protected:
     void closeEvent(QCloseEvent* event) override;
 
 private:
+    /// How long a status bar message stays.
+    static constexpr int kStatusMs = 6000;
+
+    // main_window_actions.cpp
     void createActions();
     void createMenus();
     void wire();
+
+    // main_window.cpp
     void restoreSettings();
     void saveSettings();
+    void about();
 
+    // main_window_scenarios.cpp
     bool maybeKeepChanges();
     void newScenario();
     void openScenarioFile();
@@ -88,16 +96,16 @@ private:
     bool saveAs();
     void loadScenario(const app::Scenario& scenario, const QString& source);
     void updateTitle();
-    void checkAvailability();
     void rememberUserFiles();
 
+    // main_window_runs.cpp
+    void checkAvailability();
     void openStoredRun(const QString& id);
     void deleteSelectedRuns();
     void exportSelectedRun(const QString& format);
     void exportComparisonPdf();
     void exportComparisonJson();
     void updateRunActions();
-    void about();
 
     Options m_options;
     std::unique_ptr<QSettings> m_settings;

@@ -4,25 +4,20 @@
 // leaves, short bodies closing the connection, HEAD and HTTP/1.0 framing, counters, and stop().
 
 #include "gateway/server/server.h"
+#include "support/gateway_harness.h"
 
-#include <QElapsedTimer>
 #include <QTest>
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 
-#include <arpa/inet.h>
 #include <atomic>
-#include <cerrno>
-#include <map>
-#include <netinet/in.h>
 #include <optional>
-#include <poll.h>
 #include <string>
-#include <sys/socket.h>
-#include <unistd.h>
 
 using namespace gb::gateway;
+using gb::test::getRequest;
+using gb::test::RawClient;
 
 namespace {
 
@@ -163,143 +158,6 @@ private:
     ExchangeRef m_stale;
 };
 
-struct Response
-{
-    int status = 0;
-    std::map<std::string, std::string> headers;
-    std::string body;
-    bool closed = false;
-};
-
-class Client
-{
-public:
-    explicit Client(quint16 port)
-    {
-        m_fd = ::socket(AF_INET, SOCK_STREAM, 0);
-        sockaddr_in a{};
-        a.sin_family = AF_INET;
-        a.sin_port = htons(port);
-        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        m_ok = ::connect(m_fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
-    }
-    ~Client() { ::close(m_fd); }
-    bool ok() const { return m_ok; }
-    bool send(const std::string& s)
-    {
-        std::size_t off = 0;
-        while (off < s.size()) {
-            const ssize_t n = ::send(m_fd, s.data() + off, s.size() - off, MSG_NOSIGNAL);
-            if (n <= 0)
-                return false;
-            off += std::size_t(n);
-        }
-        return true;
-    }
-    void closeNow()
-    {
-        ::close(m_fd);
-        m_fd = -1;
-    }
-    std::optional<Response> read(bool head = false, int timeoutMs = 10000)
-    {
-        QElapsedTimer t;
-        t.start();
-        std::size_t end;
-        while ((end = m_buf.find("\r\n\r\n")) == std::string::npos)
-            if (!fill(timeoutMs - int(t.elapsed())))
-                return std::nullopt;
-        Response r;
-        const std::string headText = m_buf.substr(0, end + 2);
-        m_buf.erase(0, end + 4);
-        r.status = std::atoi(headText.c_str() + 9);
-        std::size_t pos = headText.find("\r\n") + 2;
-        while (pos < headText.size()) {
-            const std::size_t e = headText.find("\r\n", pos);
-            const std::string line = headText.substr(pos, e - pos);
-            const std::size_t colon = line.find(':');
-            std::string name = line.substr(0, colon);
-            for (char& c : name)
-                c = char(std::tolower(static_cast<unsigned char>(c)));
-            r.headers[name] = line.substr(colon + 2);
-            pos = e + 2;
-        }
-        if (head)
-            return r;
-        if (r.headers.count("content-length")) {
-            const std::size_t n = std::stoull(r.headers.at("content-length"));
-            while (m_buf.size() < n)
-                if (!fill(timeoutMs - int(t.elapsed()))) {
-                    r.body = m_buf;
-                    r.closed = true;
-                    return r; // short: the caller checks
-                }
-            r.body = m_buf.substr(0, n);
-            m_buf.erase(0, n);
-            return r;
-        }
-        if (r.headers.count("transfer-encoding") &&
-            r.headers.at("transfer-encoding") == "chunked") {
-            while (true) {
-                std::size_t le;
-                while ((le = m_buf.find("\r\n")) == std::string::npos)
-                    if (!fill(timeoutMs - int(t.elapsed())))
-                        return std::nullopt;
-                const std::size_t size = std::stoull(m_buf.substr(0, le), nullptr, 16);
-                while (m_buf.size() < le + 2 + size + 2)
-                    if (!fill(timeoutMs - int(t.elapsed())))
-                        return std::nullopt;
-                r.body += m_buf.substr(le + 2, size);
-                m_buf.erase(0, le + 2 + size + 2);
-                if (size == 0)
-                    return r;
-            }
-        }
-        while (fill(timeoutMs - int(t.elapsed()))) {
-        }
-        r.body = std::move(m_buf);
-        r.closed = true;
-        m_buf.clear();
-        return r;
-    }
-    bool closedByPeer(int timeoutMs)
-    {
-        QElapsedTimer t;
-        t.start();
-        while (fill(timeoutMs - int(t.elapsed()))) {
-        }
-        return m_eof;
-    }
-
-private:
-    bool fill(int timeoutMs)
-    {
-        if (timeoutMs <= 0 || m_fd < 0)
-            return false;
-        pollfd p{m_fd, POLLIN, 0};
-        if (::poll(&p, 1, timeoutMs) <= 0)
-            return false;
-        char buf[65536];
-        const ssize_t n = ::recv(m_fd, buf, sizeof buf, 0);
-        if (n <= 0) {
-            m_eof = true;
-            return false;
-        }
-        m_buf.append(buf, std::size_t(n));
-        return true;
-    }
-
-    int m_fd = -1;
-    bool m_ok = false;
-    bool m_eof = false;
-    std::string m_buf;
-};
-
-std::string get(const std::string& path, const std::string& extra = {})
-{
-    return "GET " + path + " HTTP/1.1\r\nHost: t\r\n" + extra + "\r\n";
-}
-
 std::uint64_t checksum(const std::string& s)
 {
     std::uint64_t sum = 0;
@@ -339,40 +197,40 @@ private slots:
 
     void chunkedResponse()
     {
-        Client c(port());
-        QVERIFY(c.send(get("/chunked")));
+        RawClient c(port());
+        QVERIFY(c.send(getRequest("/chunked")));
         const auto r = c.read();
         QVERIFY(r);
         QCOMPARE(r->headers.at("transfer-encoding"), std::string("chunked"));
         QCOMPARE(r->body, std::string("hello chunked world"));
-        QVERIFY(c.send(get("/chunked"))); // the connection stays usable
+        QVERIFY(c.send(getRequest("/chunked"))); // the connection stays usable
         QCOMPARE(c.read()->body, std::string("hello chunked world"));
     }
     void chunkedHeadAndHttp10()
     {
-        Client head(port());
-        QVERIFY(head.send("HEAD /chunked HTTP/1.1\r\nHost: t\r\n\r\n" + get("/later")));
-        const auto h = head.read(true);
+        RawClient head(port());
+        QVERIFY(head.send("HEAD /chunked HTTP/1.1\r\nHost: t\r\n\r\n" + getRequest("/later")));
+        const auto h = head.read(5000, true);
         QVERIFY(h);
         const auto next = head.read(); // nothing of the body came between
         QVERIFY(next);
         QCOMPARE(next->status, 202);
-        Client old(port()); // HTTP/1.0 cannot read chunked: close-delimited
+        RawClient old(port()); // HTTP/1.0 cannot read chunked: close-delimited
         QVERIFY(old.send("GET /chunked HTTP/1.0\r\n\r\n"));
         const auto o = old.read();
         QVERIFY(o);
         QVERIFY(o->headers.count("transfer-encoding") == 0);
         QCOMPARE(o->body, std::string("hello chunked world"));
-        QVERIFY(o->closed);
+        QVERIFY(old.readToEnd(1000).eof); // the body ended with the connection
     }
     void bigStreamsWithBackpressure()
     {
-        Client c(port());
-        QVERIFY(c.send(get("/big") + get("/big-chunked")));
-        const auto a = c.read();
+        RawClient c(port());
+        QVERIFY(c.send(getRequest("/big") + getRequest("/big-chunked")));
+        const auto a = c.read(10000);
         QVERIFY(a);
         QCOMPARE(a->body.size(), std::size_t(3 * 1024 * 1024 + 7));
-        const auto b = c.read();
+        const auto b = c.read(10000);
         QVERIFY(b);
         QCOMPARE(b->body.size(), std::size_t(2 * 1024 * 1024 + 3));
     }
@@ -401,9 +259,9 @@ private slots:
         } else {
             req += "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
         }
-        Client c(port());
-        QVERIFY(c.send(req + get("/chunked")));
-        const auto r = c.read();
+        RawClient c(port());
+        QVERIFY(c.send(req + getRequest("/chunked")));
+        const auto r = c.read(10000);
         QVERIFY(r);
         QCOMPARE(r->status, 200);
         const auto fields = QString::fromStdString(r->body).split(' ');
@@ -415,12 +273,12 @@ private slots:
     }
     void deferredAnswers()
     {
-        Client c(port());
-        QVERIFY(c.send(get("/timer") + get("/later") + get("/chunked")));
+        RawClient c(port());
+        QVERIFY(c.send(getRequest("/timer") + getRequest("/later") + getRequest("/chunked")));
         QCOMPARE(c.read()->body, std::string("timer"));
         QCOMPARE(c.read()->status, 202);
         QCOMPARE(c.read()->body, std::string("hello chunked world"));
-        QVERIFY(c.send(get("/stale") + get("/after-stale")));
+        QVERIFY(c.send(getRequest("/stale") + getRequest("/after-stale")));
         QCOMPARE(c.read()->body, std::string("first"));
         QCOMPARE(c.read()->body, std::string("expired"));
     }
@@ -428,27 +286,26 @@ private slots:
     {
         const int before = g_aborts.load();
         {
-            Client c(port());
-            QVERIFY(c.send(get("/wait")));
+            RawClient c(port());
+            QVERIFY(c.send(getRequest("/wait")));
             QTest::qWait(50);
-            c.closeNow();
+            c.close();
         }
         QTRY_VERIFY_WITH_TIMEOUT(g_aborts.load() == before + 1, 3000);
     }
     void shortBodyCloses()
     {
-        Client c(port());
-        QVERIFY(c.send(get("/short")));
-        const auto r = c.read(false, 3000);
-        QVERIFY(r);
-        QCOMPARE(r->body, std::string("12345"));
-        QVERIFY(r->closed); // never reused after a cut body
+        RawClient c(port());
+        QVERIFY(c.send(getRequest("/short")));
+        const auto end = c.readToEnd(3000);
+        QVERIFY(end.bytes.ends_with("\r\n\r\n12345"));
+        QVERIFY(end.eof); // never reused after a cut body
     }
     void countsRequests()
     {
         const auto before = m_server->stats().snapshot();
-        Client c(port());
-        QVERIFY(c.send(get("/nothing-here")));
+        RawClient c(port());
+        QVERIFY(c.send(getRequest("/nothing-here")));
         QCOMPARE(c.read()->status, 404);
         QVERIFY(c.send("GET / HTTP/1.1\r\n\r\n")); // no Host
         QCOMPARE(c.read()->status, 400);

@@ -82,6 +82,7 @@ Q_SIGNALS:
     void exportPdfRequested();
 
 private:
+    // run_dashboard_refresh.cpp
     /// Sets the charts up for a run; clear empties them (a new run or another stored run).
     void prepareCharts(bool withTarget, const QStringList& roles, double plannedSeconds,
                        bool clear = true);
@@ -89,10 +90,14 @@ private:
     void refreshChart(Chart which);
     void refreshTiles();
     void showProgress(double fraction, const QString& text);
+    QString errorsText() const;
+
+    // run_dashboard.cpp
     void updateButtons();
     void showMessage(const QString& text, bool error);
+
+    // run_dashboard_run.cpp
     void showResult(const app::RunRecord& run);
-    QString errorsText() const;
     static QString statusWord(app::RunStatus status);
 
     LiveRunData m_data;
