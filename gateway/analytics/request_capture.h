@@ -13,5 +13,8 @@ namespace gb::gateway {
 /// views are valid (before the exchange ends). Pure; any thread.
 void captureRequest(AnalyticsRecord& record, const http::Request& request,
                     std::string_view clientIp, std::int64_t startUnixUs) noexcept;
+/// The same with the query to record instead of the request's (one without a credential).
+void captureRequest(AnalyticsRecord& record, const http::Request& request, std::string_view query,
+                    std::string_view clientIp, std::int64_t startUnixUs) noexcept;
 
 } // namespace gb::gateway

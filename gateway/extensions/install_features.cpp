@@ -2,6 +2,8 @@
 
 #include "gateway/access/gateway_features.h"
 #include "gateway/analytics/request_capture.h"
+#include "gateway/extensions/strip_credentials.h"
+#include "gateway/keys/token.h"
 #include "gateway/proxy/tyk_errors.h"
 
 #include <boost/asio/io_context.hpp>
@@ -139,7 +141,15 @@ private:
         const auto unixUs = std::chrono::duration_cast<std::chrono::microseconds>(
                                 std::chrono::system_clock::now().time_since_epoch())
                                 .count();
-        captureRequest(p.record, ctx.exchange->request(), ctx.peer, unixUs);
+        const http::Request& request = ctx.exchange->request();
+        // A key sent as a query parameter is a secret: it is not stored in Redis with the record.
+        std::string_view query = request.query;
+        const TokenAuthConfig& auth = ctx.api->auth;
+        if (!ctx.api->useKeyless && auth.useParam && hasQueryParameter(query, auth.paramName)) {
+            removeQueryParameter(query, auth.paramName, m_recordedQuery);
+            query = m_recordedQuery;
+        }
+        captureRequest(p.record, request, query, ctx.peer, unixUs);
     }
 
     /// True: let the request through. False: answered here.
@@ -154,10 +164,9 @@ private:
                 if (const std::size_t i = find(&ctx); i != kNone)
                     m_pending[i].session = d.session;
             }
-            // The credential never reaches the upstream (a view into the API definition, which
-            // outlives the request).
-            if (!api.useKeyless && !api.auth.disableHeader)
-                ctx.removeUpstreamHeaders.push_back(api.auth.headerName);
+            // The credential never reaches the upstream.
+            if (!api.useKeyless)
+                stripCredentials(ctx, api.auth);
             return true;
         }
         const RateLimitHeaders rate(d);
@@ -192,6 +201,7 @@ private:
     std::vector<Pending> m_pending; ///< requests in flight on this worker, for analytics
     std::vector<const proxy::RequestContext*> m_contexts; ///< parallel to m_pending
     std::unordered_map<std::string, Histograms> m_histograms;
+    std::string m_recordedQuery; ///< a query without the credential, for the analytics record
 };
 
 } // namespace
@@ -208,6 +218,8 @@ void installGatewayFeatures(proxy::GatewayExtensions& extensions, GatewayFeature
             return HealthComponent{name, HealthStatus::Fail, "datastore", "gone", {}};
         });
     }
+    extensions.metricsWriters.push_back(
+        [&features](std::string& out) { features.appendMetrics(out); });
     extensions.filters.push_back([&features](WorkerContext& worker) {
         return std::make_unique<FeaturesFilter>(features, worker);
     });

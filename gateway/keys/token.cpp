@@ -170,6 +170,13 @@ bool isCredentialHeader(std::string_view name, const TokenAuthConfig& auth) noex
 std::string removeQueryParameter(std::string_view query, std::string_view name)
 {
     std::string out;
+    removeQueryParameter(query, name, out);
+    return out;
+}
+
+void removeQueryParameter(std::string_view query, std::string_view name, std::string& out)
+{
+    out.clear();
     out.reserve(query.size());
     forEachPair(query, [&](std::string_view n, std::string_view, std::string_view pair) {
         if (nameMatches(n, name))
@@ -178,12 +185,27 @@ std::string removeQueryParameter(std::string_view query, std::string_view name)
             out.push_back('&');
         out.append(pair);
     });
-    return out;
+}
+
+bool hasQueryParameter(std::string_view query, std::string_view name)
+{
+    bool found = false;
+    forEachPair(query, [&](std::string_view n, std::string_view, std::string_view) {
+        found = found || nameMatches(n, name);
+    });
+    return found;
 }
 
 std::string removeCookie(std::string_view cookieValue, std::string_view name)
 {
     std::string out;
+    removeCookie(cookieValue, name, out);
+    return out;
+}
+
+void removeCookie(std::string_view cookieValue, std::string_view name, std::string& out)
+{
+    out.clear();
     out.reserve(cookieValue.size());
     forEachCookie(cookieValue, [&](std::string_view n, std::string_view, std::string_view item) {
         if (n == name)
@@ -192,7 +214,15 @@ std::string removeCookie(std::string_view cookieValue, std::string_view name)
             out.append("; ");
         out.append(item);
     });
-    return out;
+}
+
+bool hasCookie(std::string_view cookieValue, std::string_view name) noexcept
+{
+    bool found = false;
+    forEachCookie(cookieValue, [&](std::string_view n, std::string_view, std::string_view) {
+        found = found || n == name;
+    });
+    return found;
 }
 
 } // namespace gb::gateway

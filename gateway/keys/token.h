@@ -50,9 +50,19 @@ bool isCredentialHeader(std::string_view name, const TokenAuthConfig& auth) noex
 /// The query without any `name=...` pair (name compared after percent-decoding); "" if nothing
 /// is left. Other pairs are kept byte for byte, in order.
 std::string removeQueryParameter(std::string_view query, std::string_view name);
+/// The same into `out` (cleared first; its capacity is reused).
+void removeQueryParameter(std::string_view query, std::string_view name, std::string& out);
+/// Whether removeQueryParameter would remove anything. Allocates only for a percent-encoded
+/// parameter name, so the proxy can ask on every request.
+bool hasQueryParameter(std::string_view query, std::string_view name);
 
 /// A Cookie field value without the cookie `name`; "" if nothing is left (drop the field then).
+/// The cookies kept are joined by "; ", each as sent.
 std::string removeCookie(std::string_view cookieValue, std::string_view name);
+/// The same into `out` (cleared first; its capacity is reused).
+void removeCookie(std::string_view cookieValue, std::string_view name, std::string& out);
+/// Whether removeCookie would remove anything. Never allocates.
+bool hasCookie(std::string_view cookieValue, std::string_view name) noexcept;
 
 /// Percent-decodes a query component ('+' is a space) or, with plusIsSpace false, a path
 /// segment ('+' is itself). Invalid escapes are kept as they are.

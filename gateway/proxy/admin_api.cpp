@@ -188,6 +188,11 @@ void AdminApi::addServerStats(std::string name, const Server* server)
     m_serverStats.emplace_back(std::move(name), server);
 }
 
+void AdminApi::addMetricsWriter(MetricsWriter writer)
+{
+    m_metricsWriters.push_back(std::move(writer));
+}
+
 bool AdminApi::claims(std::string_view path) const
 {
     if (path == "/hello" || path == "/metrics" || path == "/tyk")
@@ -361,6 +366,9 @@ std::string AdminApi::renderMetrics() const
                "# TYPE process_start_time_seconds gauge\nprocess_start_time_seconds ");
     appendDouble(out, p.startTimeSeconds);
     out.push_back('\n');
+
+    for (const MetricsWriter& write : m_metricsWriters)
+        write(out);
     return out;
 }
 

@@ -33,7 +33,8 @@ class Reloader;
 /// constant time); otherwise 403 with Tyk's JSON, before any 404 or 405.
 ///
 /// One instance serves every worker (and the control listener) concurrently: configure it
-/// (addRoute, addHealthCheck, addServerStats) before serving, after which it is read-only.
+/// (addRoute, addHealthCheck, addServerStats, addMetricsWriter) before serving, after which it
+/// is read-only.
 class AdminApi
 {
 public:
@@ -51,6 +52,9 @@ public:
     /// A listener's counters for /metrics, labelled listener="name". Register before the server
     /// starts; its stats are read only once it serves.
     void addServerStats(std::string name, const Server* server);
+    /// Families from outside the proxy (keys, storage, analytics), appended after the proxy's
+    /// own, in registration order.
+    void addMetricsWriter(MetricsWriter writer);
 
     /// Whether a request path belongs to the admin API (/hello, /metrics, /tyk, /tyk/...).
     bool claims(std::string_view path) const;
@@ -71,6 +75,7 @@ private:
     std::vector<AdminRoute> m_routes;
     std::vector<std::function<HealthComponent()>> m_healthChecks;
     std::vector<std::pair<std::string, const Server*>> m_serverStats;
+    std::vector<MetricsWriter> m_metricsWriters;
 };
 
 } // namespace gb::gateway::proxy

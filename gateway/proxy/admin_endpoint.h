@@ -8,6 +8,7 @@
 #include "gateway/http/request.h"
 #include "gateway/server/exchange.h"
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -65,5 +66,9 @@ struct AdminRoute
     std::string prefix;
     std::shared_ptr<AdminEndpoint> endpoint;
 };
+
+/// Appends whole metric families (HELP, TYPE, samples; Prometheus text format 0.0.4) to the
+/// /metrics body. Called on any thread, possibly concurrently, so it must be thread-safe.
+using MetricsWriter = std::function<void(std::string&)>;
 
 } // namespace gb::gateway::proxy

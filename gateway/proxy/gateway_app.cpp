@@ -103,6 +103,8 @@ GatewayApp::GatewayApp(GatewaySetup setup, GatewayExtensions extensions)
         m_impl->admin.addRoute(r);
     for (auto& check : m_impl->extensions.healthChecks)
         m_impl->admin.addHealthCheck(check);
+    for (auto& writer : m_impl->extensions.metricsWriters)
+        m_impl->admin.addMetricsWriter(writer);
 }
 
 GatewayApp::~GatewayApp()

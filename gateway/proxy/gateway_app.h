@@ -14,13 +14,17 @@ namespace gb::gateway::proxy {
 class AdminApi;
 
 /// What the features beyond the keyless proxy (keys, auth, rate limits, quotas, analytics) plug
-/// into the gateway: admin resources, /hello components and request filters. main() fills it
-/// from those libraries (e.g. a gateway/keys installer) before the GatewayApp is made.
+/// into the gateway: admin resources, /hello components, /metrics series and request filters.
+/// main() fills it from those libraries (e.g. installGatewayFeatures) before the GatewayApp is
+/// made.
 struct GatewayExtensions
 {
     std::vector<AdminRoute> adminRoutes;                        ///< e.g. {"/tyk/keys", ...}
     std::vector<std::function<HealthComponent()>> healthChecks; ///< e.g. redis
     std::vector<RequestFilterFactory> filters;                  ///< run in this order
+    /// Appended to /metrics after the proxy's own families, in this order; their family names
+    /// must not repeat the proxy's (gateway_*, process_*).
+    std::vector<MetricsWriter> metricsWriters;
 };
 
 /// gatebench-gateway assembled: the route table and its reloader, the admin API, the proxy's

@@ -78,6 +78,8 @@ void ProxyExchange::start(Exchange& ex, TableLease& lease, const RouteMatch& rou
     m_ctx.filterStatus = 0;
     m_ctx.addUpstreamHeaders.clear();
     m_ctx.removeUpstreamHeaders.clear();
+    m_ctx.replaceUpstreamQuery = false;
+    m_ctx.strings.reset();
     m_ctx.addResponseHeaders.clear();
 
     m_pendingFirst = m_pendingCount = 0;
@@ -162,6 +164,11 @@ void ProxyExchange::beginUpstream()
     params.closeConnection = settings.closeConnections;
     params.extraHeaders = m_ctx.addUpstreamHeaders;
     params.removeHeaders = m_ctx.removeUpstreamHeaders;
+    if (m_ctx.replaceUpstreamQuery) {
+        // Go drops the '?' of an emptied query too (RawQuery "" after a filter's rewrite).
+        m_route.query = m_ctx.upstreamQuery;
+        m_route.requestHasQuery = !m_route.query.empty();
+    }
     writeUpstreamHead(m_head, ex->request(), m_route, params);
     m_parser.reset(ex->request().methodId == http::Method::Head);
     m_responseHead.clear();

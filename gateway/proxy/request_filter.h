@@ -21,6 +21,29 @@ namespace gb::gateway::proxy {
 
 class ProxyExchange;
 
+/// Text a filter owns per request, for the views it puts in a RequestContext when nothing else
+/// outlives the request (e.g. a rewritten Cookie value). Each next() is a cleared string whose
+/// address holds until the context is recycled; the strings and their capacity are kept across
+/// requests, so steady state does not allocate. Worker thread only.
+class RequestStrings
+{
+public:
+    std::string& next()
+    {
+        if (m_used == m_strings.size())
+            m_strings.push_back(std::make_unique<std::string>());
+        std::string& s = *m_strings[m_used++];
+        s.clear();
+        return s;
+    }
+    /// The proxy, when it recycles the context.
+    void reset() noexcept { m_used = 0; }
+
+private:
+    std::vector<std::unique_ptr<std::string>> m_strings; // unique_ptr: addresses survive growth
+    std::size_t m_used = 0;
+};
+
 /// One request on its way through the filters and the proxy. Owned by the proxy and recycled
 /// between requests (strings keep their capacity, so filling them does not allocate in steady
 /// state); valid from onRequest to onComplete. Worker thread only.
@@ -44,6 +67,14 @@ struct RequestContext
     /// or into the filter's own storage).
     std::vector<http::Header> addUpstreamHeaders;
     std::vector<std::string_view> removeUpstreamHeaders;
+    /// When set, the upstream target carries upstreamQuery instead of the client's query (e.g.
+    /// without a credential parameter); the API target's own query still comes first, and an
+    /// empty upstreamQuery sends none of the client's. Left unset, nothing is copied.
+    bool replaceUpstreamQuery = false;
+    std::string upstreamQuery;
+    /// Storage for rewritten values a filter adds above (a field is replaced by removing it and
+    /// adding the new value).
+    RequestStrings strings;
     /// A filter that answers the client itself (Responded, or FilterResume::done) sets the
     /// status it sent here, for /metrics and analytics.
     int filterStatus = 0;

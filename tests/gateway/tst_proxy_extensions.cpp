@@ -53,6 +53,15 @@ public:
         ctx.addResponseHeaders.push_back({"X-Filter", "seen"});
         ctx.addUpstreamHeaders.push_back({"X-Upstream-Auth", "k1"});
         ctx.removeUpstreamHeaders.push_back("authorization");
+        if (const std::string_view how = req.header("x-rewrite"); !how.empty()) {
+            // A filter's rewrites of the target's query and of a field's value.
+            ctx.replaceUpstreamQuery = true;
+            ctx.upstreamQuery.assign(how == "empty" ? "" : "c=3");
+            std::string& value = ctx.strings.next();
+            value.append("new-").append(req.header("x-replace"));
+            ctx.removeUpstreamHeaders.push_back("x-replace");
+            ctx.addUpstreamHeaders.push_back({"X-Replace", value});
+        }
         if (req.hasHeader("x-deny")) {
             ctx.filterStatus = 403;
             ctx.exchange->respond(403, kText, "denied");
@@ -151,6 +160,10 @@ private slots:
         extensions.filters.push_back(
             [this](WorkerContext& w) { return std::make_unique<TestFilter>(w, m_journal); });
         extensions.adminRoutes.push_back({"/tyk/keys", std::make_shared<EchoEndpoint>()});
+        extensions.metricsWriters.push_back([](std::string& out) {
+            out.append("# HELP ext_test_total From an extension.\n"
+                       "# TYPE ext_test_total counter\next_test_total 3\n");
+        });
         extensions.healthChecks.push_back([] {
             return HealthComponent{"redis", HealthStatus::Fail, "datastore", "down",
                                    std::chrono::system_clock::now()};
@@ -243,6 +256,41 @@ private slots:
         QCOMPARE(records[5], std::make_pair(200, true));
         const std::lock_guard lock(m_journal.mutex);
         QCOMPARE(m_journal.keys[0], std::string("client-key"));
+    }
+
+    void rewritesQueryAndFields()
+    {
+        auto before = m_rec->requests().size();
+        auto r = fetch(m_port, getRequest("/api/x?a=1&b=2", "X-Rewrite: q\r\nX-Replace: old\r\n"));
+        QVERIFY(r);
+        QCOMPARE(r->status, 200);
+        QVERIFY(m_rec->waitForRequests(before + 1));
+        std::string up = m_rec->requests().back();
+        const std::string line = up.substr(0, up.find("\r\n"));
+        QVERIFY2(line.find("/x?c=3 HTTP/1.1") != std::string::npos, line.c_str());
+        QVERIFY2(up.find("\r\nX-Replace: new-old\r\n") != std::string::npos, up.c_str());
+        QVERIFY2(up.find(": old\r\n") == std::string::npos, up.c_str());
+
+        // An emptied query leaves no '?' behind.
+        before = m_rec->requests().size();
+        r = fetch(m_port, getRequest("/api/x?a=1", "X-Rewrite: empty\r\n"));
+        QVERIFY(r);
+        QCOMPARE(r->status, 200);
+        QVERIFY(m_rec->waitForRequests(before + 1));
+        up = m_rec->requests().back();
+        QVERIFY2(up.substr(0, up.find("\r\n")).find('?') == std::string::npos, up.c_str());
+    }
+
+    void metricsWriters()
+    {
+        const auto r = fetch(m_port, getRequest("/metrics"));
+        QVERIFY(r);
+        QCOMPARE(r->status, 200);
+        // After the proxy's own families, at the end.
+        const std::string tail = "ext_test_total 3\n";
+        QVERIFY(r->body.size() > tail.size());
+        QCOMPARE(r->body.substr(r->body.size() - tail.size()), tail);
+        QVERIFY(r->body.find("# HELP ext_test_total") > r->body.find("process_start_time_seconds"));
     }
 
     void adminEndpoint()

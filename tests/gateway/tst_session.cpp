@@ -287,6 +287,22 @@ void TestSession::strippingCredentials()
     QCOMPARE(removeQueryParameter("key=s", "key"), std::string());
     QCOMPARE(removeCookie("a=1; sid=secret; b=2", "sid"), std::string("a=1; b=2"));
     QCOMPARE(removeCookie("sid=secret", "sid"), std::string());
+
+    // The questions the proxy asks on every request, and the rewrites into reused storage.
+    QVERIFY(hasQueryParameter("a=1&key=s", "key"));
+    QVERIFY(hasQueryParameter("k%65y=s", "key"));
+    QVERIFY(hasQueryParameter("a&key", "key")); // a bare name is a pair too
+    QVERIFY(!hasQueryParameter("a=key&keys=1&xkey=2", "key"));
+    QVERIFY(!hasQueryParameter("", "key"));
+    QVERIFY(hasCookie("a=1;  sid=x ; b=2", "sid"));
+    QVERIFY(!hasCookie("a=sid; sids=1; xsid=2", "sid"));
+    std::string out = "stale";
+    removeQueryParameter("key=s&a=1&key=t&b=%20", "key", out);
+    QCOMPARE(out, std::string("a=1&b=%20"));
+    removeCookie("x=1;sid=s;y=2", "sid", out);
+    QCOMPARE(out, std::string("x=1; y=2"));
+    removeCookie("sid=s", "sid", out);
+    QCOMPARE(out, std::string());
 }
 
 void TestSession::cacheInvalidation()
