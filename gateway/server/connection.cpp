@@ -60,6 +60,7 @@ void Connection::onEvents(std::uint32_t events)
     }
     if (events & (EPOLLIN | EPOLLRDHUP | EPOLLERR | EPOLLHUP)) {
         m_readReady = true;
+        m_peerHangUp |= (events & (EPOLLRDHUP | EPOLLERR | EPOLLHUP)) != 0;
         readSome();
     }
 }
@@ -124,8 +125,9 @@ void Connection::readLoop()
         }
         const ssize_t n = ::recv(m_fd, at, space, 0);
         if (n > 0) {
-            // A short read drained the socket: the next byte raises a new edge.
-            if (static_cast<std::size_t>(n) < space)
+            // A short read drained the socket: the next byte raises a new edge. A FIN that came
+            // with the bytes raises none: read on to see it (the request, then the end).
+            if (static_cast<std::size_t>(n) < space && !m_peerHangUp)
                 m_readReady = false;
             if (!m_lingering) {
                 m_inEnd += static_cast<std::size_t>(n);

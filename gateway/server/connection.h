@@ -179,6 +179,7 @@ private:
     // I/O state
     bool m_inDispatch = false;
     bool m_readReady = false; // the last edge may still have bytes behind it
+    bool m_peerHangUp = false; // an edge said the client closed: reads go on until they end
     bool m_inRead = false;
     std::uint64_t m_received = 0;
     bool m_readPaused = false; // the buffer is full: resumed by readBody or the exchange's end

@@ -87,6 +87,29 @@ private slots:
         QVERIFY(old.readToEnd(3000).eof);
     }
 
+    void finWithTheRequest()
+    {
+        // A client that half-closes right after its request (printf ... | nc -N): the FIN can
+        // arrive in the same readable edge as the request (here always: one segment). It is
+        // answered and the connection then closes at once; it must not linger until the idle
+        // timeout.
+        for (int i = 0; i < 5; ++i) {
+            RawClient c(port());
+            QVERIFY(c.sendAndHalfClose(getRequest("/json/valid")));
+            const auto end = c.readToEnd(3000);
+            QVERIFY2(end.eof, "the connection stayed open after the answer to a FIN");
+            QVERIFY(end.bytes.starts_with("HTTP/1.1 200"));
+        }
+        // A request still being worked on when the FIN comes is abandoned, as nginx does.
+        for (int i = 0; i < 5; ++i) {
+            RawClient c(port());
+            QVERIFY(c.sendAndHalfClose(getRequest("/delay/2s")));
+            const auto end = c.readToEnd(1500);
+            QVERIFY2(end.eof, "the FIN did not end the exchange");
+            QVERIFY(end.bytes.empty());
+        }
+    }
+
     void faultClose()
     {
         RawClient c(port());

@@ -78,6 +78,13 @@ bool RawClient::send(const std::string& bytes)
     return true;
 }
 
+bool RawClient::sendAndHalfClose(const std::string& bytes)
+{
+    const int on = 1;
+    return ::setsockopt(m_fd, IPPROTO_TCP, TCP_CORK, &on, sizeof on) == 0 && send(bytes) &&
+           ::shutdown(m_fd, SHUT_WR) == 0;
+}
+
 bool RawClient::fill(int timeoutMs)
 {
     if (timeoutMs <= 0)

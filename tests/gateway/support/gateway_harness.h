@@ -49,6 +49,9 @@ public:
 
     bool connected() const { return m_connected; }
     bool send(const std::string& bytes);
+    /// Sends the bytes and half-closes in one TCP segment (corked), so that the peer's first
+    /// readable edge carries the bytes and the FIN together; this side can still read.
+    bool sendAndHalfClose(const std::string& bytes);
     /// One response; nullopt on timeout, close before its end, or malformed framing.
     std::optional<HttpResponse> read(int timeoutMs = 5000, bool headRequest = false);
     /// Reads until the peer closes or the deadline passes; tells how it ended.
