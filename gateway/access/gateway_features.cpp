@@ -3,6 +3,7 @@
 #include "gateway/access/request_limiter.h"
 #include "gateway/keys/memory_key_store.h"
 #include "gateway/keys/redis_key_store.h"
+#include "gateway/metrics/prometheus_label.h"
 #include "gateway/storage/clock.h"
 #include "gateway/storage/redis_client.h"
 
@@ -34,7 +35,9 @@ void appendStorage(std::string& out, const std::vector<StorageHealth>& clients)
         out.append("# HELP ").append(name).append(" ").append(help).append("\n");
         out.append("# TYPE ").append(name).append(" ").append(type).append("\n");
         for (const StorageHealth& h : clients) {
-            out.append(name).append("{client=\"").append(h.name).append("\"} ");
+            out.append(name).append("{client=");
+            appendLabelValue(out, h.name);
+            out.append("} ");
             out.append(std::to_string(value(h))).append("\n");
         }
     };

@@ -1,27 +1,13 @@
 #include "gateway/analytics/latency_histogram.h"
 
+#include "gateway/metrics/prometheus_label.h"
+
 #include <cstdio>
 #include <set>
 
 namespace gb::gateway {
 
 namespace {
-
-void appendLabelValue(std::string& out, std::string_view v)
-{
-    out.push_back('"');
-    for (char c : v) {
-        if (c == '\\' || c == '"') {
-            out.push_back('\\');
-            out.push_back(c);
-        } else if (c == '\n') {
-            out.append("\\n");
-        } else {
-            out.push_back(c);
-        }
-    }
-    out.push_back('"');
-}
 
 void appendNumber(std::string& out, double v)
 {

@@ -2,6 +2,7 @@
 
 #include "common/version.h"
 #include "gateway/config/constant_time.h"
+#include "gateway/metrics/prometheus_label.h"
 #include "gateway/proxy/process_stats.h"
 #include "gateway/proxy/proxy_metrics.h"
 #include "gateway/proxy/reloader.h"

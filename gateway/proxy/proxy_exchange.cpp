@@ -1,29 +1,16 @@
+// ProxyExchange's lifecycle: start, the request filters, failures mapped to what the client gets,
+// and completion; the request side is in proxy_exchange_request.cpp, the response side in
+// proxy_exchange_response.cpp.
 #include "gateway/proxy/proxy_exchange.h"
 
-#include "gateway/proxy/clock.h"
-#include "gateway/proxy/header_rules.h"
+#include "gateway/proxy/proxy_exchange_inline.h"
 #include "gateway/proxy/proxy_handler.h"
 #include "gateway/proxy/proxy_metrics.h"
-#include "gateway/proxy/request_head.h"
 #include "gateway/proxy/tyk_errors.h"
-#include "gateway/proxy/upstream_pool.h"
 
-#include <cerrno>
 #include <cstdio>
 
 namespace gb::gateway::proxy {
-
-namespace {
-
-constexpr std::string_view kCrlf = "\r\n";
-constexpr std::string_view kLastChunk = "0\r\n\r\n";
-
-iovec bytes(const void* data, std::size_t size)
-{
-    return {const_cast<void*>(data), size};
-}
-
-} // namespace
 
 // ---------------------------------------------------------------------------------------------
 // FilterResume
@@ -46,6 +33,7 @@ void FilterResume::done() const
 }
 
 // ---------------------------------------------------------------------------------------------
+// Start
 
 ProxyExchange::ProxyExchange(ProxyHandler& handler)
     : m_handler(handler)
@@ -99,11 +87,6 @@ void ProxyExchange::start(Exchange& ex, TableLease& lease, const RouteMatch& rou
     runFilters();
 }
 
-void ProxyExchange::setDeadlineFromNow()
-{
-    m_deadline = monotonicNs() + m_handler.settings().timeout.count();
-}
-
 // ---------------------------------------------------------------------------------------------
 // Filters
 
@@ -147,365 +130,7 @@ void ProxyExchange::finishByFilter()
 }
 
 // ---------------------------------------------------------------------------------------------
-// Request
-
-void ProxyExchange::beginUpstream()
-{
-    Exchange* ex = exchange();
-    if (!ex) {
-        // A filter answered yet said Continue: the exchange is over, nothing to proxy.
-        finishExchange(m_ctx.filterStatus, false);
-        return;
-    }
-    const ProxySettings& settings = m_handler.settings();
-    UpstreamHeadParams params;
-    params.hostHeader = m_route.api->target.hostHeader;
-    params.peer = m_ctx.peer;
-    params.closeConnection = settings.closeConnections;
-    params.extraHeaders = m_ctx.addUpstreamHeaders;
-    params.removeHeaders = m_ctx.removeUpstreamHeaders;
-    if (m_ctx.replaceUpstreamQuery) {
-        // Go drops the '?' of an emptied query too (RawQuery "" after a filter's rewrite).
-        m_route.query = m_ctx.upstreamQuery;
-        m_route.requestHasQuery = !m_route.query.empty();
-    }
-    writeUpstreamHead(m_head, ex->request(), m_route, params);
-    m_parser.reset(ex->request().methodId == http::Method::Head);
-    m_responseHead.clear();
-
-    if (UpstreamConnection* c = m_slot.pool->takeIdle()) {
-        m_conn = c;
-        m_reusedConnection = true;
-        c->attach(this);
-        sendRequest();
-        return;
-    }
-    connectFresh();
-}
-
-void ProxyExchange::connectFresh()
-{
-    m_reusedConnection = false;
-    m_conn = m_slot.pool->fresh();
-    m_conn->connect(m_slot.pool->endpoints(), this);
-}
-
-void ProxyExchange::onUpstreamConnected(std::error_code ec)
-{
-    if (ec) {
-        m_slot.pool->forgetEndpoints();
-        fail(ec == std::errc::connection_refused ? UpstreamError::ConnectRefused
-                                                 : UpstreamError::ConnectFailed,
-             ec);
-        return;
-    }
-    sendRequest();
-}
-
-void ProxyExchange::sendRequest()
-{
-    m_pendingFirst = 0;
-    m_pendingCount = 1;
-    m_pending[0] = bytes(m_head.data(), m_head.size());
-    m_sentAt = monotonicNs();
-    m_bodyLastQueued = false;
-    m_requestSent = false;
-    if (m_hasBody) {
-        // Body bytes that came with the head are sent with it, in one write.
-        const std::uint64_t generation = m_generation;
-        m_gathering = true;
-        exchange()->readBody(); // may call onBody now
-        if (generation != m_generation)
-            return; // the body was refused and the exchange ended
-        m_gathering = false;
-    }
-    flushRequest();
-}
-
-void ProxyExchange::onBody(Exchange&, std::string_view data, bool last)
-{
-    queueBody(data, last);
-    if (!m_gathering)
-        flushRequest();
-}
-
-void ProxyExchange::queueBody(std::string_view data, bool last)
-{
-    m_requestBytes += data.size();
-    const std::size_t at = m_pendingFirst + m_pendingCount;
-    std::size_t n = 0;
-    if (exchange()->request().framing == http::BodyFraming::Chunked) {
-        if (!data.empty()) {
-            const int len = std::snprintf(m_chunkLine, sizeof m_chunkLine, "%zx\r\n", data.size());
-            m_pending[at + n++] = bytes(m_chunkLine, static_cast<std::size_t>(len));
-            m_pending[at + n++] = bytes(data.data(), data.size());
-            m_pending[at + n++] = bytes(kCrlf.data(), kCrlf.size());
-        }
-        if (last)
-            m_pending[at + n++] = bytes(kLastChunk.data(), kLastChunk.size());
-    } else if (!data.empty()) {
-        m_pending[at + n++] = bytes(data.data(), data.size());
-    }
-    m_pendingCount += n;
-    if (last)
-        m_bodyLastQueued = true;
-}
-
-void ProxyExchange::flushRequest()
-{
-    if (m_writing || !m_conn)
-        return;
-    // Straight to the socket: a request almost always fits its buffer, and a wait for
-    // writability first would cost an epoll round trip per request.
-    while (m_pendingCount != 0) {
-        const long n =
-            m_conn->writeNow(m_pending.data() + m_pendingFirst, static_cast<int>(m_pendingCount));
-        if (n < 0) {
-            if (errno == EAGAIN || errno == EWOULDBLOCK) {
-                m_writing = true;
-                m_conn->waitWritable();
-                return;
-            }
-            onWriteError({errno, std::system_category()});
-            return;
-        }
-        // Drop what was written from the front of the pending pieces.
-        auto written = static_cast<std::size_t>(n);
-        while (written != 0 && m_pendingCount != 0) {
-            iovec& b = m_pending[m_pendingFirst];
-            if (written < b.iov_len) {
-                b.iov_base = static_cast<char*>(b.iov_base) + written;
-                b.iov_len -= written;
-                break;
-            }
-            written -= b.iov_len;
-            ++m_pendingFirst;
-            --m_pendingCount;
-        }
-    }
-    m_pendingFirst = 0;
-    onRequestFlushed();
-}
-
-void ProxyExchange::onUpstreamWritable()
-{
-    m_writing = false;
-    if (!m_requestSent && !m_headForwarded)
-        setDeadlineFromNow(); // progress
-    flushRequest();
-}
-
-void ProxyExchange::onRequestFlushed()
-{
-    if (!m_hasBody || m_bodyLastQueued) {
-        m_requestSent = true;
-        if (!m_gotBytes) {
-            // Tyk's proxy_default_timeout is a response-header timeout: it runs from here.
-            m_sentAt = monotonicNs();
-            setDeadlineFromNow();
-        }
-        return;
-    }
-    if (!m_headForwarded)
-        setDeadlineFromNow();
-    exchange()->readBody(); // the next piece, through onBody
-}
-
-void ProxyExchange::onWriteError(std::error_code ec)
-{
-    if (canRetry()) {
-        retry();
-        return;
-    }
-    if (m_gotBytes) {
-        // The upstream answered early (e.g. 413) and stopped reading: let the response finish;
-        // the connection cannot be reused.
-        m_pendingCount = 0;
-        m_bodyLastQueued = true;
-        return;
-    }
-    fail(UpstreamError::WriteFailed, ec);
-}
-
-// ---------------------------------------------------------------------------------------------
-// Response
-
-void ProxyExchange::onUpstreamData(std::size_t bytes)
-{
-    if (bytes != 0)
-        m_gotBytes = true;
-    onResponseBytes();
-}
-
-void ProxyExchange::onResponseBytes()
-{
-    const std::size_t size = m_conn->buffered();
-    const auto status = m_parser.parse(m_conn->buffer(), size);
-    const std::size_t leftover = size - m_parser.consumed();
-    if (m_headError || status == http::ResponseParser::Status::Error) {
-        fail(UpstreamError::Malformed);
-        return;
-    }
-    if (status == http::ResponseParser::Status::Done) {
-        // Bytes after the response mean the upstream's framing cannot be trusted.
-        m_conn->consumeAllBut(leftover);
-        responseDone(leftover == 0 && m_parser.keepAlive() && m_requestSent &&
-                     !m_handler.settings().closeConnections);
-        return;
-    }
-    m_conn->consumeAllBut(leftover);
-    if (m_headPending)
-        writeHeadNow(); // the body is still to come: stream it
-    if (m_headForwarded)
-        setDeadlineFromNow(); // a body in progress: the timeout is between reads
-    if (m_clientBlocked) {
-        m_readPaused = true;
-        m_conn->pauseReading();
-        m_deadline = 0; // the client is slow, not the upstream: the core's write timeout rules
-    }
-}
-
-void ProxyExchange::onUpstreamEnd(std::error_code ec)
-{
-    if (!ec && m_parser.finishOnEof() == http::ResponseParser::Status::Done) {
-        responseDone(false); // a body delimited by the close
-        return;
-    }
-    if (!m_gotBytes && canRetry()) {
-        retry();
-        return;
-    }
-    fail(m_headForwarded ? UpstreamError::Truncated : UpstreamError::ClosedEarly, ec);
-}
-
-void ProxyExchange::onWritable(Exchange&)
-{
-    m_clientBlocked = false;
-    if (m_readPaused && m_conn) {
-        m_readPaused = false;
-        setDeadlineFromNow();
-        m_conn->resumeReading();
-    }
-}
-
-void ProxyExchange::responseDone(bool reusable)
-{
-    Exchange* ex = exchange();
-    if (m_headPending && ex->request().methodId != http::Method::Head) {
-        // The whole response came in one read (the usual case for small JSON): one respond(),
-        // which the core writes at once, instead of a streamed head, body and end.
-        m_headPending = false;
-        m_headForwarded = true;
-        if (m_handler.settings().closeConnections)
-            ex->closeAfterResponse();
-        ex->respond(m_status, m_responseHead.forwarded(m_ctx.addResponseHeaders), m_wholeBody);
-        releaseConnection(reusable);
-        finishExchange(m_status, true);
-        return;
-    }
-    if (m_headPending)
-        writeHeadNow(); // HEAD: the declared length goes out, no body
-    releaseConnection(reusable);
-    if (m_headError || !m_headForwarded) {
-        // Done without a head cannot happen; be safe rather than answer nothing.
-        fail(UpstreamError::Malformed);
-        return;
-    }
-    ex->finish();
-    finishExchange(m_status, true);
-}
-
-void ProxyExchange::onHeaderField(void* self, std::string_view name, std::string_view value)
-{
-    static_cast<ProxyExchange*>(self)->m_responseHead.add(name, value);
-}
-
-void ProxyExchange::onHeadComplete(void* self)
-{
-    static_cast<ProxyExchange*>(self)->headComplete();
-}
-
-void ProxyExchange::onBodyBytes(void* self, std::string_view data)
-{
-    static_cast<ProxyExchange*>(self)->bodyBytes(data);
-}
-
-void ProxyExchange::headComplete()
-{
-    m_upstreamLatency = monotonicNs() - m_sentAt;
-    if (m_responseHead.overflowed()) {
-        m_headError = true;
-        return;
-    }
-    // Held back until it is known whether the body came with it (see responseDone).
-    m_status = m_parser.statusCode();
-    m_headPending = true;
-}
-
-void ProxyExchange::bodyBytes(std::string_view data)
-{
-    if (m_headError)
-        return;
-    m_responseBytes += data.size();
-    if (m_headPending) {
-        if (m_parser.framing() == http::ResponseParser::Framing::Length &&
-            static_cast<std::int64_t>(data.size()) == m_parser.declaredLength()) {
-            m_wholeBody = data; // valid until this parse() returns: used by responseDone
-            return;
-        }
-        writeHeadNow();
-    }
-    if (!exchange()->writeBody(data))
-        m_clientBlocked = true;
-}
-
-void ProxyExchange::writeHeadNow()
-{
-    Exchange* ex = exchange();
-    const std::int64_t declared = m_parser.declaredLength();
-    std::optional<std::uint64_t> length;
-    switch (m_parser.framing()) {
-    case http::ResponseParser::Framing::None:
-        if (ex->request().methodId != http::Method::Head)
-            length = 0;
-        else if (declared >= 0) // HEAD: tell the client the length a GET would have had
-            length = static_cast<std::uint64_t>(declared);
-        break;
-    case http::ResponseParser::Framing::Length:
-        length = static_cast<std::uint64_t>(declared);
-        break;
-    case http::ResponseParser::Framing::Chunked:
-    case http::ResponseParser::Framing::UntilClose:
-        break; // the core re-frames: chunked to HTTP/1.1 clients, until close to HTTP/1.0 ones
-    }
-    if (m_handler.settings().closeConnections)
-        ex->closeAfterResponse();
-    ex->writeHead(m_status, m_responseHead.forwarded(m_ctx.addResponseHeaders), length);
-    m_headPending = false;
-    m_headForwarded = true;
-}
-
-// ---------------------------------------------------------------------------------------------
 // Failures and the end
-
-bool ProxyExchange::canRetry() const
-{
-    const Exchange* ex = exchange();
-    return m_reusedConnection && !m_retried && !m_gotBytes && !m_headForwarded && !m_hasBody &&
-           ex && isIdempotentMethod(ex->request().method);
-}
-
-void ProxyExchange::retry()
-{
-    m_handler.counters().retries.add();
-    releaseConnection(false);
-    m_retried = true;
-    m_writing = false;
-    m_parser.reset(exchange()->request().methodId == http::Method::Head);
-    m_responseHead.clear();
-    setDeadlineFromNow();
-    connectFresh();
-}
 
 void ProxyExchange::onDeadline()
 {
@@ -555,19 +180,6 @@ void ProxyExchange::onAbort()
     m_ref.reset();
     releaseConnection(false);
     finishExchange(m_headForwarded ? m_status : 0, m_headForwarded);
-}
-
-void ProxyExchange::releaseConnection(bool reusable)
-{
-    if (!m_conn)
-        return;
-    if (m_handler.draining())
-        reusable = false; // the pool was emptied for the drain; keep it empty
-    UpstreamConnection* c = m_conn;
-    m_conn = nullptr;
-    m_writing = false;
-    m_readPaused = false;
-    c->release(reusable);
 }
 
 void ProxyExchange::finishExchange(int status, bool proxied)

@@ -69,6 +69,9 @@ public:
     std::int64_t m_deadline = 0;
 
 private:
+    // Defined in proxy_exchange.cpp (start, filters, failures, completion), _request.cpp and
+    // _response.cpp. `inline` marks the small steps kept inlined across that split (they are on
+    // the per-request path); proxy_exchange_inline.h holds those that several files call.
     Exchange* exchange() const { return m_ref.get(); }
     void runFilters();
     void finishByFilter();
@@ -77,16 +80,16 @@ private:
     void sendRequest();
     void queueBody(std::string_view data, bool last);
     void flushRequest();
-    void onRequestFlushed();
-    void onWriteError(std::error_code ec);
+    inline void onRequestFlushed();
+    inline void onWriteError(std::error_code ec);
     void onResponseBytes();
     void responseDone(bool reusable);
-    bool canRetry() const;
+    inline bool canRetry() const;
     void retry();
     void fail(UpstreamError error, std::error_code ec = {});
-    void releaseConnection(bool reusable);
+    inline void releaseConnection(bool reusable);
     void finishExchange(int status, bool proxied);
-    void setDeadlineFromNow();
+    inline void setDeadlineFromNow();
 
     // ResponseParser visitor: the head and body of the upstream response, as they are parsed.
     static void onHeaderField(void* self, std::string_view name, std::string_view value);

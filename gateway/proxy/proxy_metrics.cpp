@@ -1,5 +1,7 @@
 #include "gateway/proxy/proxy_metrics.h"
 
+#include "gateway/metrics/prometheus_label.h"
+
 #include <charconv>
 
 namespace gb::gateway::proxy {
@@ -14,22 +16,6 @@ void appendNumber(std::string& out, std::uint64_t n)
 }
 
 } // namespace
-
-void appendLabelValue(std::string& out, std::string_view value)
-{
-    out.push_back('"');
-    for (const char c : value) {
-        if (c == '\\')
-            out.append("\\\\");
-        else if (c == '"')
-            out.append("\\\"");
-        else if (c == '\n')
-            out.append("\\n");
-        else
-            out.push_back(c);
-    }
-    out.push_back('"');
-}
 
 ApiCounters::ApiCounters(std::string apiId, int workers)
     : m_apiId(std::move(apiId))

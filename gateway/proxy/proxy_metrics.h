@@ -91,7 +91,4 @@ private:
     std::map<std::string, std::unique_ptr<ApiCounters>, std::less<>> m_apis; // guarded
 };
 
-/// Appends `"value"` escaped as a Prometheus label value (backslash, quote, newline).
-void appendLabelValue(std::string& out, std::string_view value);
-
 } // namespace gb::gateway::proxy
