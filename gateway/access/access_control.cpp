@@ -6,6 +6,7 @@
 #include "gateway/keys/session_cache.h"
 #include "gateway/keys/storage_keys.h"
 #include "gateway/keys/token.h"
+#include "gateway/metrics/prometheus_format.h"
 #include "gateway/storage/clock.h"
 
 #include <boost/asio/io_context.hpp>
@@ -497,7 +498,7 @@ void AccessControl::appendMetrics(std::string& out) const
         out.append("gatebench_access_decisions_total{outcome=\"");
         out.append(accessOutcomeName(static_cast<AccessOutcome>(i)));
         out.append("\"} ");
-        out.append(std::to_string(sum[i]));
+        appendValue(out, static_cast<std::uint64_t>(sum[i]));
         out.push_back('\n');
     }
 }

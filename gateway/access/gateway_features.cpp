@@ -3,7 +3,7 @@
 #include "gateway/access/request_limiter.h"
 #include "gateway/keys/memory_key_store.h"
 #include "gateway/keys/redis_key_store.h"
-#include "gateway/metrics/prometheus_label.h"
+#include "gateway/metrics/prometheus_format.h"
 #include "gateway/storage/clock.h"
 #include "gateway/storage/redis_client.h"
 
@@ -38,7 +38,8 @@ void appendStorage(std::string& out, const std::vector<StorageHealth>& clients)
             out.append(name).append("{client=");
             appendLabelValue(out, h.name);
             out.append("} ");
-            out.append(std::to_string(value(h))).append("\n");
+            appendValue(out, static_cast<std::uint64_t>(value(h)));
+            out.push_back('\n');
         }
     };
     family("gatebench_storage_up", "gauge", "1 while the Redis connection is up.",
@@ -192,25 +193,26 @@ void GatewayFeatures::appendMetrics(std::string& out) const
     out.append("# HELP gatebench_session_cache_entries Sessions cached in this process.\n"
                "# TYPE gatebench_session_cache_entries gauge\n"
                "gatebench_session_cache_entries ");
-    out.append(std::to_string(m_cache.size())).append("\n");
+    appendValue(out, static_cast<std::uint64_t>(m_cache.size()));
+    out.push_back('\n');
     if (m_analytics) {
         const AnalyticsSink::Stats s = m_analytics->stats();
+        const auto sample = [&out](const char* series, std::uint64_t value) {
+            out.append(series);
+            appendValue(out, value);
+            out.push_back('\n');
+        };
         out.append("# HELP gatebench_analytics_records_total Analytics records by fate.\n"
                    "# TYPE gatebench_analytics_records_total counter\n");
-        out.append("gatebench_analytics_records_total{result=\"recorded\"} ")
-            .append(std::to_string(s.recorded))
-            .append("\ngatebench_analytics_records_total{result=\"written\"} ")
-            .append(std::to_string(s.written))
-            .append("\ngatebench_analytics_records_total{result=\"dropped\"} ")
-            .append(std::to_string(s.dropped))
-            .append("\n# HELP gatebench_analytics_pending Records waiting to be written.\n"
-                    "# TYPE gatebench_analytics_pending gauge\ngatebench_analytics_pending ")
-            .append(std::to_string(s.pending))
-            .append("\n# HELP gatebench_analytics_failed_writes_total Batches Redis did not "
-                    "take.\n# TYPE gatebench_analytics_failed_writes_total counter\n"
-                    "gatebench_analytics_failed_writes_total ")
-            .append(std::to_string(s.failedWrites))
-            .append("\n");
+        sample("gatebench_analytics_records_total{result=\"recorded\"} ", s.recorded);
+        sample("gatebench_analytics_records_total{result=\"written\"} ", s.written);
+        sample("gatebench_analytics_records_total{result=\"dropped\"} ", s.dropped);
+        out.append("# HELP gatebench_analytics_pending Records waiting to be written.\n"
+                   "# TYPE gatebench_analytics_pending gauge\n");
+        sample("gatebench_analytics_pending ", s.pending);
+        out.append("# HELP gatebench_analytics_failed_writes_total Batches Redis did not take.\n"
+                   "# TYPE gatebench_analytics_failed_writes_total counter\n");
+        sample("gatebench_analytics_failed_writes_total ", s.failedWrites);
     }
     m_requestLatency.render(out);
     m_upstreamLatency.render(out);

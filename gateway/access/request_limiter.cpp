@@ -1,5 +1,6 @@
 #include "gateway/access/request_limiter.h"
 
+#include "gateway/metrics/prometheus_format.h"
 #include "gateway/storage/clock.h"
 
 #include <boost/asio/io_context.hpp>
@@ -64,9 +65,9 @@ void LocalRequestLimiter::appendMetrics(std::string& out) const
     out.append("# HELP gatebench_ratelimit_counters Rate-limit and quota windows held in memory.\n"
                "# TYPE gatebench_ratelimit_counters gauge\n"
                "gatebench_ratelimit_counters{kind=\"rate\"} ");
-    out.append(std::to_string(m_rates.size()));
+    appendValue(out, static_cast<std::uint64_t>(m_rates.size()));
     out.append("\ngatebench_ratelimit_counters{kind=\"quota\"} ");
-    out.append(std::to_string(m_quotas.size()));
+    appendValue(out, static_cast<std::uint64_t>(m_quotas.size()));
     out.push_back('\n');
 }
 
@@ -120,8 +121,11 @@ void SharedRequestLimiter::appendMetrics(std::string& out) const
                                std::uint64_t quota) {
         out.append("# HELP ").append(name).append(" ").append(help).append("\n");
         out.append("# TYPE ").append(name).append(" counter\n");
-        out.append(name).append("{kind=\"rate\"} ").append(std::to_string(rate)).append("\n");
-        out.append(name).append("{kind=\"quota\"} ").append(std::to_string(quota)).append("\n");
+        out.append(name).append("{kind=\"rate\"} ");
+        appendValue(out, rate);
+        out.append("\n").append(name).append("{kind=\"quota\"} ");
+        appendValue(out, quota);
+        out.push_back('\n');
     };
     series("gatebench_ratelimit_leases_total", "Leases of tokens taken from Redis.", rates.leases,
            quotas.leases);

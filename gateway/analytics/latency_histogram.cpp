@@ -1,27 +1,10 @@
 #include "gateway/analytics/latency_histogram.h"
 
-#include "gateway/metrics/prometheus_label.h"
+#include "gateway/metrics/prometheus_format.h"
 
-#include <cstdio>
 #include <set>
 
 namespace gb::gateway {
-
-namespace {
-
-void appendNumber(std::string& out, double v)
-{
-    char buf[32];
-    const int n = std::snprintf(buf, sizeof buf, "%.9g", v);
-    out.append(buf, static_cast<std::size_t>(n));
-}
-
-void appendUint(std::string& out, std::uint64_t v)
-{
-    out.append(std::to_string(v));
-}
-
-} // namespace
 
 void LatencyHistogram::addTo(HistogramSnapshot& s) const noexcept
 {
@@ -82,22 +65,22 @@ void ApiLatencyHistograms::render(std::string& out) const
             appendLabelValue(out, api);
             out.append(",le=\"");
             if (i < LatencyHistogram::kBoundsNs.size())
-                appendNumber(out, static_cast<double>(LatencyHistogram::kBoundsNs[i]) / 1e9);
+                appendValue(out, static_cast<double>(LatencyHistogram::kBoundsNs[i]) / 1e9);
             else
                 out.append("+Inf");
             out.append("\"} ");
-            appendUint(out, cumulative);
+            appendValue(out, cumulative);
             out.push_back('\n');
         }
         out.append(m_name).append("_sum{api_id=");
         appendLabelValue(out, api);
         out.append("} ");
-        appendNumber(out, static_cast<double>(s.sumNs) / 1e9);
+        appendValue(out, static_cast<double>(s.sumNs) / 1e9);
         out.push_back('\n');
         out.append(m_name).append("_count{api_id=");
         appendLabelValue(out, api);
         out.append("} ");
-        appendUint(out, s.count);
+        appendValue(out, s.count);
         out.push_back('\n');
     }
 }

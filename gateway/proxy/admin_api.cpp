@@ -2,7 +2,7 @@
 
 #include "common/version.h"
 #include "gateway/config/constant_time.h"
-#include "gateway/metrics/prometheus_label.h"
+#include "gateway/metrics/prometheus_format.h"
 #include "gateway/proxy/process_stats.h"
 #include "gateway/proxy/proxy_metrics.h"
 #include "gateway/proxy/reloader.h"
@@ -11,8 +11,6 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 
-#include <charconv>
-#include <cstdio>
 #include <memory>
 
 namespace gb::gateway::proxy {
@@ -46,20 +44,6 @@ std::string_view queryValue(std::string_view query, std::string_view name)
         query.remove_prefix(amp + 1);
     }
     return {};
-}
-
-void appendNumber(std::string& out, std::uint64_t n)
-{
-    char digits[24];
-    const auto r = std::to_chars(digits, digits + sizeof digits, n);
-    out.append(digits, static_cast<std::size_t>(r.ptr - digits));
-}
-
-void appendDouble(std::string& out, double v)
-{
-    char text[48];
-    const int n = std::snprintf(text, sizeof text, "%.6f", v);
-    out.append(text, static_cast<std::size_t>(n));
 }
 
 } // namespace
@@ -296,7 +280,7 @@ std::string AdminApi::renderMetrics() const
 
     out.append("# HELP gateway_reloads_total Route tables published (start-up and reloads).\n"
                "# TYPE gateway_reloads_total counter\ngateway_reloads_total ");
-    appendNumber(out, m_reloader.reloads());
+    appendValue(out, m_reloader.reloads());
     out.push_back('\n');
 
     out.append("# HELP gateway_responses_total Responses sent by a listener, by status (proxied, "
@@ -313,9 +297,9 @@ std::string AdminApi::renderMetrics() const
             out.append("gateway_responses_total{listener=");
             appendLabelValue(out, m_serverStats[i].first);
             out.append(",status=\"");
-            appendNumber(out, static_cast<std::uint64_t>(status));
+            appendValue(out, static_cast<std::uint64_t>(status));
             out.append("\"} ");
-            appendNumber(out, n);
+            appendValue(out, n);
             out.push_back('\n');
         }
     }
@@ -329,7 +313,7 @@ std::string AdminApi::renderMetrics() const
             for (const char ch : toString(static_cast<FailKind>(k)))
                 out.push_back(ch == ' ' ? '_' : ch); // "header timeout" -> header_timeout
             out.append("\"} ");
-            appendNumber(out, snapshots[i].failures[static_cast<std::size_t>(k)]);
+            appendValue(out, snapshots[i].failures[static_cast<std::size_t>(k)]);
             out.push_back('\n');
         }
     }
@@ -339,7 +323,7 @@ std::string AdminApi::renderMetrics() const
         out.append("gateway_open_connections{listener=");
         appendLabelValue(out, m_serverStats[i].first);
         out.append("} ");
-        appendNumber(out, static_cast<std::uint64_t>(
+        appendValue(out, static_cast<std::uint64_t>(
                               snapshots[i].openConnections > 0 ? snapshots[i].openConnections : 0));
         out.push_back('\n');
     }
@@ -349,23 +333,23 @@ std::string AdminApi::renderMetrics() const
         out.append("gateway_accepted_connections_total{listener=");
         appendLabelValue(out, m_serverStats[i].first);
         out.append("} ");
-        appendNumber(out, snapshots[i].accepted);
+        appendValue(out, snapshots[i].accepted);
         out.push_back('\n');
     }
 
     const ProcessStats p = readProcessStats();
     out.append("# HELP process_cpu_seconds_total User and system CPU time spent, in seconds.\n"
                "# TYPE process_cpu_seconds_total counter\nprocess_cpu_seconds_total ");
-    appendDouble(out, p.cpuSeconds);
+    appendValue(out, p.cpuSeconds);
     out.append("\n# HELP process_resident_memory_bytes Resident memory size, in bytes.\n"
                "# TYPE process_resident_memory_bytes gauge\nprocess_resident_memory_bytes ");
-    appendNumber(out, p.residentBytes);
+    appendValue(out, p.residentBytes);
     out.append("\n# HELP process_open_fds Open file descriptors.\n"
                "# TYPE process_open_fds gauge\nprocess_open_fds ");
-    appendNumber(out, p.openFds);
+    appendValue(out, p.openFds);
     out.append("\n# HELP process_start_time_seconds Start time since the Unix epoch, in seconds.\n"
                "# TYPE process_start_time_seconds gauge\nprocess_start_time_seconds ");
-    appendDouble(out, p.startTimeSeconds);
+    appendValue(out, p.startTimeSeconds);
     out.push_back('\n');
 
     for (const MetricsWriter& write : m_metricsWriters)

@@ -1,21 +1,9 @@
 #include "gateway/proxy/proxy_metrics.h"
 
-#include "gateway/metrics/prometheus_label.h"
+#include "gateway/metrics/prometheus_format.h"
 
-#include <charconv>
 
 namespace gb::gateway::proxy {
-
-namespace {
-
-void appendNumber(std::string& out, std::uint64_t n)
-{
-    char digits[24];
-    const auto r = std::to_chars(digits, digits + sizeof digits, n);
-    out.append(digits, static_cast<std::size_t>(r.ptr - digits));
-}
-
-} // namespace
 
 ApiCounters::ApiCounters(std::string apiId, int workers)
     : m_apiId(std::move(apiId))
@@ -65,9 +53,9 @@ void ProxyMetrics::render(std::string& out) const
                 out.append("gateway_requests_total{api_id=");
                 appendLabelValue(out, id);
                 out.append(",status=\"");
-                appendNumber(out, static_cast<std::uint64_t>(status));
+                appendValue(out, static_cast<std::uint64_t>(status));
                 out.append("\"} ");
-                appendNumber(out, n);
+                appendValue(out, n);
                 out.push_back('\n');
             }
         }
@@ -82,7 +70,7 @@ void ProxyMetrics::render(std::string& out) const
     out.append(
         "# HELP gateway_unmatched_requests_total Requests no API matched (404).\n"
         "# TYPE gateway_unmatched_requests_total counter\ngateway_unmatched_requests_total ");
-    appendNumber(
+    appendValue(
         out, sum([](const ProxyWorkerCounters& w) -> const WorkerCounter& { return w.unmatched; }));
     out.append("\n# HELP gateway_upstream_errors_total Failed upstream exchanges, by kind.\n"
                "# TYPE gateway_upstream_errors_total counter\n");
@@ -90,7 +78,7 @@ void ProxyMetrics::render(std::string& out) const
         out.append("gateway_upstream_errors_total{kind=\"");
         out.append(toString(static_cast<UpstreamError>(k)));
         out.append("\"} ");
-        appendNumber(out, sum([k](const ProxyWorkerCounters& w) -> const WorkerCounter& {
+        appendValue(out, sum([k](const ProxyWorkerCounters& w) -> const WorkerCounter& {
                          return w.upstreamErrors[static_cast<std::size_t>(k)];
                      }));
         out.push_back('\n');
@@ -99,18 +87,18 @@ void ProxyMetrics::render(std::string& out) const
         "# HELP gateway_upstream_retries_total Requests sent again on a new connection after "
         "a pooled one turned out closed.\n"
         "# TYPE gateway_upstream_retries_total counter\ngateway_upstream_retries_total ");
-    appendNumber(
+    appendValue(
         out, sum([](const ProxyWorkerCounters& w) -> const WorkerCounter& { return w.retries; }));
     out.append("\n# HELP gateway_upstream_connections_opened_total Connections opened to "
                "upstreams.\n# TYPE gateway_upstream_connections_opened_total counter\n"
                "gateway_upstream_connections_opened_total ");
-    appendNumber(out, sum([](const ProxyWorkerCounters& w) -> const WorkerCounter& {
+    appendValue(out, sum([](const ProxyWorkerCounters& w) -> const WorkerCounter& {
                      return w.upstreamConnects;
                  }));
     out.append("\n# HELP gateway_upstream_open_connections Connections to upstreams open now, busy "
                "or pooled.\n# TYPE gateway_upstream_open_connections gauge\n"
                "gateway_upstream_open_connections ");
-    appendNumber(out, sum([](const ProxyWorkerCounters& w) -> const WorkerCounter& {
+    appendValue(out, sum([](const ProxyWorkerCounters& w) -> const WorkerCounter& {
                      return w.upstreamOpen;
                  }));
     out.push_back('\n');
