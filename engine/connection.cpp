@@ -149,7 +149,8 @@ void Connection::waitReadable()
 
 void Connection::onReadiness(std::uint32_t events)
 {
-    if ((events & EPOLLOUT) != 0 && m_writeBlocked) {
+    // A blocked write goes on when there is room again; an error edge ends it (send fails).
+    if ((events & (EPOLLOUT | EPOLLERR | EPOLLHUP)) != 0 && m_writeBlocked) {
         const std::uint64_t generation = m_generation;
         writeRequest();
         if (generation != m_generation)
