@@ -324,7 +324,7 @@ std::string AdminApi::renderMetrics() const
         appendLabelValue(out, m_serverStats[i].first);
         out.append("} ");
         appendValue(out, static_cast<std::uint64_t>(
-                              snapshots[i].openConnections > 0 ? snapshots[i].openConnections : 0));
+                             snapshots[i].openConnections > 0 ? snapshots[i].openConnections : 0));
         out.push_back('\n');
     }
     out.append("# HELP gateway_accepted_connections_total Client connections accepted.\n"

@@ -2,7 +2,6 @@
 
 #include "gateway/metrics/prometheus_format.h"
 
-
 namespace gb::gateway::proxy {
 
 ApiCounters::ApiCounters(std::string apiId, int workers)
@@ -79,8 +78,8 @@ void ProxyMetrics::render(std::string& out) const
         out.append(toString(static_cast<UpstreamError>(k)));
         out.append("\"} ");
         appendValue(out, sum([k](const ProxyWorkerCounters& w) -> const WorkerCounter& {
-                         return w.upstreamErrors[static_cast<std::size_t>(k)];
-                     }));
+                        return w.upstreamErrors[static_cast<std::size_t>(k)];
+                    }));
         out.push_back('\n');
     }
     out.append(
@@ -93,14 +92,14 @@ void ProxyMetrics::render(std::string& out) const
                "upstreams.\n# TYPE gateway_upstream_connections_opened_total counter\n"
                "gateway_upstream_connections_opened_total ");
     appendValue(out, sum([](const ProxyWorkerCounters& w) -> const WorkerCounter& {
-                     return w.upstreamConnects;
-                 }));
+                    return w.upstreamConnects;
+                }));
     out.append("\n# HELP gateway_upstream_open_connections Connections to upstreams open now, busy "
                "or pooled.\n# TYPE gateway_upstream_open_connections gauge\n"
                "gateway_upstream_open_connections ");
     appendValue(out, sum([](const ProxyWorkerCounters& w) -> const WorkerCounter& {
-                     return w.upstreamOpen;
-                 }));
+                    return w.upstreamOpen;
+                }));
     out.push_back('\n');
 }
 

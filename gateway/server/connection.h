@@ -178,7 +178,7 @@ private:
     http::OutputBuffer m_out;
     // I/O state
     bool m_inDispatch = false;
-    bool m_readReady = false; // the last edge may still have bytes behind it
+    bool m_readReady = false;  // the last edge may still have bytes behind it
     bool m_peerHangUp = false; // an edge said the client closed: reads go on until they end
     bool m_inRead = false;
     std::uint64_t m_received = 0;

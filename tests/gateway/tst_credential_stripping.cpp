@@ -234,8 +234,8 @@ private slots:
         for (const auto& r : records.elements) {
             QVERIFY2(r.str.find(m_key) == std::string::npos, r.str.c_str());
             const Json j = Json::parse(r.str, nullptr, false);
-            sawStripped |= j.is_object() && j.value("raw_path", std::string()) ==
-                                                "/param/echo?a=1&b=x%20y&a=3";
+            sawStripped |= j.is_object() &&
+                           j.value("raw_path", std::string()) == "/param/echo?a=1&b=x%20y&a=3";
         }
         QVERIFY(sawStripped);
         // Nor anywhere else in Redis (sessions are stored under the key's hash).
@@ -251,7 +251,6 @@ private slots:
                 QVERIFY2(e.str.find(m_key) == std::string::npos, name.c_str());
         }
     }
-
 };
 
 QTEST_GUILESS_MAIN(TestCredentialStripping)
