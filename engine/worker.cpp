@@ -6,7 +6,6 @@
 
 #include <algorithm>
 #include <sys/epoll.h>
-#include <system_error>
 
 namespace gb::engine {
 
@@ -32,10 +31,6 @@ Worker::Worker(const WorkerPlan& plan, std::function<void()> onFinished)
     for (int i = 0; i < plan.connections; ++i)
         m_connections.push_back(std::make_unique<Connection>(*this));
     m_idle.reserve(m_connections.size());
-    const int epollFd = ::epoll_create1(EPOLL_CLOEXEC);
-    if (epollFd < 0)
-        throw std::system_error(errno, std::generic_category(), "epoll_create1");
-    m_readiness.assign(epollFd);
 }
 
 Worker::~Worker() = default;
@@ -54,31 +49,20 @@ void Worker::run()
 
 bool Worker::watchSocket(int fd, Connection* c)
 {
-    epoll_event ev{};
-    ev.events = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET;
-    ev.data.ptr = c;
-    return ::epoll_ctl(m_readiness.native_handle(), EPOLL_CTL_ADD, fd, &ev) == 0;
+    return m_readiness.add(fd, c);
 }
 
-void Worker::watchReadiness()
+void Worker::onReadiness(std::span<const epoll_event> batch)
 {
-    // One wait for the whole set: each wake-up serves every connection that became readable.
-    m_readiness.async_wait(asio::posix::stream_descriptor::wait_read, [this](const error_code& ec) {
-        if (ec || m_stopping)
-            return;
-        epoll_event events[256];
-        const int n = ::epoll_wait(m_readiness.native_handle(), events, 256, 0);
-        for (int i = 0; i < n; ++i)
-            static_cast<Connection*>(events[i].data.ptr)->onReadiness(events[i].events);
-        watchReadiness();
-    });
+    for (const epoll_event& e : batch)
+        static_cast<Connection*>(e.data.ptr)->onReadiness(e.events);
 }
 
 void Worker::start()
 {
     if (m_stopping) // stop() was posted before this thread began: start nothing that would wait
         return;
-    watchReadiness();
+    m_readiness.start();
     for (auto& c : m_connections)
         dial(*c);
     if (m_plan.config->timeout.count() > 0)
@@ -288,10 +272,9 @@ void Worker::stop(CollectHandler handler)
 {
     asio::post(m_io, [this, handler = std::move(handler)] {
         m_stopping = true;
-        error_code ignored;
         m_scheduleTimer.cancel();
         m_sweepTimer.cancel();
-        m_readiness.cancel(ignored);
+        m_readiness.stop();
         for (auto& c : m_connections)
             c->close();
         if (!m_csvBuffer.empty() && m_plan.csv != nullptr) {

@@ -2,13 +2,13 @@
 
 // Internal to the engine (includes Asio): only load_engine.cpp and tests include this.
 
+#include "common/io/epoll_set.h"
 #include "engine/load_config.h"
 #include "engine/rate_schedule.h"
 #include "engine/stats.h"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
 
@@ -16,6 +16,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -92,10 +93,10 @@ private:
     void armSchedule(std::int64_t dueNs);
     void sweepTimeouts();
     void checkFinished();
-    void watchReadiness();
+    void onReadiness(std::span<const epoll_event> batch);
 
 public:
-    /// Plain sockets wait in this worker's own edge-triggered epoll set, outside Asio's reactor:
+    /// Plain sockets wait in this worker's own edge-triggered EpollSet, outside Asio's reactor:
     /// Asio's async_wait would re-arm the socket with an epoll_ctl on every request.
     /// False (errno set) when the socket cannot be watched.
     bool watchSocket(int fd, Connection* c);
@@ -107,7 +108,10 @@ private:
     std::unique_ptr<IntervalStats> m_stats = std::make_unique<IntervalStats>();
     std::vector<std::unique_ptr<Connection>> m_connections;
     std::vector<Connection*> m_idle; // open loop: connected and waiting for a due request
-    boost::asio::posix::stream_descriptor m_readiness{m_io};
+    // One epoll_wait per wake; what a full batch leaves comes with the next wake.
+    EpollSet m_readiness{m_io,
+                         EpollSet::Handler::member<&Worker::onReadiness>(this),
+                         {.batch = EpollSet::kMaxBatch, .rounds = 1}};
     boost::asio::steady_timer m_scheduleTimer{m_io};
     boost::asio::steady_timer m_sweepTimer{m_io};
     std::int64_t m_scheduleArmedFor = -1;

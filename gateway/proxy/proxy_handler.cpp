@@ -1,15 +1,17 @@
 #include "gateway/proxy/proxy_handler.h"
 
+#include "common/io/epoll_set.h"
 #include "gateway/proxy/admin_api.h"
 #include "gateway/proxy/clock.h"
 #include "gateway/proxy/proxy_exchange.h"
 #include "gateway/proxy/proxy_metrics.h"
 #include "gateway/proxy/request_head.h"
 #include "gateway/proxy/tyk_errors.h"
-#include "gateway/proxy/upstream_events.h"
 #include "gateway/proxy/upstream_pool.h"
 
 #include <algorithm>
+#include <cstdint>
+#include <sys/epoll.h>
 
 namespace gb::gateway::proxy {
 
@@ -18,6 +20,10 @@ namespace {
 // The timeout sweep's period: proxy_default_timeout is honoured to within this.
 constexpr std::chrono::milliseconds kTick{25};
 constexpr int kLogsPerSecond = 5;
+// Upstream events per epoll_wait, and epoll_waits per wake at most, so timers and client sockets
+// are not starved by a flood.
+constexpr int kUpstreamBatch = 128;
+constexpr int kUpstreamRounds = 4;
 
 } // namespace
 
@@ -26,9 +32,12 @@ ProxyHandler::ProxyHandler(WorkerContext& worker, ProxyShared& shared)
     , m_shared(shared)
     , m_counters(shared.metrics.worker(worker.index))
     , m_reader(shared.tables)
-    , m_events(std::make_unique<UpstreamEvents>(worker.ioContext))
+    , m_events(std::make_unique<EpollSet>(
+          worker.ioContext, EpollSet::Handler::member<&ProxyHandler::onUpstreamEvents>(this),
+          EpollSet::Drain{.batch = kUpstreamBatch, .rounds = kUpstreamRounds}))
     , m_ticker(worker.ioContext)
 {
+    m_events->start();
     for (const RequestFilterFactory& make : shared.filters)
         if (auto filter = make(worker))
             m_filters.push_back(std::move(filter));
@@ -178,6 +187,22 @@ void ProxyHandler::onTick()
     }
     if (m_active)
         armTicker();
+}
+
+void ProxyHandler::onUpstreamEvents(std::span<const epoll_event> batch)
+{
+    // Handling one event may close another connection of the batch and reuse its object for a
+    // new socket: remember which use of each connection the events were for. The set hands out at
+    // most kUpstreamBatch events at a time.
+    std::uint64_t generations[kUpstreamBatch];
+    const std::size_t n = batch.size();
+    for (std::size_t i = 0; i < n; ++i)
+        generations[i] = static_cast<UpstreamConnection*>(batch[i].data.ptr)->generation();
+    for (std::size_t i = 0; i < n; ++i) {
+        auto* c = static_cast<UpstreamConnection*>(batch[i].data.ptr);
+        if (c->generation() == generations[i])
+            c->onEvents(batch[i].events);
+    }
 }
 
 bool ProxyHandler::mayLog()

@@ -11,9 +11,16 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
+
+struct epoll_event;
+
+namespace gb {
+class EpollSet;
+}
 
 namespace gb::gateway::proxy {
 
@@ -22,7 +29,6 @@ class EndpointCache;
 class ProxyExchange;
 class ProxyMetrics;
 struct ProxyWorkerCounters;
-class UpstreamEvents;
 class UpstreamPool;
 
 /// What every worker's ProxyHandler shares. Owned by the gateway (GatewayApp); outlives the
@@ -71,13 +77,17 @@ private:
     ProxyExchange* acquire();
     void armTicker();
     void onTick();
+    void onUpstreamEvents(std::span<const epoll_event> batch);
 
     WorkerContext& m_worker;
     ProxyShared& m_shared;
     ProxyWorkerCounters& m_counters;
     RouteTableReader m_reader;
     std::vector<std::unique_ptr<TableLease>> m_leases; ///< back() is current
-    std::unique_ptr<UpstreamEvents> m_events;          ///< before the pools: outlives their sockets
+    /// The upstream sockets' readiness: the server core's recipe for client sockets (EpollSet),
+    /// applied to the upstream side. Before the pools: outlives their sockets, which leave the set
+    /// by closing.
+    std::unique_ptr<EpollSet> m_events;
     std::map<std::pair<std::string, std::uint16_t>, std::unique_ptr<UpstreamPool>> m_pools;
     std::vector<std::unique_ptr<RequestFilter>> m_filters;
     std::vector<std::unique_ptr<ProxyExchange>> m_exchanges; ///< every one made (owner)

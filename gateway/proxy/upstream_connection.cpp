@@ -1,6 +1,6 @@
 #include "gateway/proxy/upstream_connection.h"
 
-#include "gateway/proxy/upstream_events.h"
+#include "common/io/epoll_set.h"
 #include "gateway/proxy/upstream_pool.h"
 
 #include <boost/asio/post.hpp>
@@ -16,7 +16,7 @@
 
 namespace gb::gateway::proxy {
 
-UpstreamConnection::UpstreamConnection(UpstreamPool& pool, UpstreamEvents& events,
+UpstreamConnection::UpstreamConnection(UpstreamPool& pool, EpollSet& events,
                                        boost::asio::io_context& io)
     : m_pool(pool)
     , m_events(events)

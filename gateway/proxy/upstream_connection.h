@@ -11,9 +11,12 @@
 
 struct iovec;
 
+namespace gb {
+class EpollSet;
+}
+
 namespace gb::gateway::proxy {
 
-class UpstreamEvents;
 class UpstreamPool;
 
 /// The proxied exchange a busy upstream connection works for; the connection reports there.
@@ -38,7 +41,7 @@ protected:
 /// closed connection object is reused for the next socket, never freed, so the worker's epoll
 /// set and posted work may hold raw pointers; a generation number tells one use from the next.
 ///
-/// I/O is readiness-driven from the worker's UpstreamEvents (edge-triggered), as the server core
+/// I/O is readiness-driven from the worker's upstream EpollSet (edge-triggered), as the server core
 /// does for clients: the request goes out with sendmsg() at once, and recv() runs only when an
 /// edge says bytes arrived, until a short read drains the socket. While the connection sits in
 /// the pool the same edge tells at once that the upstream closed it.
@@ -57,7 +60,7 @@ public:
         Idle, ///< in the pool's idle list
     };
 
-    UpstreamConnection(UpstreamPool& pool, UpstreamEvents& events, boost::asio::io_context& io);
+    UpstreamConnection(UpstreamPool& pool, EpollSet& events, boost::asio::io_context& io);
     ~UpstreamConnection();
     UpstreamConnection(const UpstreamConnection&) = delete;
     UpstreamConnection& operator=(const UpstreamConnection&) = delete;
@@ -90,7 +93,7 @@ public:
     void release(bool reusable);
     void close();
 
-    /// Readiness from the epoll set.
+    /// Readiness from the epoll set (ProxyHandler dispatches it, minding the generation).
     void onEvents(std::uint32_t events);
 
     // Pool bookkeeping: idle list links.
@@ -105,7 +108,7 @@ private:
     void post(void (UpstreamConnection::*step)());
 
     UpstreamPool& m_pool;
-    UpstreamEvents& m_events;
+    EpollSet& m_events;
     boost::asio::io_context& m_io;
     int m_fd = -1;
     UpstreamUser* m_user = nullptr;

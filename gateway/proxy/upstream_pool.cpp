@@ -4,7 +4,7 @@
 
 namespace gb::gateway::proxy {
 
-UpstreamPool::UpstreamPool(boost::asio::io_context& io, UpstreamEvents& events, std::string host,
+UpstreamPool::UpstreamPool(boost::asio::io_context& io, EpollSet& events, std::string host,
                            std::uint16_t port, std::size_t maxIdle, EndpointCache& endpoints,
                            ProxyWorkerCounters& counters)
     : m_io(io)

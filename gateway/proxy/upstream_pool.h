@@ -14,7 +14,6 @@
 namespace gb::gateway::proxy {
 
 struct ProxyWorkerCounters;
-class UpstreamEvents;
 
 /// One worker's connections to one upstream host:port: the idle keep-alive ones (most recently
 /// used first, at most maxIdle of them) and every connection object ever made, which it owns and
@@ -24,7 +23,7 @@ class UpstreamEvents;
 class UpstreamPool
 {
 public:
-    UpstreamPool(boost::asio::io_context& io, UpstreamEvents& events, std::string host,
+    UpstreamPool(boost::asio::io_context& io, EpollSet& events, std::string host,
                  std::uint16_t port, std::size_t maxIdle, EndpointCache& endpoints,
                  ProxyWorkerCounters& counters);
     ~UpstreamPool();
@@ -52,7 +51,7 @@ public:
 
 private:
     boost::asio::io_context& m_io;
-    UpstreamEvents& m_events;
+    EpollSet& m_events;
     std::string m_host;
     std::uint16_t m_port;
     std::size_t m_maxIdle;

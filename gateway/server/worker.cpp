@@ -22,15 +22,12 @@ Worker::Worker(const ServerConfig& config, int index, int threadCount, WorkerSta
     , m_io(1)
     , m_context{m_io, index, threadCount}
     , m_stats(stats)
-    , m_epoll(::epoll_create1(EPOLL_CLOEXEC))
-    , m_epollWatch(m_io)
+    // A few rounds at most per wake, so timers and posted work are not starved by a flood.
+    , m_events(m_io, EpollSet::Handler::member<&Worker::onEvents>(this),
+               {.batch = 256, .rounds = 4})
     , m_ticker(m_io)
     , m_acceptRetry(m_io)
-{
-    if (m_epoll < 0)
-        throw std::system_error(errno, std::system_category(), "epoll_create1");
-    m_epollWatch.assign(m_epoll);
-}
+{}
 
 Worker::~Worker()
 {
@@ -49,7 +46,7 @@ void Worker::listen(tcp::acceptor acceptor, Worker* const* roundRobinTargets, in
 void Worker::run()
 {
     startTicker();
-    waitEvents();
+    m_events.start();
     if (m_acceptor)
         startAccept();
     m_io.run();
@@ -61,50 +58,26 @@ void Worker::run()
         m_acceptor->close(ec);
     m_ticker.cancel();
     m_acceptRetry.cancel();
-    m_epollWatch.cancel(ec);
+    m_events.stop();
     m_io.restart();
     m_io.poll();
 }
 
-void Worker::waitEvents()
-{
-    m_epollWatch.async_wait(boost::asio::posix::stream_descriptor::wait_read,
-                            [this](const boost::system::error_code& ec) {
-                                if (!ec)
-                                    onEvents();
-                            });
-}
-
 bool Worker::watch(int fd, Connection* c)
 {
-    epoll_event ev{};
-    ev.events = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET;
-    ev.data.ptr = c;
-    return ::epoll_ctl(m_epoll, EPOLL_CTL_ADD, fd, &ev) == 0;
+    return m_events.add(fd, c);
 }
 
-void Worker::onEvents()
+void Worker::onEvents(std::span<const epoll_event> batch)
 {
-    constexpr int kBatch = 256;
-    epoll_event events[kBatch];
-    // A few rounds at most, so timers and posted work are not starved by a flood.
-    for (int round = 0; round < 4; ++round) {
-        const int n = ::epoll_wait(m_epoll, events, kBatch, 0);
-        if (n <= 0)
-            break;
-        // Pin every connection of the batch first: handling one event may close (and would
-        // otherwise free) a connection whose event comes later in the same batch.
-        for (int i = 0; i < n; ++i)
-            static_cast<Connection*>(events[i].data.ptr)->addRef();
-        for (int i = 0; i < n; ++i)
-            static_cast<Connection*>(events[i].data.ptr)->onEvents(events[i].events);
-        for (int i = 0; i < n; ++i)
-            static_cast<Connection*>(events[i].data.ptr)->release();
-        if (n < kBatch)
-            break;
-    }
-    if (!m_stopped)
-        waitEvents();
+    // Pin every connection of the batch first: handling one event may close (and would otherwise
+    // free) a connection whose event comes later in the same batch.
+    for (const epoll_event& e : batch)
+        static_cast<Connection*>(e.data.ptr)->addRef();
+    for (const epoll_event& e : batch)
+        static_cast<Connection*>(e.data.ptr)->onEvents(e.events);
+    for (const epoll_event& e : batch)
+        static_cast<Connection*>(e.data.ptr)->release();
 }
 
 void Worker::startAccept()
@@ -273,6 +246,7 @@ void Worker::maybeFinishDrain()
     if (!m_draining || m_connections != 0 || m_stopped)
         return;
     m_stopped = true;
+    m_events.stop(); // nor any more client-socket wakes
     m_ticker.cancel();
     // Handler-owned waits (pooled upstream sockets, timers) must not keep the thread alive.
     m_io.stop();

@@ -2,18 +2,19 @@
 
 // Internal to the server core (includes Asio): only server/*.cpp include this.
 
+#include "common/io/epoll_set.h"
 #include "gateway/server/exchange.h"
 #include "gateway/server/server_config.h"
 #include "gateway/server/stats.h"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/steady_timer.hpp>
 
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <system_error>
 
 namespace gb::gateway {
@@ -24,11 +25,10 @@ class Connection;
 /// workers > 0), the connections it owns, its handler and its counters. All members are touched
 /// on this worker's thread only; other threads reach it through post() (adopt, beginDrain).
 ///
-/// Client sockets live in the worker's own edge-triggered epoll set, which the io_context watches
-/// as one descriptor. Asio's reactor re-arms a wait with epoll_ctl() and re-tries reads
-/// speculatively after every event; per request that is a syscall nginx does not make. Here each
-/// batch of ready sockets costs one epoll_wait and one re-arm, and each request one recv and one
-/// sendmsg. Timers, posts, accepting and the handlers' own (upstream) sockets stay on Asio.
+/// Client sockets live in the worker's own edge-triggered EpollSet (see there why), which the
+/// io_context watches as one descriptor: each batch of ready sockets costs one epoll_wait and one
+/// re-arm, and each request one recv and one sendmsg. Timers, posts, accepting and the handlers'
+/// own (upstream) sockets stay on Asio.
 ///
 /// Timeouts are coarse: every connection stores a deadline in ticks and one timer per worker
 /// sweeps them every kTick. Arming a per-connection Asio timer per request would cost a timer-
@@ -82,8 +82,7 @@ private:
     void startAccept();
     void acceptReady();
     void adopt(int fd);
-    void waitEvents();
-    void onEvents();
+    void onEvents(std::span<const epoll_event> batch);
     void startTicker();
     void onTick();
     void beginDrain();
@@ -100,8 +99,7 @@ private:
     Worker* const* m_targets = nullptr; // round-robin: every worker, m_targetCount of them
     int m_targetCount = 0;
     int m_nextTarget = 0;
-    int m_epoll = -1;
-    boost::asio::posix::stream_descriptor m_epollWatch; // owns m_epoll
+    EpollSet m_events; // client sockets
     boost::asio::steady_timer m_ticker;
     boost::asio::steady_timer m_acceptRetry;
     std::uint64_t m_tick = 0;
