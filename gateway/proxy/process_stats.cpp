@@ -69,9 +69,13 @@ ProcessStats readProcessStats()
 {
     ProcessStats s;
     rusage u{};
-    if (::getrusage(RUSAGE_SELF, &u) == 0)
-        s.cpuSeconds = static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
-                       static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) * 1e-6;
+    if (::getrusage(RUSAGE_SELF, &u) == 0) {
+        // Whole microseconds, divided once: the double nearest the exact value, which /metrics
+        // then writes as plain as it is ("0.003647", not "0.0036469999999999996").
+        const long long seconds = static_cast<long long>(u.ru_utime.tv_sec) + u.ru_stime.tv_sec;
+        const long long us = seconds * 1'000'000 + u.ru_utime.tv_usec + u.ru_stime.tv_usec;
+        s.cpuSeconds = static_cast<double>(us) / 1e6;
+    }
     s.residentBytes = residentBytes();
     s.openFds = openFds();
     s.startTimeSeconds = startTime();
