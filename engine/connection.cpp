@@ -148,6 +148,8 @@ void Connection::waitReadable()
 
 void Connection::onReadiness(std::uint32_t events)
 {
+    if (m_fd < 0)
+        return; // the event was for a socket closed earlier in the same batch (a failed send)
     // A blocked write goes on when there is room again; an error edge ends it (send fails).
     if ((events & (EPOLLOUT | EPOLLERR | EPOLLHUP)) != 0 && m_writeBlocked) {
         const std::uint64_t generation = m_generation;
