@@ -73,9 +73,18 @@ int main(int argc, char** argv)
     gb::ui::initializeApplication();
 
     gb::ui::MainWindow::Options options;
-    QTemporaryDir screenshotSettings;
-    if (screenshots) // the same window size and layout every time, the user's settings untouched
-        options.settingsFile = screenshotSettings.filePath(QStringLiteral("gatebench.ini"));
+    // The screenshots start from nothing every time: the same window size and layout, a run
+    // history holding the tour's runs only, and the user's settings and runs untouched.
+    QTemporaryDir screenshotData;
+    if (screenshots) {
+        if (!screenshotData.isValid()) {
+            std::fprintf(stderr, "gatebench: cannot create a temporary directory: %s\n",
+                         qPrintable(screenshotData.errorString()));
+            return 1;
+        }
+        options.settingsFile = screenshotData.filePath(QStringLiteral("gatebench.ini"));
+        options.runsDirectory = screenshotData.filePath(QStringLiteral("runs"));
+    }
     gb::ui::MainWindow window(options);
     if (screenshots)
         window.resize(1440, 900);

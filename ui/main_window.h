@@ -103,6 +103,14 @@ private:
     void openStoredRun(const QString& id);
     void deleteSelectedRuns();
     void exportSelectedRun(const QString& format);
+    /// Asks where to write `run` as a PDF and writes it. Takes a copy: the dashboard may show
+    /// another run by the time the file dialog closes.
+    void exportRunPdf(app::RunRecord run);
+    /// Asks where to export run `id` as `format` ("json", "csv" or "pdf"); empty when cancelled.
+    QString askRunExportPath(const QString& id, const QString& format);
+    /// Writes `run` as a PDF at `path` (on the GUI thread: it draws charts) and reports how it
+    /// went.
+    void writeRunPdf(const app::RunRecord& run, const QString& path);
     void exportComparisonPdf();
     void exportComparisonJson();
     void updateRunActions();

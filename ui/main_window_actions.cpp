@@ -5,14 +5,10 @@
 #include "ui/main_window.h"
 #include "ui/models/run_history_model.h"
 #include "ui/models/scenario_list_model.h"
-#include "ui/report/reports.h"
 #include "ui/workspace_sidebar.h"
 
 #include <QAction>
 #include <QApplication>
-#include <QDir>
-#include <QFileDialog>
-#include <QFileInfo>
 #include <QItemSelectionModel>
 #include <QLabel>
 #include <QListView>
@@ -214,23 +210,8 @@ void MainWindow::wire()
     connect(m_dashboard, &RunDashboard::startRequested, this, &MainWindow::startRun);
     connect(m_dashboard, &RunDashboard::stopRequested, this, &MainWindow::stopRun);
     connect(m_dashboard, &RunDashboard::exportPdfRequested, this, [this] {
-        if (!m_dashboard->shownRun())
-            return;
-        const app::RunRecord run = *m_dashboard->shownRun();
-        const QString path = QFileDialog::getSaveFileName(
-            this, QStringLiteral("Export Run as PDF"),
-            QDir(m_lastDirectory).filePath(run.id + QStringLiteral(".pdf")),
-            QStringLiteral("PDF documents (*.pdf)"));
-        if (path.isEmpty())
-            return;
-        m_lastDirectory = QFileInfo(path).absolutePath();
-        QApplication::setOverrideCursor(Qt::WaitCursor);
-        const QString error = report::exportRunPdf(run, path);
-        QApplication::restoreOverrideCursor();
-        if (!error.isEmpty())
-            QMessageBox::warning(this, QStringLiteral("Export Run as PDF"), error);
-        else
-            statusBar()->showMessage(QStringLiteral("Wrote %1").arg(path), kStatusMs);
+        if (m_dashboard->shownRun())
+            exportRunPdf(*m_dashboard->shownRun());
     });
 
     // Compare page intents.

@@ -138,15 +138,9 @@ void MainWindow::exportSelectedRun(const QString& format)
     if (ids.size() != 1)
         return;
     const QString id = ids.first();
-    const QString filter = format == QLatin1String("pdf") ? QStringLiteral("PDF documents (*.pdf)")
-                           : format == QLatin1String("csv") ? QStringLiteral("CSV files (*.csv)")
-                                                            : QStringLiteral("JSON files (*.json)");
-    const QString path = QFileDialog::getSaveFileName(
-        this, QStringLiteral("Export Run"),
-        QDir(m_lastDirectory).filePath(id + QLatin1Char('.') + format), filter);
+    const QString path = askRunExportPath(id, format);
     if (path.isEmpty())
         return;
-    m_lastDirectory = QFileInfo(path).absolutePath();
     runInBackground(
         this,
         [directory = m_options.runsDirectory, id, format, path] {
@@ -159,17 +153,44 @@ void MainWindow::exportSelectedRun(const QString& format)
             return loaded;
         },
         [this, format, path](const LoadedRun& loaded) {
-            QString error = loaded.error;
-            if (loaded.run && error.isEmpty() && format == QLatin1String("pdf")) {
-                QApplication::setOverrideCursor(Qt::WaitCursor);
-                error = report::exportRunPdf(*loaded.run, path);
-                QApplication::restoreOverrideCursor();
-            }
-            if (!error.isEmpty())
-                QMessageBox::warning(this, QStringLiteral("Export Run"), error);
+            if (loaded.run && loaded.error.isEmpty() && format == QLatin1String("pdf"))
+                writeRunPdf(*loaded.run, path);
+            else if (!loaded.error.isEmpty())
+                QMessageBox::warning(this, QStringLiteral("Export Run"), loaded.error);
             else
                 statusBar()->showMessage(QStringLiteral("Wrote %1").arg(path), kStatusMs);
         });
+}
+
+void MainWindow::exportRunPdf(app::RunRecord run)
+{
+    const QString path = askRunExportPath(run.id, QStringLiteral("pdf"));
+    if (!path.isEmpty())
+        writeRunPdf(run, path);
+}
+
+QString MainWindow::askRunExportPath(const QString& id, const QString& format)
+{
+    const QString filter = format == QLatin1String("pdf") ? QStringLiteral("PDF documents (*.pdf)")
+                           : format == QLatin1String("csv") ? QStringLiteral("CSV files (*.csv)")
+                                                            : QStringLiteral("JSON files (*.json)");
+    const QString path = QFileDialog::getSaveFileName(
+        this, QStringLiteral("Export Run as %1").arg(format.toUpper()),
+        QDir(m_lastDirectory).filePath(id + QLatin1Char('.') + format), filter);
+    if (!path.isEmpty())
+        m_lastDirectory = QFileInfo(path).absolutePath();
+    return path;
+}
+
+void MainWindow::writeRunPdf(const app::RunRecord& run, const QString& path)
+{
+    QApplication::setOverrideCursor(Qt::WaitCursor);
+    const QString error = report::exportRunPdf(run, path);
+    QApplication::restoreOverrideCursor();
+    if (!error.isEmpty())
+        QMessageBox::warning(this, QStringLiteral("Export Run"), error);
+    else
+        statusBar()->showMessage(QStringLiteral("Wrote %1").arg(path), kStatusMs);
 }
 
 void MainWindow::exportComparisonPdf()

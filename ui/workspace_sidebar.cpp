@@ -1,5 +1,6 @@
 #include "ui/workspace_sidebar.h"
 
+#include "ui/colors.h"
 #include "ui/models/run_history_model.h"
 #include "ui/models/run_history_proxy.h"
 #include "ui/models/scenario_list_model.h"
@@ -56,7 +57,7 @@ public:
         painter->setFont(opt.font);
         const bool broken = !index.data(ScenarioListModel::ErrorRole).toString().isEmpty();
         painter->setPen(selected ? opt.palette.color(QPalette::HighlightedText)
-                        : broken ? QColor(0xc6, 0x28, 0x28)
+                        : broken ? QColor::fromString(kErrorColor)
                                  : opt.palette.color(QPalette::PlaceholderText));
         const QString subtitle = index.data(ScenarioListModel::SubtitleRole).toString();
         painter->drawText(QRect(r.left(), r.top() + fm.height() + 2, r.width(), fm.height()),

@@ -1,5 +1,7 @@
 #include "ui/dashboard/metric_tile.h"
 
+#include "ui/colors.h"
+
 #include <QLabel>
 #include <QVBoxLayout>
 
@@ -55,7 +57,7 @@ void MetricTile::setDetail(const QString& detail)
 
 void MetricTile::setAlert(bool alert)
 {
-    m_value->setStyleSheet(alert ? QStringLiteral("color: #c62828;") : QString());
+    m_value->setStyleSheet(alert ? errorTextStyle() : QString());
 }
 
 QString MetricTile::value() const

@@ -1,5 +1,6 @@
 // The scenario editor's feedback: message lines under fields, visible rows, the body status.
 #include "app/json_text.h"
+#include "ui/colors.h"
 #include "ui/editor/scenario_editor.h"
 
 #include <QComboBox>
@@ -30,7 +31,7 @@ QLabel* ScenarioEditor::messageLabel(const QString& path, QWidget* parent, QWidg
     auto* message = new QLabel(parent);
     message->setObjectName(QStringLiteral("message:") + path);
     message->setWordWrap(true);
-    message->setStyleSheet(QStringLiteral("color: #c62828;"));
+    message->setStyleSheet(errorTextStyle());
     message->hide();
     m_messages.insert(path, message);
     m_fields.insert(path, focus);

@@ -15,7 +15,6 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPlainTextEdit>
-#include <QPushButton>
 #include <QSpinBox>
 #include <QTableView>
 #include <QVBoxLayout>
@@ -72,32 +71,14 @@ QWidget* ScenarioEditor::buildLoad()
     stagesView->setSelectionBehavior(QAbstractItemView::SelectRows);
     stagesView->setMinimumHeight(76);
     stagesView->setMaximumHeight(130);
-    auto* stageButtons = new QHBoxLayout;
-    auto* addStage = new QPushButton(QStringLiteral("Add stage"), m_stagesBox);
-    auto* removeStage = new QPushButton(QStringLiteral("Remove"), m_stagesBox);
-    removeStage->setEnabled(false);
-    stageButtons->addWidget(addStage);
-    stageButtons->addWidget(removeStage);
-    stageButtons->addStretch(1);
     stagesLayout->addWidget(stagesView);
-    stagesLayout->addLayout(stageButtons);
+    stagesLayout->addLayout(tableRowButtons(
+        stagesView, QStringLiteral("Add stage"), [this] { return m_stages->appendRow(); },
+        NewRow::Select, m_stagesBox));
     stagesLayout->addWidget(noteLabel(
         QStringLiteral("Each stage ramps linearly to its rate; the last rate holds until the "
                        "end. A duration of 0s lets the stages set the run's length."),
         m_stagesBox));
-    connect(addStage, &QPushButton::clicked, this, [this, stagesView] {
-        const int row = m_stages->appendRow();
-        stagesView->setCurrentIndex(m_stages->index(row, 0));
-    });
-    connect(removeStage, &QPushButton::clicked, this, [this, stagesView] {
-        const QModelIndexList rows = stagesView->selectionModel()->selectedRows();
-        if (!rows.isEmpty())
-            m_stages->removeRows(rows.first().row(), 1);
-    });
-    connect(stagesView->selectionModel(), &QItemSelectionModel::selectionChanged, removeStage,
-            [stagesView, removeStage] {
-                removeStage->setEnabled(stagesView->selectionModel()->hasSelection());
-            });
     auto stagesEdited = [this] { formEdited(QStringLiteral("load.stages")); };
     connect(m_stages, &QAbstractItemModel::dataChanged, this, stagesEdited);
     connect(m_stages, &QAbstractItemModel::rowsInserted, this, stagesEdited);

@@ -1,4 +1,5 @@
 // The scenario editor's left-hand sections (scenario, upstream, gateway, topology), header tables.
+#include "ui/colors.h"
 #include "ui/editor/form_helpers.h"
 #include "ui/editor/scenario_editor.h"
 #include "ui/models/header_table_model.h"
@@ -13,7 +14,6 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPlainTextEdit>
-#include <QPushButton>
 #include <QTableView>
 #include <QVBoxLayout>
 
@@ -35,27 +35,10 @@ QWidget* ScenarioEditor::headerTable(const QString& path, HeaderTableModel* mode
     view->setSelectionBehavior(QAbstractItemView::SelectRows);
     view->setMinimumHeight(70);
     view->setMaximumHeight(100);
-    auto* buttons = new QHBoxLayout;
-    auto* add = new QPushButton(QStringLiteral("Add header"), box);
-    auto* remove = new QPushButton(QStringLiteral("Remove"), box);
-    remove->setEnabled(false);
-    buttons->addWidget(add);
-    buttons->addWidget(remove);
-    buttons->addStretch(1);
     layout->addWidget(view);
-    layout->addLayout(buttons);
-    connect(add, &QPushButton::clicked, this, [model, view] {
-        const int row = model->appendRow();
-        view->setCurrentIndex(model->index(row, 0));
-        view->edit(model->index(row, 0));
-    });
-    connect(remove, &QPushButton::clicked, this, [model, view] {
-        const QModelIndexList rows = view->selectionModel()->selectedRows();
-        if (!rows.isEmpty())
-            model->removeRows(rows.first().row(), 1);
-    });
-    connect(view->selectionModel(), &QItemSelectionModel::selectionChanged, remove,
-            [view, remove] { remove->setEnabled(view->selectionModel()->hasSelection()); });
+    layout->addLayout(tableRowButtons(
+        view, QStringLiteral("Add header"), [model] { return model->appendRow(); }, NewRow::Edit,
+        box));
     auto edited = [this, path] { formEdited(path); };
     connect(model, &QAbstractItemModel::dataChanged, this, edited);
     connect(model, &QAbstractItemModel::rowsInserted, this, edited);
@@ -79,7 +62,7 @@ QWidget* ScenarioEditor::buildGeneral()
     m_generalMessage = new QLabel(group);
     m_generalMessage->setObjectName(QStringLiteral("message:general"));
     m_generalMessage->setWordWrap(true);
-    m_generalMessage->setStyleSheet(QStringLiteral("color: #c62828;"));
+    m_generalMessage->setStyleSheet(errorTextStyle());
     m_generalMessage->hide();
     form->addRow(QStringLiteral("Name"), withMessage(QStringLiteral("name"), m_name));
     form->addRow(QStringLiteral("Description"), m_description);

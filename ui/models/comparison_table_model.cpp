@@ -1,5 +1,7 @@
 #include "ui/models/comparison_table_model.h"
 
+#include "ui/colors.h"
+
 #include <QBrush>
 #include <QFont>
 
@@ -9,7 +11,7 @@ namespace gb::ui {
 
 namespace {
 
-const QColor kWorse(0xc6, 0x28, 0x28);
+const QColor kWorse = QColor::fromString(kErrorColor);
 const QColor kBetter(0x2e, 0x7d, 0x32);
 
 } // namespace
