@@ -1,10 +1,10 @@
 // gatebench: the workbench's entry point. Wiring only: the commands live in app/cli/, the
 // window and the PDF reports in ui/.
 #include "app/cli/commands.h"
-#include "gatebench/study_pdf_writer.h"
 #include "ui/dev/screenshot_tour.h"
 #include "ui/main_window.h"
 #include "ui/report/reports.h"
+#include "ui/report/study_pdf.h"
 
 #include <QApplication>
 #include <QCoreApplication>
@@ -42,8 +42,9 @@ bool hasDisplay()
 
 int main(int argc, char** argv)
 {
-    gb::app::cli::setPdfExporters(
-        {&gb::ui::report::exportRunPdf, &gb::ui::report::exportComparisonPdf, &gb::writeStudyPdf});
+    gb::app::cli::setPdfExporters({&gb::ui::report::exportRunPdf,
+                                   &gb::ui::report::exportComparisonPdf,
+                                   &gb::ui::report::writeStudyPdf});
 
     // Developer option: `gatebench --screenshots DIR` takes the README's screenshots.
     const bool screenshots = argc == 3 && std::strcmp(argv[1], "--screenshots") == 0;

@@ -8,6 +8,7 @@
 #include "ui/editor/scenario_editor.h"
 #include "ui/models/run_history_model.h"
 #include "ui/models/scenario_list_model.h"
+#include "ui/study/study_page.h"
 #include "ui/workspace_sidebar.h"
 
 #include <QApplication>
@@ -58,6 +59,7 @@ MainWindow::MainWindow(const Options& options, QWidget* parent)
     , m_editor(new ScenarioEditor(this))
     , m_dashboard(new RunDashboard(this))
     , m_compare(new CompareView(this))
+    , m_study(new StudyPage(this))
     , m_sidebar(new WorkspaceSidebar(m_scenarios, m_history, this))
     , m_pages(new QTabWidget(this))
     , m_splitter(new QSplitter(Qt::Horizontal, this))
@@ -73,12 +75,15 @@ MainWindow::MainWindow(const Options& options, QWidget* parent)
     m_controller->setBinDirectory(m_options.binDirectory);
     m_history->setRunsDirectory(m_options.runsDirectory);
     m_compare->setRunsDirectory(m_options.runsDirectory);
+    m_study->setRunsDirectory(m_options.runsDirectory);
+    m_study->setBinDirectory(m_options.binDirectory);
 
     m_pages->setObjectName(QStringLiteral("pages"));
     m_pages->setDocumentMode(true);
     m_pages->addTab(m_editor, QStringLiteral("Scenario"));
     m_pages->addTab(m_dashboard, QStringLiteral("Run"));
     m_pages->addTab(m_compare, QStringLiteral("Compare"));
+    m_pages->addTab(m_study, QStringLiteral("Study"));
 
     m_splitter->addWidget(m_sidebar);
     m_splitter->addWidget(m_pages);
@@ -119,7 +124,8 @@ void MainWindow::restoreSettings()
     const QString source = s.value(QStringLiteral("scenario/source"), kBaseline).toString();
     if (!openScenario(source))
         openScenario(kBaseline);
-    showPage(Page(std::clamp(s.value(QStringLiteral("window/page"), 0).toInt(), 0, 2)));
+    showPage(
+        Page(std::clamp(s.value(QStringLiteral("window/page"), 0).toInt(), 0, int(Page::Study))));
     m_history->reload();
 }
 

@@ -21,10 +21,11 @@ class RunDashboard;
 class RunHistoryModel;
 class ScenarioEditor;
 class ScenarioListModel;
+class StudyPage;
 class WorkspaceSidebar;
 
-/// GateBench's window: the workspace sidebar beside three pages (scenario editor, run
-/// dashboard, compare view), menus, toolbar, shortcuts and status bar. It is the one place
+/// GateBench's window: the workspace sidebar beside four pages (scenario editor, run
+/// dashboard, compare view, study), menus, toolbar, shortcuts and status bar. It is the one place
 /// that wires the pages, the models and the RunController together: pages emit intents, this
 /// class acts on them. Remembers its geometry, splitters and the scenario last open.
 ///
@@ -46,6 +47,7 @@ public:
         Scenario,
         Run,
         Compare,
+        Study,
     };
 
     explicit MainWindow(const Options& options, QWidget* parent = nullptr);
@@ -67,6 +69,7 @@ public:
     ScenarioEditor* editor() const { return m_editor; }
     RunDashboard* dashboard() const { return m_dashboard; }
     CompareView* compareView() const { return m_compare; }
+    StudyPage* studyPage() const { return m_study; }
     WorkspaceSidebar* sidebar() const { return m_sidebar; }
     RunHistoryModel* historyModel() const { return m_history; }
     app::RunController* controller() const { return m_controller; }
@@ -123,6 +126,7 @@ private:
     ScenarioEditor* m_editor;
     RunDashboard* m_dashboard;
     CompareView* m_compare;
+    StudyPage* m_study;
     WorkspaceSidebar* m_sidebar;
     QTabWidget* m_pages;
     QSplitter* m_splitter;
@@ -143,6 +147,7 @@ private:
     QAction* m_scenarioPageAction = nullptr;
     QAction* m_runPageAction = nullptr;
     QAction* m_comparePageAction = nullptr;
+    QAction* m_studyPageAction = nullptr;
     QAction* m_startAction = nullptr;
     QAction* m_stopAction = nullptr;
     QAction* m_openRunAction = nullptr;

@@ -5,6 +5,7 @@
 #include "ui/main_window.h"
 #include "ui/models/run_history_model.h"
 #include "ui/models/scenario_list_model.h"
+#include "ui/study/study_page.h"
 #include "ui/workspace_sidebar.h"
 
 #include <QAction>
@@ -60,6 +61,8 @@ void MainWindow::createActions()
     m_runPageAction = makeAction(this, QStringLiteral("&Run"), QKeySequence(Qt::CTRL | Qt::Key_2));
     m_comparePageAction =
         makeAction(this, QStringLiteral("&Compare"), QKeySequence(Qt::CTRL | Qt::Key_3));
+    m_studyPageAction =
+        makeAction(this, QStringLiteral("S&tudy"), QKeySequence(Qt::CTRL | Qt::Key_4));
 
     m_startAction = makeAction(this, QStringLiteral("&Start"), QKeySequence(Qt::Key_F5),
                                s->standardIcon(QStyle::SP_MediaPlay));
@@ -114,7 +117,8 @@ void MainWindow::createMenus()
     edit->addActions({m_undoAction, m_redoAction});
 
     QMenu* view = menuBar()->addMenu(QStringLiteral("&View"));
-    view->addActions({m_scenarioPageAction, m_runPageAction, m_comparePageAction});
+    view->addActions(
+        {m_scenarioPageAction, m_runPageAction, m_comparePageAction, m_studyPageAction});
 
     QMenu* run = menuBar()->addMenu(QStringLiteral("&Run"));
     run->addActions({m_startAction, m_stopAction});
@@ -151,6 +155,7 @@ void MainWindow::wire()
     connect(m_scenarioPageAction, &QAction::triggered, this, [this] { showPage(Page::Scenario); });
     connect(m_runPageAction, &QAction::triggered, this, [this] { showPage(Page::Run); });
     connect(m_comparePageAction, &QAction::triggered, this, [this] { showPage(Page::Compare); });
+    connect(m_studyPageAction, &QAction::triggered, this, [this] { showPage(Page::Study); });
     connect(m_startAction, &QAction::triggered, this, &MainWindow::startRun);
     connect(m_stopAction, &QAction::triggered, this, &MainWindow::stopRun);
     connect(m_openRunAction, &QAction::triggered, this, [this] {
@@ -213,6 +218,10 @@ void MainWindow::wire()
         if (m_dashboard->shownRun())
             exportRunPdf(*m_dashboard->shownRun());
     });
+
+    // Study page: its runs are stored like any other, so the history shows them as they come.
+    connect(m_study, &StudyPage::runStored, m_history, &RunHistoryModel::reload);
+    connect(m_study, &StudyPage::stateChanged, this, [this] { updateRunActions(); });
 
     // Compare page intents.
     connect(m_compare, &CompareView::exportPdfRequested, this, &MainWindow::exportComparisonPdf);

@@ -8,6 +8,7 @@
 #include "ui/main_window.h"
 #include "ui/models/run_history_model.h"
 #include "ui/report/reports.h"
+#include "ui/study/study_page.h"
 #include "ui/workspace_sidebar.h"
 
 #include <QAction>
@@ -240,7 +241,9 @@ void MainWindow::updateRunActions()
 {
     const bool running = m_controller->isRunning();
     const int selected = int(m_sidebar->selectedRunIds().size());
-    m_startAction->setEnabled(!running);
+    // One measurement at a time: a run and a study would share this machine's cores.
+    m_startAction->setEnabled(!running && !m_study->isRunning());
+    m_study->setOtherRunActive(running);
     m_stopAction->setEnabled(running);
     m_openRunAction->setEnabled(selected == 1 && !running);
     m_renameRunAction->setEnabled(selected == 1);

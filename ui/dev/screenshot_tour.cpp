@@ -6,11 +6,14 @@
 #include "ui/dashboard/run_dashboard.h"
 #include "ui/main_window.h"
 #include "ui/models/run_history_model.h"
+#include "ui/study/study_page.h"
 
 #include <QApplication>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QPixmap>
+#include <QSpinBox>
+#include <QTemporaryDir>
 #include <QTimer>
 
 #include <cstdio>
@@ -63,6 +66,36 @@ void startScreenshotTour(MainWindow* window, const QString& directory)
     QObject::connect(window->controller(), &app::RunController::runFinished, window,
                      [finished] { *finished = true; });
 
+    // 6. The built-in study on the Study page, finished: 3 short runs per stage keep the tour
+    //    at about a minute. Its state goes to a temporary directory, not the user's studies.
+    const auto runStudy = [=] {
+        auto studies = std::make_shared<QTemporaryDir>();
+        StudyPage* page = window->studyPage();
+        page->setStudiesDirectory(studies->path());
+        page->findChild<QSpinBox*>(QStringLiteral("studyDuration"))->setValue(2);
+        window->showPage(MainWindow::Page::Study);
+        const auto study = page->studyFromForm();
+        if (!study || !page->start(study.value())) {
+            std::fprintf(stderr, "screenshots: the study did not start: %s\n",
+                         qPrintable(study ? page->errorText() : study.error()));
+            QApplication::exit(1);
+            return;
+        }
+        when(
+            window, [=] { return !page->isRunning(); },
+            [=] {
+                QTimer::singleShot(800, window, [=] {
+                    const bool finished = page->state() == StudyPage::State::Finished;
+                    if (!finished)
+                        std::fprintf(stderr, "screenshots: the study did not finish: %s\n",
+                                     qPrintable(page->errorText()));
+                    if (grabTo(window, dir.filePath(QStringLiteral("study.png"))))
+                        QApplication::exit(finished && studies->isValid() ? 0 : 1);
+                });
+            },
+            QStringLiteral("the study"), 300'000);
+    };
+
     // 5. Every stored run (the tour's: the window was given an empty run store), grouped by
     //    scenario, against baseline.
     const auto compareAll = [=] {
@@ -80,9 +113,12 @@ void startScreenshotTour(MainWindow* window, const QString& directory)
                         return;
                     const QString error = window->compareView()->exportPdf(
                         dir.filePath(QStringLiteral("compare.pdf")));
-                    if (!error.isEmpty())
+                    if (!error.isEmpty()) {
                         std::fprintf(stderr, "screenshots: %s\n", qPrintable(error));
-                    QApplication::exit(error.isEmpty() ? 0 : 1);
+                        QApplication::exit(1);
+                        return;
+                    }
+                    runStudy();
                 });
             },
             QStringLiteral("the comparison"), 30'000);

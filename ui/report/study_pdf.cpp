@@ -1,4 +1,4 @@
-#include "gatebench/study_pdf_writer.h"
+#include "ui/report/study_pdf.h"
 
 #include "ui/report/pdf_document.h"
 
@@ -7,13 +7,13 @@
 #include <algorithm>
 #include <limits>
 
-namespace gb {
+namespace gb::ui::report {
 
 namespace {
 
-ui::report::Table toTable(const app::ReportTable& t)
+Table toTable(const app::ReportTable& t)
 {
-    ui::report::Table table;
+    Table table;
     table.header = t.header;
     table.rows = t.rows;
     for (int c = t.labelColumns; c < t.header.size(); ++c)
@@ -25,23 +25,23 @@ ui::report::Table toTable(const app::ReportTable& t)
     return table;
 }
 
-ui::charts::ChartSpec toChart(const app::ReportChart& c)
+charts::ChartSpec toChart(const app::ReportChart& c)
 {
-    ui::charts::ChartSpec spec;
+    charts::ChartSpec spec;
     spec.title = c.title;
     spec.x.title = c.xLabel;
     spec.y.title = c.yLabel;
     spec.y.decimals = c.yLabel.contains(QStringLiteral("ms")) ? 2 : 0;
     if (c.xScale == app::ChartScale::Percentile) {
-        spec.x.scale = ui::charts::AxisScale::Percentile;
+        spec.x.scale = charts::AxisScale::Percentile;
         spec.x.decimals = 2;
     }
     double xMin = std::numeric_limits<double>::max();
     double xMax = std::numeric_limits<double>::lowest();
     for (int i = 0; i < c.series.size(); ++i) {
-        ui::charts::SeriesSpec s;
+        charts::SeriesSpec s;
         s.name = c.series[i].name;
-        s.color = ui::charts::seriesColor(i);
+        s.color = charts::seriesColor(i);
         s.points = c.series[i].points;
         for (const QPointF& p : s.points) {
             xMin = std::min(xMin, p.x());
@@ -54,9 +54,9 @@ ui::charts::ChartSpec toChart(const app::ReportChart& c)
         spec.x.decimals = 1;
     // A limit (threshold, offered rate) is a dashed line across the data's x range.
     for (int i = 0; i < c.limits.size() && xMin <= xMax; ++i) {
-        ui::charts::SeriesSpec s;
+        charts::SeriesSpec s;
         s.name = c.limits[i].label;
-        s.color = ui::charts::seriesColor(int(c.series.size()) + i);
+        s.color = charts::seriesColor(int(c.series.size()) + i);
         s.dashed = true;
         s.width = 1;
         s.points = {{xMin, c.limits[i].value}, {xMax, c.limits[i].value}};
@@ -73,7 +73,7 @@ QString writeStudyPdf(const app::StudyReport& report, const QString& path)
         return QStringLiteral("PDF export needs the GUI application (its charts are drawn by "
                               "widgets); %1 was not written")
             .arg(path);
-    ui::report::PdfDocument document(report.title);
+    PdfDocument document(report.title);
     QString lastHeading;
     for (const app::ReportBlock& block : report.blocks) {
         if (const auto* h = std::get_if<app::ReportHeading>(&block)) {
@@ -98,4 +98,4 @@ QString writeStudyPdf(const app::StudyReport& report, const QString& path)
     return document.write(path);
 }
 
-} // namespace gb
+} // namespace gb::ui::report

@@ -1,0 +1,162 @@
+// The Study page against the real servers on loopback: a tiny built-in "manual" study (1 run
+// of 1 s per stage, a 1 s calibration) reaches "finished" with the three stages' tables in its
+// report and exports the PDF; Start on the form, then Cancel, ends a running study and leaves
+// the page ready for the next one.
+
+#include "app/study/study_runner.h"
+#include "ui/study/study_page.h"
+#include "ui/study/study_results_view.h"
+
+#include <QFile>
+#include <QFileInfo>
+#include <QLabel>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace gb;
+using namespace gb::ui;
+using namespace std::chrono_literals;
+
+namespace {
+
+const QString kBinDir = QStringLiteral(GB_BIN_DIR);
+constexpr int kStudyTimeoutMs = 60'000; // a few 1 s runs on a loaded, shared 2-core machine
+
+template <class T>
+T* child(const StudyPage& page, const char* name)
+{
+    T* widget = page.findChild<T*>(QString::fromLatin1(name));
+    if (!widget)
+        qFatal("no %s on the study page", name);
+    return widget;
+}
+
+} // namespace
+
+class TestStudyPage : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+    void setUp(StudyPage& page) const
+    {
+        page.setBinDirectory(kBinDir);
+        page.setRunsDirectory(m_dir.filePath(QStringLiteral("runs")));
+        page.setStudiesDirectory(m_dir.filePath(QStringLiteral("studies")));
+    }
+    static void expectReady(const StudyPage& page)
+    {
+        QVERIFY(child<QPushButton>(page, "studyStart")->isEnabled());
+        QVERIFY(!child<QPushButton>(page, "studyCancel")->isEnabled());
+        QVERIFY(child<QSpinBox>(page, "studyRepeats")->isEnabled());
+        QVERIFY(!page.runner()->isRunning());
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        for (const char* server : {"gatebench-upstream", "gatebench-gateway"})
+            if (!QFile::exists(kBinDir + u'/' + QLatin1String(server)))
+                QSKIP("the servers are not built in " GB_BIN_DIR);
+        QVERIFY(m_dir.isValid());
+    }
+
+    void formDefaults()
+    {
+        StudyPage page;
+        QCOMPARE(child<QSpinBox>(page, "studyRepeats")->value(), 3);
+        QCOMPARE(child<QSpinBox>(page, "studyDuration")->value(), 5);
+        const auto study = page.studyFromForm();
+        QVERIFY2(study, qPrintable(study.error()));
+        QCOMPARE(study->name, QStringLiteral("manual"));
+        QCOMPARE(study->stages.size(), 3);
+        QCOMPARE(study->totalRuns(), 9);
+        QCOMPARE(study->stages.first().scenario.load.duration, app::Duration(5s));
+        expectReady(page);
+    }
+
+    void noStudyWhileARunIsActive()
+    {
+        // The Run page's run and a study would share the machine: the main window tells the
+        // page, which then offers no Start until the run is over.
+        StudyPage page;
+        page.setOtherRunActive(true);
+        QVERIFY(!child<QPushButton>(page, "studyStart")->isEnabled());
+        QVERIFY(!child<QPushButton>(page, "studyStart")->toolTip().isEmpty());
+        page.setOtherRunActive(false);
+        expectReady(page);
+    }
+
+    void tinyStudyFinishes()
+    {
+        StudyPage page;
+        setUp(page);
+        child<QSpinBox>(page, "studyRepeats")->setValue(1);
+        child<QSpinBox>(page, "studyDuration")->setValue(1);
+        auto study = page.studyFromForm();
+        QVERIFY2(study, qPrintable(study.error()));
+        study->localScaling.calibrationDuration = 1s;
+
+        QVERIFY(page.start(study.value()));
+        QCOMPARE(page.state(), StudyPage::State::Running);
+        QVERIFY(!child<QPushButton>(page, "studyStart")->isEnabled());
+        QVERIFY(child<QPushButton>(page, "studyCancel")->isEnabled());
+        QTRY_VERIFY_WITH_TIMEOUT(!page.isRunning(), kStudyTimeoutMs);
+        QVERIFY2(page.errorText().isEmpty(), qPrintable(page.errorText()));
+        QCOMPARE(page.state(), StudyPage::State::Finished);
+        QVERIFY2(page.statusText().startsWith(QStringLiteral("Finished")),
+                 qPrintable(page.statusText()));
+        QCOMPARE(child<QProgressBar>(page, "studyProgress")->value(), 3);
+        QCOMPARE(child<QProgressBar>(page, "studyProgress")->maximum(), 3);
+        expectReady(page);
+
+        const QString text = page.results()->text();
+        for (const QString& stage :
+             {QStringLiteral("Stage 1: Baseline"), QStringLiteral("Stage 2: Transparent proxy"),
+              QStringLiteral("Stage 3: Full load")})
+            QVERIFY2(text.contains(stage), qPrintable(stage + QStringLiteral(" in:\n") + text));
+        QVERIFY2(text.contains(QStringLiteral("RUN #")), qPrintable(text));
+
+        const QString pdf = m_dir.filePath(QStringLiteral("study.pdf"));
+        QCOMPARE(page.results()->exportPdf(pdf), QString());
+        QVERIFY(QFileInfo(pdf).size() > 10'000);
+    }
+
+    void cancelEndsARunningStudy()
+    {
+        StudyPage page;
+        setUp(page);
+        child<QSpinBox>(page, "studyRepeats")->setValue(1);
+        child<QSpinBox>(page, "studyDuration")->setValue(60);
+        QTest::mouseClick(child<QPushButton>(page, "studyStart"), Qt::LeftButton);
+        QCOMPARE(page.state(), StudyPage::State::Running);
+        // Past the calibration: the first stage's run is under way.
+        QTRY_VERIFY_WITH_TIMEOUT(page.statusText().startsWith(QStringLiteral("Stage 1 of 3")),
+                                 kStudyTimeoutMs);
+        QCOMPARE(page.statusText(), QStringLiteral("Stage 1 of 3: Baseline, run 1 of 1"));
+        QVERIFY2(!page.findChild<QLabel*>(QStringLiteral("studyScalingNote"))->text().isEmpty(),
+                 "no scaling note after the calibration");
+
+        QTest::mouseClick(child<QPushButton>(page, "studyCancel"), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(!page.isRunning(), 20'000);
+        QCOMPARE(page.state(), StudyPage::State::Cancelled);
+        QVERIFY2(page.statusText().startsWith(QStringLiteral("Cancelled")),
+                 qPrintable(page.statusText()));
+        expectReady(page);
+
+        // Usable again: the next study starts (and is cancelled at once).
+        QTest::mouseClick(child<QPushButton>(page, "studyStart"), Qt::LeftButton);
+        QCOMPARE(page.state(), StudyPage::State::Running);
+        page.cancel();
+        QTRY_VERIFY_WITH_TIMEOUT(!page.isRunning(), 20'000);
+        QCOMPARE(page.state(), StudyPage::State::Cancelled);
+        expectReady(page);
+    }
+};
+
+QTEST_MAIN(TestStudyPage)
+#include "tst_study_page.moc"

@@ -1,0 +1,301 @@
+#include "ui/study/study_page.h"
+
+#include "app/study/builtin_studies.h"
+#include "app/study/study_report.h"
+#include "app/study/study_runner.h"
+#include "ui/colors.h"
+#include "ui/study/study_results_view.h"
+
+#include <QComboBox>
+#include <QDir>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QVBoxLayout>
+
+#include <chrono>
+
+namespace gb::ui {
+
+namespace {
+
+QLabel* wrappingLabel(const QString& objectName, QWidget* parent)
+{
+    auto* label = new QLabel(parent);
+    label->setObjectName(objectName);
+    label->setWordWrap(true);
+    label->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    return label;
+}
+
+} // namespace
+
+StudyPage::StudyPage(QWidget* parent)
+    : QWidget(parent)
+    , m_runner(new app::StudyRunner(this))
+    , m_studyChoice(new QComboBox(this))
+    , m_description(wrappingLabel(QStringLiteral("studyDescription"), this))
+    , m_repeats(new QSpinBox(this))
+    , m_duration(new QSpinBox(this))
+    , m_startButton(new QPushButton(QStringLiteral("Start Study"), this))
+    , m_cancelButton(new QPushButton(QStringLiteral("Cancel"), this))
+    , m_status(wrappingLabel(QStringLiteral("studyStatus"), this))
+    , m_progress(new QProgressBar(this))
+    , m_scalingNote(wrappingLabel(QStringLiteral("studyScalingNote"), this))
+    , m_error(wrappingLabel(QStringLiteral("studyError"), this))
+    , m_results(new StudyResultsView(this))
+    , m_lastDirectory(QDir::homePath())
+{
+    setObjectName(QStringLiteral("studyPage"));
+    m_studyChoice->setObjectName(QStringLiteral("studyChoice"));
+    m_studyChoice->addItems(app::builtinStudyNames());
+    m_repeats->setObjectName(QStringLiteral("studyRepeats"));
+    m_repeats->setRange(1, 100); // as `gatebench study --repeats`
+    m_repeats->setValue(3);
+    m_repeats->setSuffix(QStringLiteral(" runs per stage"));
+    m_duration->setObjectName(QStringLiteral("studyDuration"));
+    m_duration->setRange(1, 3600);
+    m_duration->setValue(5); // `make run`'s demo: short runs, the load still calibrated
+    m_duration->setSuffix(QStringLiteral(" s per run"));
+    m_startButton->setObjectName(QStringLiteral("studyStart"));
+    m_cancelButton->setObjectName(QStringLiteral("studyCancel"));
+    m_cancelButton->setEnabled(false);
+    m_progress->setObjectName(QStringLiteral("studyProgress"));
+    m_progress->setRange(0, 1);
+    m_progress->setValue(0);
+    m_progress->setFormat(QStringLiteral("%v of %m runs"));
+    m_error->setStyleSheet(errorTextStyle());
+    m_error->hide();
+    m_status->setText(QStringLiteral("Ready."));
+
+    auto* form = new QFormLayout;
+    form->addRow(QStringLiteral("Built-in study:"), m_studyChoice);
+    form->addRow(QStringLiteral("Repeats:"), m_repeats);
+    form->addRow(QStringLiteral("Run duration:"), m_duration);
+    auto* buttons = new QHBoxLayout;
+    buttons->addWidget(m_startButton);
+    buttons->addWidget(m_cancelButton);
+    buttons->addStretch(1);
+    form->addRow(buttons);
+    auto* formBox = new QGroupBox(QStringLiteral("Study"), this);
+    auto* formColumns = new QHBoxLayout(formBox);
+    formColumns->addLayout(form, 0);
+    formColumns->addWidget(m_description, 1, Qt::AlignTop);
+
+    auto* progressBox = new QGroupBox(QStringLiteral("Progress"), this);
+    auto* progress = new QVBoxLayout(progressBox);
+    progress->addWidget(m_status);
+    progress->addWidget(m_progress);
+    progress->addWidget(m_scalingNote);
+    progress->addWidget(m_error);
+
+    auto* resultsBox = new QGroupBox(QStringLiteral("Results"), this);
+    auto* results = new QVBoxLayout(resultsBox);
+    results->addWidget(m_results);
+
+    auto* layout = new QVBoxLayout(this);
+    layout->addWidget(formBox);
+    layout->addWidget(progressBox);
+    layout->addWidget(resultsBox, 1);
+
+    wire();
+    updateDescription();
+}
+
+StudyPage::~StudyPage() = default;
+
+void StudyPage::setBinDirectory(const QString& directory)
+{
+    m_runner->setBinDirectory(directory);
+}
+
+void StudyPage::setRunsDirectory(const QString& directory)
+{
+    m_runner->setRunsDirectory(directory);
+}
+
+void StudyPage::setStudiesDirectory(const QString& directory)
+{
+    m_runner->setStudiesDirectory(directory);
+}
+
+app::Result<app::Study> StudyPage::studyFromForm() const
+{
+    app::Result<app::Study> study = app::builtinStudy(m_studyChoice->currentText());
+    if (study) {
+        study->setRepeats(m_repeats->value());
+        study->setRunDuration(std::chrono::seconds(m_duration->value()));
+    }
+    return study;
+}
+
+bool StudyPage::start(const app::Study& study)
+{
+    if (m_runner->isRunning())
+        return false;
+    if (const QList<app::ValidationIssue> issues = study.validate(); !issues.isEmpty()) {
+        showError(QStringLiteral("The study cannot run: %1: %2")
+                      .arg(issues.first().field, issues.first().message));
+        setState(State::Failed);
+        return false;
+    }
+    m_error->clear();
+    m_error->hide();
+    m_scalingNote->clear();
+    m_results->clear();
+    m_progress->setRange(0, std::max(1, study.totalRuns()));
+    m_progress->setValue(0);
+    m_status->setText(QStringLiteral("Starting %1…").arg(study.name));
+    if (!m_runner->start(study))
+        return false;
+    setState(State::Running);
+    return true;
+}
+
+void StudyPage::cancel()
+{
+    if (!m_runner->isRunning())
+        return;
+    m_status->setText(QStringLiteral("Cancelling: stopping the current run…"));
+    m_cancelButton->setEnabled(false);
+    m_runner->cancel();
+}
+
+QString StudyPage::statusText() const
+{
+    return m_status->text();
+}
+
+QString StudyPage::errorText() const
+{
+    return m_error->text();
+}
+
+void StudyPage::wire()
+{
+    connect(m_studyChoice, &QComboBox::currentTextChanged, this, &StudyPage::updateDescription);
+    connect(m_startButton, &QPushButton::clicked, this, [this] {
+        app::Result<app::Study> study = studyFromForm();
+        if (!study) {
+            showError(study.error());
+            return;
+        }
+        start(study.value());
+    });
+    connect(m_cancelButton, &QPushButton::clicked, this, &StudyPage::cancel);
+    connect(m_results, &StudyResultsView::exportPdfRequested, this, &StudyPage::exportPdf);
+
+    connect(m_runner, &app::StudyRunner::calibrationStarted, this,
+            [this](const QString& description) {
+                m_status->setText(description + QStringLiteral("…"));
+            });
+    connect(m_runner, &app::StudyRunner::calibrationFinished, m_scalingNote, &QLabel::setText);
+    connect(m_runner, &app::StudyRunner::runStarted, this,
+            [this](int stage, int run, const QString&) {
+                const QList<app::StudyStage>& stages = m_runner->state().study.stages;
+                m_status->setText(QStringLiteral("Stage %1 of %2: %3, run %4 of %5")
+                                      .arg(stage + 1)
+                                      .arg(stages.size())
+                                      .arg(stages.value(stage).name)
+                                      .arg(run + 1)
+                                      .arg(stages.value(stage).repeats));
+            });
+    connect(m_runner, &app::StudyRunner::runFinished, this, &StudyPage::runStored);
+    connect(m_runner, &app::StudyRunner::stageFailed, this,
+            [this](int stage, const QString& message) {
+                showError(QStringLiteral("%1 failed: %2")
+                              .arg(m_runner->state().study.stages.value(stage).name, message));
+            });
+    connect(m_runner, &app::StudyRunner::progress, this, [this](int done, int total) {
+        m_progress->setRange(0, std::max(1, total));
+        m_progress->setValue(done);
+    });
+    connect(m_runner, &app::StudyRunner::studyFinished, this,
+            [this](const app::StudyResult& result) { concluded(result, State::Finished); });
+    connect(m_runner, &app::StudyRunner::studyCancelled, this,
+            [this](const app::StudyResult& partial) { concluded(partial, State::Cancelled); });
+    connect(m_runner, &app::StudyRunner::studyFailed, this, [this](const QString& message) {
+        m_status->setText(QStringLiteral("The study stopped."));
+        showError(message);
+        setState(State::Failed);
+    });
+}
+
+void StudyPage::setState(State state)
+{
+    m_state = state;
+    const bool running = state == State::Running;
+    m_studyChoice->setEnabled(!running);
+    m_repeats->setEnabled(!running);
+    m_duration->setEnabled(!running);
+    updateButtons();
+    Q_EMIT stateChanged(state);
+}
+
+void StudyPage::setOtherRunActive(bool active)
+{
+    m_otherRunActive = active;
+    updateButtons();
+}
+
+void StudyPage::updateButtons()
+{
+    const bool running = m_state == State::Running;
+    m_startButton->setEnabled(!running && !m_otherRunActive);
+    m_startButton->setToolTip(m_otherRunActive
+                                  ? QStringLiteral("A run is in progress on the Run page: a study "
+                                                   "would share this machine with it.")
+                                  : QString());
+    m_cancelButton->setEnabled(running);
+}
+
+void StudyPage::showError(const QString& message)
+{
+    // Several stages may fail in one study: each says so on its own line.
+    const QString shown = m_error->text();
+    m_error->setText(shown.isEmpty() || m_error->isHidden() ? message : shown + u'\n' + message);
+    m_error->show();
+}
+
+void StudyPage::concluded(const app::StudyResult& result, State state)
+{
+    m_results->setReport(app::buildStudyReport(result));
+    int runs = 0;
+    for (const app::StageResult& stage : result.stages)
+        runs += int(stage.runs.size());
+    if (state == State::Finished)
+        m_status->setText(
+            QStringLiteral("Finished: %1 runs, report below (study %2).").arg(runs).arg(result.id));
+    else
+        m_status->setText(QStringLiteral("Cancelled: the %1 finished runs are kept and shown "
+                                         "below (study %2).")
+                              .arg(runs)
+                              .arg(result.id));
+    setState(state);
+}
+
+void StudyPage::exportPdf()
+{
+    const QString path =
+        QFileDialog::getSaveFileName(this, QStringLiteral("Export Study as PDF"),
+                                     QDir(m_lastDirectory).filePath(QStringLiteral("study.pdf")),
+                                     QStringLiteral("PDF documents (*.pdf)"));
+    if (path.isEmpty())
+        return;
+    m_lastDirectory = QFileInfo(path).absolutePath();
+    m_results->exportPdf(path);
+}
+
+void StudyPage::updateDescription()
+{
+    const app::Result<app::Study> study = app::builtinStudy(m_studyChoice->currentText());
+    m_description->setText(study ? study->description : study.error());
+}
+
+} // namespace gb::ui

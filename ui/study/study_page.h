@@ -1,0 +1,103 @@
+#pragma once
+
+#include "app/result.h"
+#include "app/study/study.h"
+
+#include <QWidget>
+
+class QComboBox;
+class QLabel;
+class QProgressBar;
+class QPushButton;
+class QSpinBox;
+
+namespace gb::app {
+class StudyRunner;
+struct StudyResult;
+} // namespace gb::app
+
+namespace gb::ui {
+
+class StudyResultsView;
+
+/// The Study page: pick a built-in study, its repeats and run duration, Start / Cancel, follow
+/// its progress (stage, run, a bar over all runs, the calibration's scaling note), then read
+/// its tables and export them as a PDF (StudyResultsView). Owns the StudyRunner that runs it;
+/// the runs go through the runner's own RunController on its worker, so the GUI never waits.
+/// A failure (a server that does not start, a study that cannot go on) is one sentence on the
+/// page, and the form is usable again once the study ends however it ends.
+///
+/// GUI thread only.
+class StudyPage final : public QWidget
+{
+    Q_OBJECT
+
+public:
+    enum class State
+    {
+        Idle,
+        Running,
+        Finished,
+        Cancelled,
+        Failed,
+    };
+
+    explicit StudyPage(QWidget* parent = nullptr);
+    ~StudyPage() override;
+
+    void setBinDirectory(const QString& directory);
+    void setRunsDirectory(const QString& directory);
+    void setStudiesDirectory(const QString& directory);
+
+    /// The study the form describes: the chosen built-in with its repeats and run duration.
+    app::Result<app::Study> studyFromForm() const;
+    /// Starts study (Start starts the form's). False, with the reason on the page, when one
+    /// is running or the study is invalid.
+    bool start(const app::Study& study);
+    /// Cancel: stops the current run; the finished runs' tables are shown.
+    void cancel();
+
+    State state() const { return m_state; }
+    bool isRunning() const { return m_state == State::Running; }
+    /// A run of the Run page is in progress: no study starts meanwhile (both would share this
+    /// machine's cores and measure each other).
+    void setOtherRunActive(bool active);
+    /// "Stage 2 of 3: Transparent proxy, run 2 of 3", "Finished", ...
+    QString statusText() const;
+    /// The failure shown on the page, empty when there is none.
+    QString errorText() const;
+    StudyResultsView* results() const { return m_results; }
+    app::StudyRunner* runner() const { return m_runner; }
+
+Q_SIGNALS:
+    void stateChanged(gb::ui::StudyPage::State state);
+    /// A run of the study is stored in the run store (the history may reload).
+    void runStored();
+
+private:
+    void wire();
+    void setState(State state);
+    void updateButtons();
+    void showError(const QString& message);
+    void concluded(const app::StudyResult& result, State state);
+    void exportPdf();
+    void updateDescription();
+
+    app::StudyRunner* m_runner;
+    QComboBox* m_studyChoice;
+    QLabel* m_description;
+    QSpinBox* m_repeats;
+    QSpinBox* m_duration;
+    QPushButton* m_startButton;
+    QPushButton* m_cancelButton;
+    QLabel* m_status;
+    QProgressBar* m_progress;
+    QLabel* m_scalingNote;
+    QLabel* m_error;
+    StudyResultsView* m_results;
+    State m_state = State::Idle;
+    bool m_otherRunActive = false;
+    QString m_lastDirectory;
+};
+
+} // namespace gb::ui

@@ -1,0 +1,47 @@
+#pragma once
+
+#include "app/study/study_report.h"
+
+#include <QWidget>
+
+#include <optional>
+
+class QLabel;
+class QPlainTextEdit;
+class QPushButton;
+
+namespace gb::ui {
+
+/// The Study page's lower half: a finished (or cut short) study's report as the terminal shows
+/// it (app::studyReportText, so the GUI and `gatebench study` print the same tables) in a
+/// read-only monospace view, and "Export PDF…" through the same writer as `gatebench study
+/// --pdf`. Holds the report as a value; GUI thread only.
+class StudyResultsView final : public QWidget
+{
+    Q_OBJECT
+
+public:
+    explicit StudyResultsView(QWidget* parent = nullptr);
+
+    void setReport(const app::StudyReport& report);
+    void clear();
+    const std::optional<app::StudyReport>& report() const { return m_report; }
+    /// The text shown: the report's text form, or empty.
+    QString text() const;
+
+    /// Writes the shown report as a PDF at path (on the GUI thread: it draws charts). Empty on
+    /// success, else the sentence, which is also shown under the report.
+    QString exportPdf(const QString& path);
+
+Q_SIGNALS:
+    /// "Export PDF…" was pressed: the owner asks where (a dialog) and calls exportPdf.
+    void exportPdfRequested();
+
+private:
+    QPlainTextEdit* m_text;
+    QPushButton* m_exportButton;
+    QLabel* m_exportStatus;
+    std::optional<app::StudyReport> m_report;
+};
+
+} // namespace gb::ui
