@@ -1,32 +1,16 @@
 #include "common/http/response_parser.h"
 
+#include "common/http/chars.h"
+
 #include <algorithm>
-#include <array>
 #include <cstring>
 
 namespace gb::http {
 
 namespace {
 
-char lower(char c) noexcept
-{
-    return (c >= 'A' && c <= 'Z') ? char(c - 'A' + 'a') : c;
-}
-
-bool iequals(std::string_view a, std::string_view b) noexcept
-{
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(),
-                                              [](char x, char y) { return lower(x) == lower(y); });
-}
-
-std::string_view trim(std::string_view s) noexcept
-{
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-        s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
-        s.remove_suffix(1);
-    return s;
-}
+using chars::isTchar;
+using chars::trimOws;
 
 // Calls f(token) for each comma-separated, trimmed, non-empty element of a list header.
 template <class F>
@@ -34,30 +18,13 @@ void forEachToken(std::string_view list, F&& f)
 {
     while (!list.empty()) {
         const auto comma = list.find(',');
-        const auto token = trim(list.substr(0, comma));
+        const auto token = trimOws(list.substr(0, comma));
         if (!token.empty())
             f(token);
         if (comma == std::string_view::npos)
             break;
         list.remove_prefix(comma + 1);
     }
-}
-
-// RFC 9110 tchar, as a table: this runs for every byte of every header name on the hot path.
-constexpr auto kTokenChars = [] {
-    std::array<bool, 256> t{};
-    for (int c = '0'; c <= '9'; ++c)
-        t[std::size_t(c)] = true;
-    for (int c = 'a'; c <= 'z'; ++c)
-        t[std::size_t(c)] = t[std::size_t(c - 'a' + 'A')] = true;
-    for (char c : std::string_view("!#$%&'*+-.^_`|~"))
-        t[static_cast<unsigned char>(c)] = true;
-    return t;
-}();
-
-bool isTokenChar(char c) noexcept
-{
-    return kTokenChars[static_cast<unsigned char>(c)];
 }
 
 // Case-insensitive match of a token against a lowercase name of letters and '-': OR-ing 0x20
@@ -136,7 +103,7 @@ bool ResponseParser::parseHeader(std::string_view line) noexcept
         return false; // obs-fold: obsolete and ambiguous, a response using it is broken
     // The name is scanned once: validated as a token up to the colon.
     std::size_t colon = 0;
-    while (colon < line.size() && isTokenChar(line[colon]))
+    while (colon < line.size() && isTchar(line[colon]))
         ++colon;
     if (colon == 0 || colon == line.size() || line[colon] != ':')
         return false;
@@ -147,10 +114,10 @@ bool ResponseParser::parseHeader(std::string_view line) noexcept
     const bool connection = name.size() == 10 && isName(name, "connection");
     if (!contentLength && !transferEncoding && !connection) {
         if (m_visitor && m_visitor->onHeader && m_status >= 200)
-            m_visitor->onHeader(m_visitor->context, name, trim(line.substr(colon + 1)));
+            m_visitor->onHeader(m_visitor->context, name, trimOws(line.substr(colon + 1)));
         return true;
     }
-    const auto value = trim(line.substr(colon + 1));
+    const auto value = trimOws(line.substr(colon + 1));
     if (contentLength) {
         if (value.empty() || value.size() > 18 ||
             !std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; }))
@@ -265,12 +232,12 @@ ResponseParser::Status ResponseParser::parse(const char* data, std::size_t size)
                 }
             } else if (m_state == State::ChunkSize) {
                 const auto semi = line.find(';');
-                const auto hex = trim(line.substr(0, semi));
+                const auto hex = trimOws(line.substr(0, semi));
                 if (hex.empty() || hex.size() > 15)
                     return finish(fail(Error::BadChunk));
                 std::uint64_t n = 0;
                 for (char c : hex) {
-                    const char l = lower(c);
+                    const char l = chars::lower(c);
                     if (l >= '0' && l <= '9')
                         n = n * 16 + std::uint64_t(l - '0');
                     else if (l >= 'a' && l <= 'f')

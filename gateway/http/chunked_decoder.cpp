@@ -1,6 +1,6 @@
 #include "gateway/http/chunked_decoder.h"
 
-#include "gateway/http/chars.h"
+#include "common/http/chars.h"
 
 namespace gb::http {
 

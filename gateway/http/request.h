@@ -1,5 +1,7 @@
 #pragma once
 
+#include "common/http/chars.h" // iequals, for callers of header()
+
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -78,8 +80,5 @@ struct Request
     std::string_view header(std::string_view name) const;
     bool hasHeader(std::string_view name) const;
 };
-
-/// ASCII case-insensitive equality (header names, tokens).
-bool iequals(std::string_view a, std::string_view b);
 
 } // namespace gb::http

@@ -1,6 +1,6 @@
 #include "gateway/http/request_parser.h"
 
-#include "gateway/http/chars.h"
+#include "common/http/chars.h"
 
 #include <cstring>
 
@@ -201,16 +201,6 @@ ParseError parseTarget(std::string_view target, Method method, Request& out)
 }
 
 } // namespace
-
-bool iequals(std::string_view a, std::string_view b)
-{
-    if (a.size() != b.size())
-        return false;
-    for (std::size_t i = 0; i < a.size(); ++i)
-        if (lower(a[i]) != lower(b[i]))
-            return false;
-    return true;
-}
 
 std::string_view Request::header(std::string_view name) const
 {

@@ -1,28 +1,13 @@
 #include "gateway/keys/token.h"
 
+#include "common/http/chars.h"
+
 namespace gb::gateway {
 
 namespace {
 
-std::string_view trim(std::string_view s) noexcept
-{
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-        s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
-        s.remove_suffix(1);
-    return s;
-}
-
-int hexValue(char c) noexcept
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
+using http::chars::hexValue;
+using http::chars::trimOws;
 
 bool needsDecoding(std::string_view s) noexcept
 {
@@ -61,11 +46,11 @@ void forEachCookie(std::string_view value, F&& f)
     while (!value.empty()) {
         const std::size_t semi = value.find(';');
         const std::string_view item = value.substr(0, semi);
-        const std::string_view trimmed = trim(item);
+        const std::string_view trimmed = trimOws(item);
         const std::size_t eq = trimmed.find('=');
         if (!trimmed.empty())
-            f(trim(trimmed.substr(0, eq)),
-              eq == std::string_view::npos ? std::string_view() : trim(trimmed.substr(eq + 1)),
+            f(trimOws(trimmed.substr(0, eq)),
+              eq == std::string_view::npos ? std::string_view() : trimOws(trimmed.substr(eq + 1)),
               trimmed);
         if (semi == std::string_view::npos)
             break;
@@ -95,11 +80,11 @@ void percentDecode(std::string_view in, std::string& out, bool plusIsSpace)
 
 std::string_view stripBearer(std::string_view value) noexcept
 {
-    value = trim(value);
+    value = trimOws(value);
     constexpr std::string_view kBearer = "bearer";
     if (value.size() > kBearer.size() && http::iequals(value.substr(0, kBearer.size()), kBearer) &&
         (value[kBearer.size()] == ' ' || value[kBearer.size()] == '\t'))
-        value = trim(value.substr(kBearer.size()));
+        value = trimOws(value.substr(kBearer.size()));
     return value;
 }
 

@@ -1,6 +1,6 @@
 #include "gateway/proxy/header_rules.h"
 
-#include "gateway/http/chars.h"
+#include "common/http/chars.h"
 #include "gateway/http/request.h"
 
 namespace gb::gateway::proxy {

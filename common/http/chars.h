@@ -1,10 +1,12 @@
 #pragma once
 
-// Character classes of RFC 9110/9112 as lookup tables: the parser tests every byte of every
-// request, so one indexed load beats a chain of comparisons.
+// Character classes of RFC 9110/9112 as lookup tables, and the small text helpers HTTP needs:
+// the request parser tests every byte of every request (and the load engine's response parser
+// every header name), so one indexed load beats a chain of comparisons.
 
 #include <array>
 #include <cstdint>
+#include <string_view>
 
 namespace gb::http::chars {
 
@@ -113,5 +115,29 @@ inline char lower(char c)
 {
     return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
 }
+/// The value without the optional whitespace (SP, HTAB) around it.
+inline std::string_view trimOws(std::string_view s)
+{
+    while (!s.empty() && isOws(s.front()))
+        s.remove_prefix(1);
+    while (!s.empty() && isOws(s.back()))
+        s.remove_suffix(1);
+    return s;
+}
 
 } // namespace gb::http::chars
+
+namespace gb::http {
+
+/// ASCII case-insensitive equality (header names, tokens).
+inline bool iequals(std::string_view a, std::string_view b)
+{
+    if (a.size() != b.size())
+        return false;
+    for (std::size_t i = 0; i < a.size(); ++i)
+        if (chars::lower(a[i]) != chars::lower(b[i]))
+            return false;
+    return true;
+}
+
+} // namespace gb::http
