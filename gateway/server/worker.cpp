@@ -177,6 +177,24 @@ void Worker::startTicker()
     });
 }
 
+template <class F>
+void Worker::forEachConnection(F&& f)
+{
+    // The visited connection is pinned, as is the next one: f may close its own connection
+    // (unlinking it) and could, through a handler, close another.
+    Connection* c = m_head;
+    if (c)
+        c->addRef();
+    while (c) {
+        Connection* next = c->m_next;
+        if (next)
+            next->addRef();
+        f(*c);
+        c->release();
+        c = next;
+    }
+}
+
 void Worker::onTick()
 {
     ++m_tick;
@@ -186,20 +204,10 @@ void Worker::onTick()
         maybeFinishDrain();
         return;
     }
-    // Each visited connection is pinned, as is the next one: a deadline handler closes its own
-    // connection (unlinking it) and could, through a handler, close another.
-    Connection* c = m_head;
-    if (c)
-        c->addRef();
-    while (c) {
-        Connection* next = c->m_next;
-        if (next)
-            next->addRef();
-        if (c->m_deadline != 0 && c->m_deadline <= m_tick)
-            c->onDeadline();
-        c->release();
-        c = next;
-    }
+    forEachConnection([this](Connection& c) {
+        if (c.m_deadline != 0 && c.m_deadline <= m_tick)
+            c.onDeadline();
+    });
     if (!m_stopped)
         startTicker();
 }
@@ -227,17 +235,7 @@ void Worker::beginDrain()
     m_acceptRetry.cancel();
     if (m_handler)
         m_handler->onShutdown();
-    Connection* c = m_head;
-    if (c)
-        c->addRef();
-    while (c) {
-        Connection* next = c->m_next;
-        if (next)
-            next->addRef();
-        c->onDrain();
-        c->release();
-        c = next;
-    }
+    forEachConnection([](Connection& c) { c.onDrain(); });
     maybeFinishDrain();
 }
 

@@ -88,6 +88,10 @@ private:
     void beginDrain();
     void maybeFinishDrain();
     void closeAll(FailKind why);
+    /// Calls f(Connection&) for every open connection. f may close its own connection, or
+    /// (through a handler) another one: the visited connection and the next are pinned.
+    template <class F>
+    void forEachConnection(F&& f);
     void logFailure(FailKind what, std::error_code ec);
 
     const ServerConfig& m_config;
