@@ -58,10 +58,17 @@ void RunController::setRunsDirectory(const QString& directory)
     m_runsDirectory = directory;
 }
 
-bool RunController::start(const Scenario& scenario)
+QString RunController::start(const Scenario& scenario, MeasurementLease lease)
 {
     if (m_thread)
-        return false;
+        return QStringLiteral("A run is in progress here: stop it first.");
+    if (!lease) {
+        auto acquired = MeasurementLock::acquire(QStringLiteral("run \"%1\"").arg(scenario.name));
+        if (!acquired)
+            return acquired.error();
+        lease = std::move(acquired).value();
+    }
+    m_lease = std::move(lease);
     // The worker gets copies: the setters may be called again while it runs.
     const Settings settings{
         m_binDirectory.isEmpty() ? defaultBinDirectory() : m_binDirectory,
@@ -71,7 +78,7 @@ bool RunController::start(const Scenario& scenario)
         [this, scenario, settings, shared = m_shared] { work(scenario, settings, shared); });
     m_thread->setObjectName(QStringLiteral("gatebench-run"));
     m_thread->start();
-    return true;
+    return {};
 }
 
 void RunController::stop()
@@ -99,6 +106,7 @@ void RunController::finish(const std::shared_ptr<Outcome>& outcome)
         m_thread = nullptr;
     }
     m_shared.reset();
+    m_lease.reset(); // before the signals: a receiver may start the next measurement
     Q_EMIT phaseChanged(RunPhase::Idle, QString());
     if (outcome->failure.isEmpty())
         Q_EMIT runFinished(outcome->run);

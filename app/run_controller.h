@@ -2,6 +2,7 @@
 
 #include "app/host_sample.h"
 #include "app/local_deployment.h"
+#include "app/measurement_lock.h"
 #include "app/run_record.h"
 #include "app/scenario.h"
 #include "app/snapshot_json.h"
@@ -51,9 +52,11 @@ public:
 
     bool isRunning() const { return m_thread != nullptr; }
 
-    /// Starts a run. Returns false (and emits nothing) when one is already running; an invalid
-    /// scenario is reported through runFailed.
-    bool start(const Scenario& scenario);
+    /// Starts a run under lease, or under a lease of its own when none is given (a study passes
+    /// the one it holds for all its runs). Returns an empty string when the run started; else
+    /// the sentence why not (another measurement is in progress on this machine, in this process
+    /// or another) and emits nothing. An invalid scenario is reported through runFailed.
+    [[nodiscard]] QString start(const Scenario& scenario, MeasurementLease lease = {});
     /// Asks the run to end: the servers' start-up is abandoned, or the engine stops and what it
     /// measured so far is kept and stored (status "stopped"). Returns at once; the outcome
     /// arrives as runFinished (or runFailed if the load had not started yet).
@@ -87,6 +90,7 @@ private:
     std::chrono::milliseconds m_startTimeout = LocalDeployment::kDefaultStartTimeout;
     QThread* m_thread = nullptr;
     std::shared_ptr<Shared> m_shared;
+    MeasurementLease m_lease; ///< held from start() until the outcome is emitted
 };
 
 } // namespace gb::app

@@ -4,15 +4,19 @@
 #   install-deps.sh [build|test|bench|all]   (default: test, which includes build)
 set -euo pipefail
 
-# dpkg-dev (dpkg-shlibdeps) and file: `make package` computes the .deb's dependencies with them.
+# Every package is named, recommended ones too: apt runs with --no-install-recommends, and a
+# machine that has built Qt code before may have what a new one lacks (CI checks on a clean root).
+# libqt6opengl6-dev: Qt6Charts' CMake package needs Qt6OpenGL's, only a recommendation of
+# qt6-base-dev. dpkg-dev (dpkg-shlibdeps) and file: `make package` computes the .deb's
+# dependencies with them. cmake/Dependencies.cmake names the package of each missing library.
 build_pkgs=(g++ cmake ninja-build ccache pkg-config
-  qt6-base-dev qt6-charts-dev libgl-dev libboost-dev libhiredis-dev nlohmann-json3-dev libssh-dev libssl-dev
-  dpkg-dev file)
+  qt6-base-dev libqt6opengl6-dev qt6-charts-dev libgl-dev libboost-dev libhiredis-dev nlohmann-json3-dev
+  libssh-dev libssl-dev dpkg-dev file)
 # Real parts the tests start themselves: redis-server, sshd, an X server for GUI smoke tests,
 # pdftotext for PDF checks, clang's libFuzzer runtime for the fuzz targets.
 test_pkgs=(redis-server openssh-server openssh-client xvfb xauth poppler-utils clang libclang-rt-14-dev)
 # Peers the benchmarks in tests/bench/ compare against; not needed to build or test.
-bench_pkgs=(wrk hey nginx-light haproxy caddy time util-linux curl python3 redis-tools)
+bench_pkgs=(wrk hey nginx-light haproxy caddy time util-linux procps curl python3 redis-tools)
 
 case "${1:-test}" in
   build) wanted=("${build_pkgs[@]}") ;;

@@ -169,16 +169,25 @@ void MainWindow::about()
 
 void MainWindow::closeEvent(QCloseEvent* event)
 {
-    if (m_controller->isRunning()) {
-        const auto answer = QMessageBox::question(
-            this, QStringLiteral("Quit GateBench"),
-            QStringLiteral("A run is in progress. Stop it (what was measured is kept) and quit?"),
-            QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel);
+    // One question, whatever is measuring: the Run page's run or the Study page's study.
+    const QString inProgress =
+        m_study->isRunning()
+            ? QStringLiteral("A study is in progress (%1). Stop it (its finished runs are kept "
+                             "and it can be resumed) and quit?")
+                  .arg(m_study->statusText())
+        : m_controller->isRunning()
+            ? QStringLiteral("A run is in progress. Stop it (what was measured is kept) and quit?")
+            : QString();
+    if (!inProgress.isEmpty()) {
+        const auto answer =
+            QMessageBox::question(this, QStringLiteral("Quit GateBench"), inProgress,
+                                  QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel);
         if (answer != QMessageBox::Yes) {
             event->ignore();
             return;
         }
-        // The controller's destructor waits for the stopped run to be stored.
+        // The controllers' destructors wait for the stopped run to be stored.
+        m_study->cancel();
         m_controller->stop();
     }
     if (!maybeKeepChanges()) {

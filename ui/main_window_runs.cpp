@@ -69,8 +69,13 @@ void MainWindow::startRun()
         return;
     }
     const app::Scenario scenario = m_editor->scenario();
-    if (!m_controller->start(scenario))
+    // Whether anything else measures (the Study page, another gatebench) is the app's to decide.
+    if (const QString refusal = m_controller->start(scenario); !refusal.isEmpty()) {
+        m_dashboard->startRefused(refusal);
+        showPage(Page::Run);
+        statusBar()->showMessage(refusal, kStatusMs);
         return;
+    }
     m_dashboard->runStarting(scenario);
     showPage(Page::Run);
     updateRunActions();
@@ -241,9 +246,9 @@ void MainWindow::updateRunActions()
 {
     const bool running = m_controller->isRunning();
     const int selected = int(m_sidebar->selectedRunIds().size());
-    // One measurement at a time: a run and a study would share this machine's cores.
-    m_startAction->setEnabled(!running && !m_study->isRunning());
-    m_study->setOtherRunActive(running);
+    // Start stays available while a study runs: the app refuses it with a sentence naming the
+    // measurement in progress (app::MeasurementLock), which a disabled action could not say.
+    m_startAction->setEnabled(!running);
     m_stopAction->setEnabled(running);
     m_openRunAction->setEnabled(selected == 1 && !running);
     m_renameRunAction->setEnabled(selected == 1);

@@ -15,8 +15,8 @@
 namespace gb::ui {
 
 /// The series a run is plotted from, taken from its per-second snapshots. Percentiles over a
-/// window always come from merging the window's serialized histograms (DESIGN.md convention 5),
-/// never from averaging per-second percentiles.
+/// window always come from merging the window's serialized histograms (docs/ARCHITECTURE.md,
+/// convention 5), never from averaging per-second percentiles.
 
 /// Merges the latency histograms of series (warm-up seconds only when includeWarmup).
 engine::Histogram mergeLatency(const std::vector<engine::Snapshot>& series,

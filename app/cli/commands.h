@@ -48,8 +48,9 @@ const PdfExporters& pdfExporters();
 int runHeadless(const QStringList& args);
 
 /// `gatebench run (FILE | --builtin NAME) [--duration D] [--connections N] [--rate R]
-/// [--json OUT] [--pdf OUT] [--runs-dir DIR]`: runs one scenario locally through RunController,
-/// prints hey's report and where the run is stored.
+/// [--json OUT] [--pdf OUT] [--runs-dir DIR] [--wait]`: runs one scenario locally through
+/// RunController, prints hey's report and where the run is stored. Refused (or, with --wait,
+/// delayed) while another measurement is in progress on this machine.
 int runCommand(const QStringList& args, QTextStream& out, QTextStream& err);
 
 /// `gatebench compare RUN.json... [--baseline N] [--json OUT] [--pdf OUT]`: groups the runs by
@@ -57,8 +58,9 @@ int runCommand(const QStringList& args, QTextStream& out, QTextStream& err);
 int compareCommand(const QStringList& args, QTextStream& out, QTextStream& err);
 
 /// `gatebench study (--builtin NAME | FILE | --resume DIR) [--repeats N] [--duration D]
-/// [--pdf OUT] [--json OUT] [--runs-dir DIR] [--studies-dir DIR]`: runs a study locally through
-/// StudyRunner and prints its report; 0 when every stage ran and every threshold holds.
+/// [--pdf OUT] [--json OUT] [--runs-dir DIR] [--studies-dir DIR] [--wait]`: runs a study locally
+/// through StudyRunner and prints its report; 0 when every stage ran and every threshold holds.
+/// Refused or delayed as run is.
 int studyCommand(const QStringList& args, QTextStream& out, QTextStream& err);
 
 } // namespace gb::app::cli

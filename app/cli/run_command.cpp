@@ -2,6 +2,7 @@
 #include "app/binaries.h"
 #include "app/builtin_scenarios.h"
 #include "app/cli/commands.h"
+#include "app/cli/measurement_claim.h"
 #include "app/cli/termination_signals.h"
 #include "app/local_deployment.h"
 #include "app/run_controller.h"
@@ -25,6 +26,7 @@ struct RunOptions
     QString jsonPath;
     QString pdfPath;
     QString runsDir;
+    bool wait = false; ///< wait for a measurement in progress instead of refusing
 };
 
 /// Parses and applies the flags. Returns ExitOk, or the status with err written.
@@ -39,7 +41,8 @@ int parseRunOptions(const QStringList& args, RunOptions& options, QTextStream& e
     const QCommandLineOption json(QStringLiteral("json"), QString(), QStringLiteral("OUT"));
     const QCommandLineOption pdf(QStringLiteral("pdf"), QString(), QStringLiteral("OUT"));
     const QCommandLineOption runsDir(QStringLiteral("runs-dir"), QString(), QStringLiteral("DIR"));
-    parser.addOptions({builtin, duration, connections, rate, json, pdf, runsDir});
+    const QCommandLineOption wait(QStringLiteral("wait"));
+    parser.addOptions({builtin, duration, connections, rate, json, pdf, runsDir, wait});
     auto usageError = [&](const QString& message) {
         err << QStringLiteral("gatebench run: %1\n").arg(message);
         return int(ExitUsage);
@@ -93,6 +96,7 @@ int parseRunOptions(const QStringList& args, RunOptions& options, QTextStream& e
         return usageError(QStringLiteral("--pdf: this build of gatebench cannot write PDF"));
     options.pdfPath = parser.value(pdf);
     options.runsDir = parser.isSet(runsDir) ? parser.value(runsDir) : RunStore::defaultDirectory();
+    options.wait = parser.isSet(wait);
     return ExitOk;
 }
 
@@ -113,9 +117,14 @@ int runCommand(const QStringList& args, QTextStream& out, QTextStream& err)
         return ExitRuntimeError;
     }
 
+    TerminationSignals terminations;
+    const MeasurementLease lease =
+        claimMeasurement(QStringLiteral("run"), QStringLiteral("run \"%1\"").arg(scenario.name),
+                         options.wait, terminations, err);
+    if (!lease)
+        return ExitRuntimeError;
     RunController controller;
     controller.setRunsDirectory(options.runsDir);
-    TerminationSignals terminations;
     QObject::connect(&terminations, &TerminationSignals::received, &controller,
                      &RunController::stop);
 
@@ -170,7 +179,10 @@ int runCommand(const QStringList& args, QTextStream& out, QTextStream& err)
             status = ExitRuntimeError;
             loop.quit();
         });
-    controller.start(scenario);
+    if (const QString refusal = controller.start(scenario, lease); !refusal.isEmpty()) {
+        err << QStringLiteral("gatebench run: %1\n").arg(refusal);
+        return ExitRuntimeError;
+    }
     loop.exec();
     out.flush();
     return status;

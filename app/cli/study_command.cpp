@@ -1,6 +1,7 @@
 // `gatebench study`: a whole study on this machine through the same StudyRunner as the Study
 // view, then its report (terminal, JSON, PDF when the UI module is linked).
 #include "app/cli/commands.h"
+#include "app/cli/measurement_claim.h"
 #include "app/cli/termination_signals.h"
 #include "app/run_controller.h"
 #include "app/run_store.h"
@@ -29,6 +30,7 @@ struct StudyOptions
     QString pdfPath;
     QString runsDir;
     QString studiesDir;
+    bool wait = false; ///< wait for a measurement in progress instead of refusing
 };
 
 int parseStudyOptions(const QStringList& args, StudyOptions& options, QTextStream& err)
@@ -44,7 +46,9 @@ int parseStudyOptions(const QStringList& args, StudyOptions& options, QTextStrea
     const QCommandLineOption runsDir(QStringLiteral("runs-dir"), QString(), QStringLiteral("DIR"));
     const QCommandLineOption studiesDir(QStringLiteral("studies-dir"), QString(),
                                         QStringLiteral("DIR"));
-    parser.addOptions({builtin, resume, hosts, repeats, duration, pdf, json, runsDir, studiesDir});
+    const QCommandLineOption wait(QStringLiteral("wait"));
+    parser.addOptions(
+        {builtin, resume, hosts, repeats, duration, pdf, json, runsDir, studiesDir, wait});
     auto usageError = [&](const QString& message) {
         err << QStringLiteral("gatebench study: %1\n").arg(message);
         return int(ExitUsage);
@@ -73,6 +77,7 @@ int parseStudyOptions(const QStringList& args, StudyOptions& options, QTextStrea
     options.runsDir = parser.isSet(runsDir) ? parser.value(runsDir) : RunStore::defaultDirectory();
     options.studiesDir =
         parser.isSet(studiesDir) ? parser.value(studiesDir) : defaultStudiesDirectory();
+    options.wait = parser.isSet(wait);
     if (parser.isSet(resume)) {
         options.resumeDir = parser.value(resume);
         return ExitOk;
@@ -165,10 +170,17 @@ int studyCommand(const QStringList& args, QTextStream& out, QTextStream& err)
     if (const int status = parseStudyOptions(args, options, err); status != ExitOk)
         return status;
 
+    TerminationSignals terminations;
+    const QString activity = options.resumeDir.isEmpty()
+                                 ? QStringLiteral("study \"%1\"").arg(options.study.name)
+                                 : QStringLiteral("study resumed from %1").arg(options.resumeDir);
+    const MeasurementLease lease =
+        claimMeasurement(QStringLiteral("study"), activity, options.wait, terminations, err);
+    if (!lease)
+        return ExitRuntimeError;
     StudyRunner runner;
     runner.setRunsDirectory(options.runsDir);
     runner.setStudiesDirectory(options.studiesDir);
-    TerminationSignals terminations;
     QObject::connect(&terminations, &TerminationSignals::received, &runner, &StudyRunner::cancel);
 
     auto line = [&](const QString& text) { err << text << '\n' << Qt::flush; };
@@ -226,10 +238,12 @@ int studyCommand(const QStringList& args, QTextStream& out, QTextStream& err)
         loop.quit();
     });
 
-    if (options.resumeDir.isEmpty())
-        runner.start(options.study);
-    else
-        runner.resume(options.resumeDir);
+    const QString refusal = options.resumeDir.isEmpty() ? runner.start(options.study, lease)
+                                                        : runner.resume(options.resumeDir, lease);
+    if (!refusal.isEmpty()) {
+        err << QStringLiteral("gatebench study: %1\n").arg(refusal);
+        return ExitRuntimeError;
+    }
     loop.exec();
     out.flush();
     return status;

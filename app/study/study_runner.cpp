@@ -56,10 +56,27 @@ void StudyRunner::later(std::function<void()> step)
     QMetaObject::invokeMethod(this, std::move(step), Qt::QueuedConnection);
 }
 
-bool StudyRunner::start(const Study& study)
+QString StudyRunner::runningHere() const
+{
+    return QStringLiteral("Study \"%1\" is running here: cancel it first.").arg(m_state.study.name);
+}
+
+QString StudyRunner::claim(MeasurementLease lease, const QString& studyName)
+{
+    if (!lease) {
+        auto acquired = MeasurementLock::acquire(QStringLiteral("study \"%1\"").arg(studyName));
+        if (!acquired)
+            return acquired.error();
+        lease = std::move(acquired).value();
+    }
+    m_lease = std::move(lease);
+    return {};
+}
+
+QString StudyRunner::start(const Study& study, MeasurementLease lease)
 {
     if (m_active)
-        return false;
+        return runningHere();
     if (const QList<ValidationIssue> issues = study.validate(); !issues.isEmpty()) {
         QStringList lines;
         for (const ValidationIssue& i : issues)
@@ -67,26 +84,30 @@ bool StudyRunner::start(const Study& study)
         const QString message = QStringLiteral("Study \"%1\" is not valid: %2")
                                     .arg(study.name, lines.join(QStringLiteral("; ")));
         later([this, message] { Q_EMIT studyFailed(message); });
-        return true;
+        return {};
     }
+    if (const QString refusal = claim(std::move(lease), study.name); !refusal.isEmpty())
+        return refusal;
     m_state = StudyState::create(
         study, m_studiesDirectory.isEmpty() ? defaultStudiesDirectory() : m_studiesDirectory,
         m_runsDirectory.isEmpty() ? RunStore::defaultDirectory() : m_runsDirectory);
     begin();
-    return true;
+    return {};
 }
 
-bool StudyRunner::resume(const QString& directory)
+QString StudyRunner::resume(const QString& directory, MeasurementLease lease)
 {
     if (m_active)
-        return false;
+        return runningHere();
     auto loaded = loadStudyState(directory);
     if (!loaded) {
         const QString message =
             QStringLiteral("The study cannot be resumed: %1").arg(loaded.error());
         later([this, message] { Q_EMIT studyFailed(message); });
-        return true;
+        return {};
     }
+    if (const QString refusal = claim(std::move(lease), loaded->study.name); !refusal.isEmpty())
+        return refusal;
     m_state = std::move(loaded).value();
     if (m_state.runsDirectory.isEmpty())
         m_state.runsDirectory =
@@ -98,7 +119,7 @@ bool StudyRunner::resume(const QString& directory)
         stage.runs.removeIf([](const StudyRunRef& r) { return !QFile::exists(r.filePath); });
     }
     begin();
-    return true;
+    return {};
 }
 
 void StudyRunner::begin()
@@ -141,6 +162,7 @@ bool StudyRunner::save()
 void StudyRunner::fail(const QString& message)
 {
     qCDebug(lcStudy).noquote() << "study" << m_state.id << "failed:" << message;
+    m_lease.reset();
     m_active = false;
     m_step = Step::Idle;
     later([this, message] { Q_EMIT studyFailed(message); });
@@ -166,7 +188,7 @@ void StudyRunner::next()
                 .arg(m_state.study.stages.first().name)
                 .arg(scenario.load.connections)
                 .arg(studyformat::humanDuration(scenario.load.duration)));
-        m_controller->start(scenario);
+        startRun(scenario);
         return;
     }
 
@@ -180,7 +202,14 @@ void StudyRunner::next()
     }
     m_step = Step::Running;
     Q_EMIT runStarted(m_stage, m_run, m_state.runName(m_stage, m_run));
-    m_controller->start(m_state.stageScenario(m_stage));
+    startRun(m_state.stageScenario(m_stage));
+}
+
+void StudyRunner::startRun(const Scenario& scenario)
+{
+    // Under the study's lease, so no other measurement slips in between two runs.
+    if (const QString refusal = m_controller->start(scenario, m_lease); !refusal.isEmpty())
+        fail(refusal);
 }
 
 void StudyRunner::label(RunRecord& run, const QString& name, const QStringList& extraTags) const
@@ -276,6 +305,7 @@ void StudyRunner::onRunFailed(const QString& message, const RunRecord& failed)
 void StudyRunner::conclude(StudyStatus status)
 {
     m_step = Step::Concluding;
+    m_lease.reset(); // the measuring is over; the result is computed from the stored runs
     m_state.status = status;
     if (!save())
         return;

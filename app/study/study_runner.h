@@ -1,5 +1,6 @@
 #pragma once
 
+#include "app/measurement_lock.h"
 #include "app/run_record.h"
 #include "app/study/study.h"
 #include "app/study/study_result.h"
@@ -52,13 +53,16 @@ public:
     /// The state of the current (or last) study: id, directory, progress.
     const StudyState& state() const { return m_state; }
 
-    /// Starts a new study in a new directory. Returns false (and emits nothing) when a study
-    /// is running; an invalid study is reported through studyFailed.
-    bool start(const Study& study);
+    /// Starts a new study in a new directory, under lease or under a lease of its own that it
+    /// holds until its last run has ended. Returns an empty string when it started; else the
+    /// sentence why not (a study is running here, or another measurement is in progress on this
+    /// machine) and emits nothing. An invalid study is reported through studyFailed.
+    [[nodiscard]] QString start(const Study& study, MeasurementLease lease = {});
     /// Continues the study in directory: finished runs are kept and skipped, stages that failed
-    /// are tried again, the load profile decided the first time is kept. Returns false when a
-    /// study is running; a directory without a readable state is reported through studyFailed.
-    bool resume(const QString& directory);
+    /// are tried again, the load profile decided the first time is kept. Returns and takes its
+    /// lease as start() does; a directory without a readable state is reported through
+    /// studyFailed.
+    [[nodiscard]] QString resume(const QString& directory, MeasurementLease lease = {});
     /// Stops the current run (its partial data is not counted) and ends the study as
     /// cancelled; finished runs are kept. Returns at once; studyCancelled follows.
     void cancel();
@@ -91,7 +95,11 @@ private:
         Concluding,
     };
 
+    QString runningHere() const;
+    /// Holds lease, or a new one for the study; else returns the sentence why not.
+    QString claim(MeasurementLease lease, const QString& studyName);
     void begin();
+    void startRun(const Scenario& scenario);
     void next();
     void onRunFinished(const RunRecord& run);
     void onRunFailed(const QString& message, const RunRecord& run);
@@ -106,6 +114,7 @@ private:
     void later(std::function<void()> step);
 
     RunController* m_controller = nullptr;
+    MeasurementLease m_lease; ///< held while the study's runs go on
     QString m_runsDirectory;
     QString m_studiesDirectory;
     StudyState m_state;

@@ -10,7 +10,7 @@
 namespace gb::gateway {
 
 /// Appends one record as a JSON object with Tyk's field names (tyk-pump's AnalyticsRecord; the
-/// layout is documented in gateway/ANALYTICS.md). Strings are escaped; invalid UTF-8 becomes
+/// layout is documented in docs/GATEWAY-FEATURES.md). Strings are escaped; invalid UTF-8 becomes
 /// U+FFFD. `api` and `key` may be null (unknown API, keyless request). Pure; any thread.
 void appendRecordJson(std::string& out, const AnalyticsRecord& record, const ApiIdentity* api,
                       const KeyIdentity* key, std::chrono::seconds expiration);

@@ -30,7 +30,8 @@ struct DistributedLimiterOptions
     /// Share of a window's limit a node takes from Redis in one round trip. Unused tokens of a
     /// lease die with the window, so the admitted count can fall short of the limit by at most
     /// ~1.5 leases per node per window (a lease in hand plus half of one prefetched): 0.004 keeps
-    /// two nodes within -1.2 % and never above the limit. See gateway/ANALYTICS.md, "Rate limits".
+    /// two nodes within -1.2 % and never above the limit. See docs/GATEWAY-FEATURES.md, "Rate
+    /// limits".
     double leaseFraction = 0.004;
     std::uint64_t maxLease = 100'000;
 };

@@ -6,7 +6,7 @@
 namespace gb::gateway {
 
 /// The time source of keys, rate limits and quotas, injected so that tests can step through
-/// windows and expiry without sleeping (DESIGN.md convention 9). Implementations are
+/// windows and expiry without sleeping (docs/ARCHITECTURE.md, convention 9). Implementations are
 /// thread-safe; any thread may read them.
 class Clock
 {

@@ -128,10 +128,10 @@ private slots:
         LoopGapProbe probe;
         QElapsedTimer clock;
         clock.start();
-        QVERIFY(controller.start(shortBaseline()));
+        QCOMPARE(controller.start(shortBaseline()), QString());
         QVERIFY(controller.isRunning());
-        QVERIFY(!controller.start(shortBaseline())); // one at a time
-        QVERIFY(clock.elapsed() < 50);               // start() does not block
+        QVERIFY(!controller.start(shortBaseline()).isEmpty()); // one at a time
+        QVERIFY(clock.elapsed() < 50);                         // start() does not block
         QTRY_VERIFY_WITH_TIMEOUT(!finished.isEmpty() || !failed.isEmpty(), 30000);
         QVERIFY2(failed.isEmpty(),
                  failed.isEmpty() ? "" : qPrintable(failed.first().first().toString()));
@@ -216,7 +216,7 @@ private slots:
         controller.setServerStartTimeout(3s); // the never-healthy case waits this long
         QSignalSpy failed(&controller, &RunController::runFailed);
         QSignalSpy finished(&controller, &RunController::runFinished);
-        QVERIFY(controller.start(shortBaseline()));
+        QCOMPARE(controller.start(shortBaseline()), QString());
         QTRY_VERIFY_WITH_TIMEOUT(!failed.isEmpty(), 15000);
         QVERIFY(finished.isEmpty());
         const QString message = failed.first().first().toString();
@@ -236,7 +236,7 @@ private slots:
         RunController controller;
         controller.setBinDirectory(bin.path());
         QSignalSpy failed(&controller, &RunController::runFailed);
-        QVERIFY(controller.start(shortBaseline()));
+        QCOMPARE(controller.start(shortBaseline()), QString());
         QTRY_VERIFY_WITH_TIMEOUT(!failed.isEmpty(), 10000);
         const QString message = failed.first().first().toString();
         QVERIFY2(message.contains(QStringLiteral("gatebench-upstream was not found in ")) &&
@@ -250,7 +250,7 @@ private slots:
         QSignalSpy failed(&controller, &RunController::runFailed);
         Scenario s = shortBaseline();
         s.load.connections = 0;
-        QVERIFY(controller.start(s));
+        QCOMPARE(controller.start(s), QString());
         QTRY_VERIFY_WITH_TIMEOUT(!failed.isEmpty(), 5000);
         QVERIFY2(failed.first().first().toString().contains(
                      QStringLiteral("load.connections: Connections must be between 1 and 100000")),
@@ -268,7 +268,7 @@ private slots:
         QSignalSpy failed(&controller, &RunController::runFailed);
         QElapsedTimer clock;
         clock.start();
-        QVERIFY(controller.start(shortBaseline(60s)));
+        QCOMPARE(controller.start(shortBaseline(60s)), QString());
         QTRY_VERIFY_WITH_TIMEOUT(snapshots.size() >= 2, 20000);
         const qint64 stopAt = clock.elapsed();
         controller.stop();
@@ -300,7 +300,7 @@ private slots:
         QSignalSpy hosts(&controller, &RunController::hostSampleReady);
         QSignalSpy finished(&controller, &RunController::runFinished);
         QSignalSpy failed(&controller, &RunController::runFailed);
-        QVERIFY(controller.start(shortBaseline(60s)));
+        QCOMPARE(controller.start(shortBaseline(60s)), QString());
         QTRY_VERIFY_WITH_TIMEOUT(hosts.size() >= 2, 20000);
         const HostSample sample = hosts.last().first().value<HostSample>();
         QCOMPARE(sample.processes.size(), 2);
@@ -333,7 +333,7 @@ private slots:
         controller.setRunsDirectory(runs.path());
         QSignalSpy phases(&controller, &RunController::phaseChanged);
         QSignalSpy failed(&controller, &RunController::runFailed);
-        QVERIFY(controller.start(shortBaseline()));
+        QCOMPARE(controller.start(shortBaseline()), QString());
         QTRY_VERIFY_WITH_TIMEOUT(phases.size() >= 2, 5000); // "Starting gatebench-upstream"
         QElapsedTimer clock;
         clock.start();
@@ -360,7 +360,7 @@ private slots:
         controller.setRunsDirectory(runs.path());
         QSignalSpy finished(&controller, &RunController::runFinished);
         QSignalSpy failed(&controller, &RunController::runFailed);
-        QVERIFY(controller.start(s));
+        QCOMPARE(controller.start(s), QString());
         QTRY_VERIFY_WITH_TIMEOUT(!finished.isEmpty() || !failed.isEmpty(), 30000);
         QVERIFY2(failed.isEmpty(),
                  failed.isEmpty() ? "" : qPrintable(failed.first().first().toString()));
@@ -393,7 +393,7 @@ private slots:
         controller.setRunsDirectory(runs.path());
         QSignalSpy finished(&controller, &RunController::runFinished);
         QSignalSpy failed(&controller, &RunController::runFailed);
-        QVERIFY(controller.start(s));
+        QCOMPARE(controller.start(s), QString());
         QTRY_VERIFY_WITH_TIMEOUT(!finished.isEmpty() || !failed.isEmpty(), 30000);
         QCOMPARE(childrenOfThisProcess(), QList<qint64>());
         if (!failed.isEmpty()) {
@@ -421,7 +421,7 @@ private slots:
             controller.setBinDirectory(kBinDir);
             controller.setRunsDirectory(runs.path());
             QSignalSpy snapshots(&controller, &RunController::snapshotReady);
-            QVERIFY(controller.start(shortBaseline(60s)));
+            QCOMPARE(controller.start(shortBaseline(60s)), QString());
             QTRY_VERIFY_WITH_TIMEOUT(!snapshots.isEmpty(), 20000);
             clock.start();
         }

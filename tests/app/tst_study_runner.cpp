@@ -146,10 +146,10 @@ private slots:
         QSignalSpy finished(&runner, &StudyRunner::studyFinished);
         QSignalSpy failed(&runner, &StudyRunner::studyFailed);
 
-        QVERIFY(runner.start(study));
+        QCOMPARE(runner.start(study), QString());
         QVERIFY(runner.isRunning());
-        QVERIFY(!runner.start(study)); // one at a time
-        QVERIFY(started.isEmpty());    // outcomes arrive from the event loop
+        QVERIFY(!runner.start(study).isEmpty()); // one at a time
+        QVERIFY(started.isEmpty());              // outcomes arrive from the event loop
         QTRY_VERIFY_WITH_TIMEOUT(!finished.isEmpty() || !failed.isEmpty(), kStudyTimeoutMs);
         QVERIFY2(failed.isEmpty(),
                  failed.isEmpty() ? "" : qPrintable(failed.first().first().toString()));
@@ -270,7 +270,7 @@ private slots:
                 if (phase == RunPhase::Running && finishedRuns.size() == 1)
                     runner.cancel();
             });
-            QVERIFY(runner.start(study));
+            QCOMPARE(runner.start(study), QString());
             QTRY_VERIFY_WITH_TIMEOUT(!cancelled.isEmpty() || !done.isEmpty(), kStudyTimeoutMs);
             QCOMPARE(cancelled.size(), 1);
             QCOMPARE(finishedRuns.size(), 1);
@@ -300,7 +300,7 @@ private slots:
         QSignalSpy progress(&runner, &StudyRunner::progress);
         QSignalSpy done(&runner, &StudyRunner::studyFinished);
         QSignalSpy failed(&runner, &StudyRunner::studyFailed);
-        QVERIFY(runner.resume(directory));
+        QCOMPARE(runner.resume(directory), QString());
         QTRY_VERIFY_WITH_TIMEOUT(!done.isEmpty() || !failed.isEmpty(), kStudyTimeoutMs);
         QVERIFY2(failed.isEmpty(),
                  failed.isEmpty() ? "" : qPrintable(failed.first().first().toString()));
@@ -338,7 +338,7 @@ private slots:
         QSignalSpy finishedRuns(&runner, &StudyRunner::runFinished);
         QSignalSpy done(&runner, &StudyRunner::studyFinished);
         QSignalSpy failed(&runner, &StudyRunner::studyFailed);
-        QVERIFY(runner.start(study));
+        QCOMPARE(runner.start(study), QString());
         QTRY_VERIFY_WITH_TIMEOUT(!done.isEmpty() || !failed.isEmpty(), kStudyTimeoutMs);
         QVERIFY2(failed.isEmpty(),
                  failed.isEmpty() ? "" : qPrintable(failed.first().first().toString()));
@@ -377,14 +377,14 @@ private slots:
         QSignalSpy failed(&runner, &StudyRunner::studyFailed);
         Study empty;
         empty.name = QStringLiteral("empty");
-        QVERIFY(runner.start(empty));
+        QCOMPARE(runner.start(empty), QString());
         QVERIFY(failed.wait(5000));
         QVERIFY2(failed.first().first().toString().startsWith(
                      QStringLiteral("Study \"empty\" is not valid: stages: ")),
                  qPrintable(failed.first().first().toString()));
         QVERIFY(!QDir(f.studies()).exists()); // nothing written for it
 
-        QVERIFY(runner.resume(f.dir.filePath(QStringLiteral("no-such-study"))));
+        QCOMPARE(runner.resume(f.dir.filePath(QStringLiteral("no-such-study"))), QString());
         QVERIFY(failed.wait(5000));
         QVERIFY(failed.last().first().toString().startsWith(
             QStringLiteral("The study cannot be resumed: ")));

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # gatebench-upstream against nginx `return 200` serving the same 70-byte JSON body, as requests per
-# server CPU-second (DESIGN.md "Measuring performance honestly"): both servers pinned to one core,
+# server CPU-second (docs/ARCHITECTURE.md, "Measuring performance honestly"): both servers pinned to one core,
 # wrk pinned to another, alternating rounds, server CPU from /proc/PID/stat before and after.
 #   tests/bench/bench_upstream.sh [BIN_DIR]        (default build/bin)
 # Environment: ROUNDS=3 SECS=4 CONNS=50 SERVER_CPU=0 CLIENT_CPU=1 PATH_=/json/valid

@@ -1,8 +1,9 @@
 // The Study page against the real servers on loopback: a tiny built-in "manual" study (1 run
 // of 1 s per stage, a 1 s calibration) reaches "finished" with the three stages' tables in its
 // report and exports the PDF; Start on the form, then Cancel, ends a running study and leaves
-// the page ready for the next one.
+// the page ready for the next one; a study is refused while another measurement is in progress.
 
+#include "app/measurement_lock.h"
 #include "app/study/study_runner.h"
 #include "ui/study/study_page.h"
 #include "ui/study/study_results_view.h"
@@ -79,15 +80,29 @@ private Q_SLOTS:
         expectReady(page);
     }
 
-    void noStudyWhileARunIsActive()
+    void noStudyWhileAnotherMeasurementIsInProgress()
     {
-        // The Run page's run and a study would share the machine: the main window tells the
-        // page, which then offers no Start until the run is over.
+        // Whatever else measures on this machine (the Run page, another gatebench) holds the
+        // measurement lock; Start is refused with a sentence naming it, and works once it ends.
         StudyPage page;
-        page.setOtherRunActive(true);
-        QVERIFY(!child<QPushButton>(page, "studyStart")->isEnabled());
-        QVERIFY(!child<QPushButton>(page, "studyStart")->toolTip().isEmpty());
-        page.setOtherRunActive(false);
+        setUp(page);
+        child<QSpinBox>(page, "studyRepeats")->setValue(1);
+        child<QSpinBox>(page, "studyDuration")->setValue(60);
+        {
+            auto other = app::MeasurementLock::acquire(QStringLiteral("run \"elsewhere\""));
+            QVERIFY2(other, qPrintable(other.error()));
+            QTest::mouseClick(child<QPushButton>(page, "studyStart"), Qt::LeftButton);
+            QVERIFY(!page.isRunning());
+            QVERIFY(!page.runner()->isRunning());
+            QVERIFY2(page.errorText().contains(QStringLiteral("run \"elsewhere\"")),
+                     qPrintable(page.errorText()));
+            QVERIFY(child<QPushButton>(page, "studyStart")->isEnabled());
+        }
+        QTest::mouseClick(child<QPushButton>(page, "studyStart"), Qt::LeftButton);
+        QCOMPARE(page.state(), StudyPage::State::Running);
+        QVERIFY(page.errorText().isEmpty());
+        page.cancel();
+        QTRY_VERIFY_WITH_TIMEOUT(!page.isRunning(), 20'000);
         expectReady(page);
     }
 

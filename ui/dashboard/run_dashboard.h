@@ -55,6 +55,8 @@ public:
     /// Why this machine cannot run the scenario (e.g. a missing executable), or empty.
     void setAvailabilityProblem(const QString& problem);
 
+    /// Start was refused (another measurement is in progress): reason shows on the page.
+    void startRefused(const QString& reason);
     void runStarting(const app::Scenario& scenario);
     void setPhase(app::RunPhase phase, const QString& description);
     void addSnapshot(const engine::Snapshot& snapshot);

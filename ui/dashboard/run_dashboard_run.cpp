@@ -56,6 +56,12 @@ void RunDashboard::setAvailabilityProblem(const QString& problem)
     updateButtons();
 }
 
+void RunDashboard::startRefused(const QString& reason)
+{
+    if (!m_running)
+        showMessage(reason, true);
+}
+
 void RunDashboard::runStarting(const app::Scenario& scenario)
 {
     m_scenario = scenario;

@@ -137,12 +137,16 @@ app::Result<app::Study> StudyPage::studyFromForm() const
 
 bool StudyPage::start(const app::Study& study)
 {
-    if (m_runner->isRunning())
-        return false;
     if (const QList<app::ValidationIssue> issues = study.validate(); !issues.isEmpty()) {
         showError(QStringLiteral("The study cannot run: %1: %2")
                       .arg(issues.first().field, issues.first().message));
         setState(State::Failed);
+        return false;
+    }
+    // Whether anything else measures (the Run page, another gatebench) is the app's to decide.
+    if (const QString refusal = m_runner->start(study); !refusal.isEmpty()) {
+        m_error->hide(); // the refusal replaces what an earlier study left on the page
+        showError(QStringLiteral("The study did not start. %1").arg(refusal));
         return false;
     }
     m_error->clear();
@@ -152,8 +156,6 @@ bool StudyPage::start(const app::Study& study)
     m_progress->setRange(0, std::max(1, study.totalRuns()));
     m_progress->setValue(0);
     m_status->setText(QStringLiteral("Starting %1…").arg(study.name));
-    if (!m_runner->start(study))
-        return false;
     setState(State::Running);
     return true;
 }
@@ -238,20 +240,10 @@ void StudyPage::setState(State state)
     Q_EMIT stateChanged(state);
 }
 
-void StudyPage::setOtherRunActive(bool active)
-{
-    m_otherRunActive = active;
-    updateButtons();
-}
-
 void StudyPage::updateButtons()
 {
     const bool running = m_state == State::Running;
-    m_startButton->setEnabled(!running && !m_otherRunActive);
-    m_startButton->setToolTip(m_otherRunActive
-                                  ? QStringLiteral("A run is in progress on the Run page: a study "
-                                                   "would share this machine with it.")
-                                  : QString());
+    m_startButton->setEnabled(!running);
     m_cancelButton->setEnabled(running);
 }
 

@@ -51,17 +51,14 @@ public:
 
     /// The study the form describes: the chosen built-in with its repeats and run duration.
     app::Result<app::Study> studyFromForm() const;
-    /// Starts study (Start starts the form's). False, with the reason on the page, when one
-    /// is running or the study is invalid.
+    /// Starts study (Start starts the form's). False, with the reason on the page, when it is
+    /// invalid or refused (a study runs here, or another measurement is in progress).
     bool start(const app::Study& study);
     /// Cancel: stops the current run; the finished runs' tables are shown.
     void cancel();
 
     State state() const { return m_state; }
     bool isRunning() const { return m_state == State::Running; }
-    /// A run of the Run page is in progress: no study starts meanwhile (both would share this
-    /// machine's cores and measure each other).
-    void setOtherRunActive(bool active);
     /// "Stage 2 of 3: Transparent proxy, run 2 of 3", "Finished", ...
     QString statusText() const;
     /// The failure shown on the page, empty when there is none.
@@ -96,7 +93,6 @@ private:
     QLabel* m_error;
     StudyResultsView* m_results;
     State m_state = State::Idle;
-    bool m_otherRunActive = false;
     QString m_lastDirectory;
 };
 

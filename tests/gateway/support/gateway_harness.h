@@ -1,9 +1,9 @@
 #pragma once
 
-// Black-box helpers for the gateway's tests (DESIGN.md convention 12): the real binaries started
-// as child processes on 127.0.0.1 port 0 (the port read from their "listening on" line), a raw
-// HTTP/1.1 client with deadlines, and a recording upstream that counts every byte that reaches
-// it. Every wait is bounded.
+// Black-box helpers for the gateway's tests (docs/ARCHITECTURE.md, convention 12): the real
+// binaries started as child processes on 127.0.0.1 port 0 (the port read from their "listening on"
+// line), a raw HTTP/1.1 client with deadlines, and a recording upstream that counts every byte that
+// reaches it. Every wait is bounded.
 
 #include <QProcess>
 #include <QString>

@@ -1,8 +1,8 @@
 #pragma once
 
 // A real redis-server for tests, started by the test itself on a free loopback port
-// (DESIGN.md convention 12): no persistence, killed when the fixture goes away. Tests may kill
-// it (SIGKILL), restart it on the same port, or freeze it (SIGSTOP) to play a hung store.
+// (docs/ARCHITECTURE.md, convention 12): no persistence, killed when the fixture goes away. Tests
+// may kill it (SIGKILL), restart it on the same port, or freeze it (SIGSTOP) to play a hung store.
 
 #include "gateway/storage/redis_reply.h"
 #include "gateway/storage/storage_health.h"
