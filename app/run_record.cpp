@@ -3,7 +3,7 @@
 #include "app/json_text.h"
 #include "app/scenario_json.h"
 #include "app/snapshot_json.h"
-#include "engine/histogram.h"
+#include "engine/snapshot_totals.h"
 
 #include <QJsonArray>
 #include <QRandomGenerator>
@@ -31,16 +31,18 @@ QStringList runKeyOrder()
         QStringLiteral("report"),
         QStringLiteral("series"),
         QStringLiteral("hostSamples"),
-        // summary and snapshots
+        // summary and snapshots (engine::snapshotToJson's members)
         QStringLiteral("index"),
-        QStringLiteral("elapsedS"),
-        QStringLiteral("intervalS"),
+        QStringLiteral("elapsed_s"),
+        QStringLiteral("interval_s"),
         QStringLiteral("warmup"),
         QStringLiteral("requests"),
         QStringLiteral("durationS"),
         QStringLiteral("rps"),
+        QStringLiteral("target_rps"),
         QStringLiteral("targetRps"),
-        QStringLiteral("totalRequests"),
+        QStringLiteral("total_requests"),
+        QStringLiteral("latency_ms"),
         QStringLiteral("latencyMs"),
         QStringLiteral("min"),
         QStringLiteral("mean"),
@@ -51,12 +53,15 @@ QStringList runKeyOrder()
         QStringLiteral("p999"),
         QStringLiteral("max"),
         QStringLiteral("errors"),
-        QStringLiteral("totalErrors"),
+        QStringLiteral("total_errors"),
+        QStringLiteral("errors_by_class"),
         QStringLiteral("errorsByClass"),
+        QStringLiteral("status_codes"),
         QStringLiteral("statusCodes"),
+        QStringLiteral("late_sends"),
         QStringLiteral("lateSends"),
-        QStringLiteral("inFlight"),
-        QStringLiteral("serviceMs"),
+        QStringLiteral("in_flight"),
+        QStringLiteral("service_ms"),
         // host samples
         QStringLiteral("machineCpuPercent"),
         QStringLiteral("memoryTotalBytes"),
@@ -70,7 +75,7 @@ QStringList runKeyOrder()
     };
     order += scenarioKeyOrder();
     // The long base64 strings last, so the figures are what a reader sees first.
-    order += {QStringLiteral("histogram"), QStringLiteral("serviceHistogram")};
+    order += {QStringLiteral("histogram"), QStringLiteral("service_histogram")};
     return order;
 }
 
@@ -174,30 +179,22 @@ QString toKeyword(RunStatus status)
 
 RunSummary RunSummary::fromSeries(const std::vector<engine::Snapshot>& series)
 {
+    engine::SnapshotTotals totals;
+    for (const engine::Snapshot& snap : series)
+        totals.add(snap);
     RunSummary s;
-    engine::Histogram merged;
-    double targetRequests = 0;
-    for (const engine::Snapshot& snap : series) {
-        if (snap.warmup)
-            continue;
-        s.requests += snap.requests;
-        s.durationS += snap.intervalS;
-        targetRequests += snap.targetRps * snap.intervalS;
-        s.errors += snap.errors;
-        s.lateSends += snap.lateSends;
-        for (const auto& [name, count] : snap.errorsByClass)
-            s.errorsByClass[QString::fromStdString(name)] += count;
-        for (const auto& [code, count] : snap.statusCodes)
-            s.statusCodes[code] += count;
-        if (auto h = engine::Histogram::deserialize(snap.histogram))
-            merged.merge(*h);
-    }
-    if (s.durationS > 0) {
-        s.rps = double(s.requests) / s.durationS;
-        s.targetRps = targetRequests / s.durationS;
-    }
-    s.latency = engine::LatencySummary::from(merged);
-    s.histogram = QString::fromStdString(merged.serialize());
+    s.requests = totals.requests();
+    s.durationS = totals.seconds();
+    s.rps = totals.rps();
+    s.targetRps = totals.targetRps();
+    s.errors = totals.errors();
+    s.lateSends = totals.lateSends();
+    for (const auto& [name, count] : totals.errorsByClass())
+        s.errorsByClass[QString::fromStdString(name)] = count;
+    for (const auto& [code, count] : totals.statusCodes())
+        s.statusCodes[code] = count;
+    s.latency = engine::LatencySummary::from(totals.latency());
+    s.histogram = QString::fromStdString(totals.latency().serialize());
     return s;
 }
 
@@ -238,10 +235,10 @@ Result<RunRecord> runFromJson(const QJsonObject& o)
     if (!o.contains(QStringLiteral("series")) || !o.contains(QStringLiteral("scenario")))
         return R::failure(
             QStringLiteral("this is not a GateBench run (no \"series\" or \"scenario\")"));
-    if (version.toDouble() != kRunFormatVersion)
+    if (version.toDouble() != kRunFormatVersion && version.toDouble() != 1)
         return R::failure(
             QStringLiteral(
-                "run format version %1 is not supported (this GateBench reads version %2)")
+                "run format version %1 is not supported (this GateBench reads versions 1 to %2)")
                 .arg(version.toVariant().toString())
                 .arg(kRunFormatVersion));
     RunRecord run;
@@ -273,8 +270,15 @@ Result<RunRecord> runFromJson(const QJsonObject& o)
     run.scenario = std::move(scenario).value();
     run.environment = EnvironmentInfo::fromJson(o.value(QStringLiteral("environment")).toObject());
     run.report = o.value(QStringLiteral("report")).toString();
-    for (const QJsonValue& v : o.value(QStringLiteral("series")).toArray())
-        run.series.push_back(snapshotFromJson(v.toObject()));
+    const bool version1 = version.toDouble() == 1;
+    for (const QJsonValue& v : o.value(QStringLiteral("series")).toArray()) {
+        auto snapshot =
+            snapshotFromJson(version1 ? snapshotFromVersion1(v.toObject()) : v.toObject());
+        if (!snapshot)
+            return R::failure(
+                QStringLiteral("series[%1]: %2").arg(run.series.size()).arg(snapshot.error()));
+        run.series.push_back(std::move(snapshot).value());
+    }
     for (const QJsonValue& v : o.value(QStringLiteral("hostSamples")).toArray())
         run.hostSamples.append(hostSampleFromJson(v.toObject()));
     run.summary = summaryFromJson(o.value(QStringLiteral("summary")).toObject());

@@ -65,7 +65,9 @@ struct RunRecord
     static QString makeId(const QDateTime& startedAt);
 };
 
-inline constexpr int kRunFormatVersion = 1;
+/// 2: the series' snapshots are engine::snapshotToJson objects (snake_case); 1 (still read):
+/// the same members in camelCase.
+inline constexpr int kRunFormatVersion = 2;
 
 QJsonObject runToJson(const RunRecord& run);
 Result<RunRecord> runFromJson(const QJsonObject& object);

@@ -2,6 +2,7 @@
 #include "engine/cli_options.h"
 #include "engine/load_engine.h"
 #include "engine/report.h"
+#include "engine/snapshot_json.h"
 
 #include <atomic>
 #include <csignal>
@@ -87,7 +88,7 @@ int main(int argc, char** argv)
     const bool progress = isatty(STDERR_FILENO) && options.livePath != "-";
     const RunResult result = engine.run([&](const Snapshot& s) {
         if (live) {
-            std::fprintf(live.get(), "%s\n", snapshotJson(s).c_str());
+            std::fprintf(live.get(), "%s\n", snapshotToJson(s).c_str());
             std::fflush(live.get());
         }
         if (progress)

@@ -17,9 +17,6 @@ std::string heyTextReport(const RunResult& result);
 /// late_sends, service_ms. Also the serialized total histograms, so runs can be merged later.
 std::string jsonReport(const RunResult& result);
 
-/// One line of --live output: the snapshot as compact JSON (no trailing newline).
-std::string snapshotJson(const Snapshot& snapshot);
-
 /// The one-line progress display on a terminal.
 std::string progressLine(const Snapshot& snapshot, const LoadConfig& config);
 

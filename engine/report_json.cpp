@@ -1,18 +1,11 @@
+#include "engine/latency_json.h"
 #include "engine/report.h"
-
-#include <nlohmann/json.hpp>
 
 namespace gb::engine {
 
 namespace {
 
 using nlohmann::json;
-
-json latencyJson(const LatencySummary& l)
-{
-    return {{"min", l.min}, {"mean", l.mean}, {"p50", l.p50},   {"p90", l.p90},
-            {"p95", l.p95}, {"p99", l.p99},   {"p999", l.p999}, {"max", l.max}};
-}
 
 json configJson(const LoadConfig& c)
 {
@@ -95,34 +88,6 @@ std::string jsonReport(const RunResult& r)
         j["service_histogram"] = t.service.serialize();
     }
     return j.dump(2);
-}
-
-std::string snapshotJson(const Snapshot& s)
-{
-    json codes = json::object();
-    for (const auto& [code, n] : s.statusCodes)
-        codes[std::to_string(code)] = n;
-    json j = {{"index", s.index},
-              {"elapsed_s", s.elapsedS},
-              {"interval_s", s.intervalS},
-              {"warmup", s.warmup},
-              {"requests", s.requests},
-              {"rps", s.rps},
-              {"target_rps", s.targetRps},
-              {"total_requests", s.totalRequests},
-              {"late_sends", s.lateSends},
-              {"in_flight", s.inFlight},
-              {"errors", s.errors},
-              {"total_errors", s.totalErrors},
-              {"errors_by_class", s.errorsByClass},
-              {"status_codes", codes},
-              {"latency_ms", latencyJson(s.latency)},
-              {"histogram", s.histogram}};
-    if (!s.serviceHistogram.empty()) {
-        j["service_ms"] = latencyJson(s.service);
-        j["service_histogram"] = s.serviceHistogram;
-    }
-    return j.dump();
 }
 
 } // namespace gb::engine

@@ -11,46 +11,12 @@ namespace {
 
 constexpr unsigned kMaxThreads = 1024;
 
-std::optional<std::uint16_t> parsePort(std::string_view text)
-{
-    unsigned value = 0;
-    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (text.empty() || ec != std::errc() || end != text.data() + text.size() || value > 65535)
-        return std::nullopt;
-    return static_cast<std::uint16_t>(value);
-}
-
 GatewayArgs usageError(std::string message)
 {
     return {std::nullopt, std::move(message)};
 }
 
 } // namespace
-
-std::optional<ListenAddress> parseListenAddress(std::string_view text)
-{
-    ListenAddress address;
-    std::string_view portText = text;
-    if (!text.empty() && text.front() == '[') {
-        const auto close = text.find(']');
-        if (close == std::string_view::npos || close + 1 >= text.size() || text[close + 1] != ':')
-            return std::nullopt;
-        address.host = std::string(text.substr(1, close - 1));
-        if (address.host.empty())
-            return std::nullopt;
-        portText = text.substr(close + 2);
-    } else if (const auto colon = text.rfind(':'); colon != std::string_view::npos) {
-        address.host = std::string(text.substr(0, colon));
-        if (address.host.find(':') != std::string::npos)
-            return std::nullopt; // an IPv6 address needs brackets
-        portText = text.substr(colon + 1);
-    }
-    const auto port = parsePort(portText);
-    if (!port)
-        return std::nullopt;
-    address.port = *port;
-    return address;
-}
 
 GatewayArgs parseGatewayArgs(std::span<const std::string_view> args)
 {
@@ -87,7 +53,7 @@ GatewayArgs parseGatewayArgs(std::span<const std::string_view> args)
                 return usageError("--conf needs a file name.");
             options.confPath = std::string(*value);
         } else if (name == "listen") {
-            auto address = parseListenAddress(*value);
+            auto address = net::parseListenAddress(*value);
             if (!address)
                 return usageError(concat("--listen \"", *value,
                                          "\" is not an address; use host:port, :port or "

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "common/net/listen_address.h"
+
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -8,23 +10,16 @@
 
 namespace gb::gateway {
 
-/// "host:port" from --listen; host "" means every interface.
-struct ListenAddress
-{
-    std::string host;
-    std::uint16_t port = 8080;
-};
-
 /// gatebench-gateway's command line, parsed but not yet applied (see makeGatewaySetup).
 struct GatewayOptions
 {
-    std::optional<std::string> confPath;   ///< --conf: tyk.conf and app_path
-    std::optional<ListenAddress> listen;   ///< --listen: overrides tyk.conf's address and port
-    std::optional<std::string> target;     ///< --target: zero set-up API only
-    std::optional<std::string> listenPath; ///< --listen-path: zero set-up API only
-    unsigned threads = 0;                  ///< --threads; 0 = one per core
-    std::optional<std::string> secret;     ///< --secret: overrides tyk.conf's secret
-    bool help = false;                     ///< --help: print gatewayUsage() and exit 0
+    std::optional<std::string> confPath;      ///< --conf: tyk.conf and app_path
+    std::optional<net::ListenAddress> listen; ///< --listen: overrides tyk.conf's address and port
+    std::optional<std::string> target;        ///< --target: zero set-up API only
+    std::optional<std::string> listenPath;    ///< --listen-path: zero set-up API only
+    unsigned threads = 0;                     ///< --threads; 0 = one per core
+    std::optional<std::string> secret;        ///< --secret: overrides tyk.conf's secret
+    bool help = false;                        ///< --help: print gatewayUsage() and exit 0
 };
 
 /// Either options or a usage error sentence (main prints it with the usage and exits 2).
@@ -39,9 +34,6 @@ struct GatewayArgs
 /// --listen-path describe the zero set-up API and cannot be combined with --conf. Pure.
 GatewayArgs parseGatewayArgs(std::span<const std::string_view> args);
 GatewayArgs parseGatewayArgs(int argc, const char* const* argv);
-
-/// "[host]:port", "host:port", "[v6]:port" or a bare port; port 0 is allowed (ephemeral).
-std::optional<ListenAddress> parseListenAddress(std::string_view text);
 
 /// The --help text.
 std::string gatewayUsage();

@@ -1,7 +1,7 @@
 #include "gateway/upstream/options.h"
 
 #include "common/duration.h"
-#include "gateway/server/listen_address.h"
+#include "common/net/listen_address.h"
 
 #include <charconv>
 #include <netdb.h>
@@ -136,7 +136,7 @@ std::optional<UpstreamOptions> parseUpstreamOptions(int argc, const char* const*
             return std::nullopt;
         }
     }
-    const auto listen = parseListenAddress(addr);
+    const auto listen = net::parseListenAddress(addr);
     if (!listen) {
         error = "bad --addr: " + addr + " (want HOST:PORT, e.g. :8000 or 127.0.0.1:0)";
         return std::nullopt;

@@ -6,6 +6,8 @@
 
 #include <QDir>
 #include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
 #include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
@@ -106,7 +108,9 @@ private slots:
                     .hasMatch());
         run.tags = {QStringLiteral("a"), QStringLiteral("b")};
         const QByteArray text = runToText(run);
-        QVERIFY(text.startsWith("{\n  \"version\": 1,\n  \"id\": \"" + run.id.toUtf8()));
+        QVERIFY(text.startsWith("{\n  \"version\": 2,\n  \"id\": \"" + run.id.toUtf8()));
+        // The series holds the engine's snapshot objects, as `gatebench-load --live` writes them.
+        QVERIFY(text.contains("\"elapsed_s\": 2,"));
         auto back = runFromText(text);
         QVERIFY2(back.ok(), qPrintable(back.error()));
         QCOMPARE(back->id, run.id);
@@ -130,6 +134,54 @@ private slots:
         // The stored summary equals the one recomputed from the stored series.
         QCOMPARE(RunSummary::fromSeries(back->series).histogram, run.summary.histogram);
         QCOMPARE(runToText(back.value()), text);
+    }
+
+    void version1FilesStillLoad()
+    {
+        // Version 1 spelled the snapshots' members in camelCase; such a file loads the same.
+        const RunRecord run = makeRun(QStringLiteral("old"), QDateTime::currentDateTimeUtc());
+        QJsonObject o = runToJson(run);
+        o.insert(QStringLiteral("version"), 1);
+        QJsonArray series;
+        for (const QJsonValue& v : o.value(QStringLiteral("series")).toArray()) {
+            QJsonObject camel;
+            const QJsonObject snake = v.toObject();
+            for (auto it = snake.begin(); it != snake.end(); ++it) {
+                QString key;
+                bool upper = false;
+                for (const QChar c : it.key()) {
+                    if (c == QLatin1Char('_'))
+                        upper = true;
+                    else
+                        key += upper ? c.toUpper() : c;
+                    upper = upper && c == QLatin1Char('_');
+                }
+                camel.insert(key, it.value());
+            }
+            series.append(camel);
+        }
+        o.insert(QStringLiteral("series"), series);
+        o.insert(QStringLiteral("id"), QStringLiteral("x"));
+        const QByteArray v1 = QJsonDocument(o).toJson();
+        QVERIFY(v1.contains("\"elapsedS\""));
+        auto back = runFromText(v1);
+        QVERIFY2(back.ok(), qPrintable(back.error()));
+        QCOMPARE(back->series.size(), run.series.size());
+        QCOMPARE(back->series[1].elapsedS, run.series[1].elapsedS);
+        QCOMPARE(back->series[1].histogram, run.series[1].histogram);
+        QCOMPARE(back->series[1].errorsByClass, run.series[1].errorsByClass);
+        QCOMPARE(back->series[1].latency.p99, run.series[1].latency.p99);
+
+        // A series member of the wrong type is named, not read as zero.
+        QJsonArray bad = o.value(QStringLiteral("series")).toArray();
+        QJsonObject first = bad.first().toObject();
+        first.insert(QStringLiteral("requests"), QStringLiteral("many"));
+        bad.replace(0, first);
+        o.insert(QStringLiteral("series"), bad);
+        const auto refused = runFromText(QJsonDocument(o).toJson());
+        QVERIFY(!refused.ok());
+        QVERIFY2(refused.error().startsWith(QStringLiteral("series[0]: ")),
+                 qPrintable(refused.error()));
     }
 
     void saveListRenameTagDelete()

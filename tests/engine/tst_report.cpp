@@ -1,4 +1,5 @@
 #include "engine/report.h"
+#include "engine/snapshot_json.h"
 #include "engine/url.h"
 
 #include <QRegularExpression>
@@ -334,7 +335,7 @@ private slots:
         QCOMPARE(j["config"]["rate"].get<double>(), 1400.0);
     }
 
-    void snapshotJsonIsOneLine()
+    void snapshotJsonIsOneLineAndReadsBack()
     {
         Snapshot s;
         s.index = 3;
@@ -353,7 +354,7 @@ private slots:
         h.record(900'000);
         s.histogram = h.serialize();
         s.latency = LatencySummary::from(h);
-        const std::string line = snapshotJson(s);
+        const std::string line = snapshotToJson(s);
         QVERIFY(line.find('\n') == std::string::npos);
         const json j = json::parse(line);
         QCOMPARE(j["index"].get<int>(), 3);
@@ -366,6 +367,23 @@ private slots:
         QCOMPARE(j["latency_ms"]["max"].get<double>(), 0.9);
         QCOMPARE(*Histogram::deserialize(j["histogram"].get<std::string>()), h);
         QVERIFY(!j.contains("service_histogram"));
+
+        // The same line read back, as the run store and a remote generator's reader do.
+        std::string error;
+        const auto back = snapshotFromJson(line, &error);
+        QVERIFY2(back, error.c_str());
+        QCOMPARE(back->index, 3);
+        QCOMPARE(back->elapsedS, 4.0);
+        QCOMPARE(back->totalRequests, 6000u);
+        QCOMPARE(back->statusCodes, s.statusCodes);
+        QCOMPARE(back->errorsByClass, s.errorsByClass);
+        QCOMPARE(back->latency.max, s.latency.max);
+        QCOMPARE(back->histogram, s.histogram);
+        QVERIFY(back->serviceHistogram.empty());
+        QVERIFY(!snapshotFromJson("[1, 2]", &error));
+        QVERIFY(!error.empty());
+        QVERIFY(!snapshotFromJson(R"({"requests": "many"})"));
+        QVERIFY(!snapshotFromJson("{\"index\": 1"));
 
         const std::string progress = progressLine(s, LoadConfig{});
         QVERIFY(progress.rfind("\r", 0) == 0 && progress.find('\n') == std::string::npos);

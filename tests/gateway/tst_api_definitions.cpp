@@ -3,7 +3,6 @@
 
 #include <QDir>
 #include <QFile>
-#include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTemporaryDir>
@@ -20,7 +19,7 @@ namespace {
 
 QString samplesDir()
 {
-    return QFileInfo(QStringLiteral(__FILE__)).absoluteDir().filePath("../../resources/tyk");
+    return QStringLiteral(GB_SOURCE_DIR "/resources/tyk");
 }
 
 void writeFile(const QString& path, const QByteArray& content)

@@ -151,7 +151,7 @@ private slots:
     {
         m_rec = std::make_unique<RecordingUpstream>();
         GatewayOptions options;
-        options.listen = ListenAddress{"127.0.0.1", 0};
+        options.listen = gb::net::ListenAddress{"127.0.0.1", 0};
         options.target = "http://127.0.0.1:" + std::to_string(m_rec->port());
         options.listenPath = "/api/";
         options.threads = 2;
@@ -221,7 +221,7 @@ private slots:
     {
         // Nothing proxies to a closed port: 502 from the proxy, still with the filter's header.
         GatewayOptions options;
-        options.listen = ListenAddress{"127.0.0.1", 0};
+        options.listen = gb::net::ListenAddress{"127.0.0.1", 0};
         options.target = "http://127.0.0.1:" + std::to_string(unusedPort());
         options.listenPath = "/";
         options.threads = 1;

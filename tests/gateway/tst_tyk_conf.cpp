@@ -1,9 +1,7 @@
 #include "gateway/config/gateway_config.h"
 #include "gateway/config/json_reader.h"
 
-#include <QDir>
 #include <QFile>
-#include <QFileInfo>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -17,7 +15,7 @@ namespace {
 // The sample files ship in the source tree; this file's own path finds them from any build dir.
 QString samplesDir()
 {
-    return QFileInfo(QStringLiteral(__FILE__)).absoluteDir().filePath("../../resources/tyk");
+    return QStringLiteral(GB_SOURCE_DIR "/resources/tyk");
 }
 
 GatewayConfig parse(const char* text)

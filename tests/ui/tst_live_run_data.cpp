@@ -35,18 +35,18 @@ private Q_SLOTS:
         for (const engine::Snapshot& s : run.series)
             data.addSnapshot(s);
         QCOMPARE(data.snapshots().size(), run.series.size());
-        QCOMPARE(data.measuredRequests(), run.summary.requests);
-        const engine::LatencySummary live = engine::LatencySummary::from(data.measuredLatency());
+        QCOMPARE(data.measured().requests(), run.summary.requests);
+        const engine::LatencySummary live = engine::LatencySummary::from(data.measured().latency());
         QCOMPARE(live.p99, run.summary.latency.p99);
         QCOMPARE(live.p50, run.summary.latency.p50);
-        QCOMPARE(data.measuredLatency(), mergeLatency(run.series));
+        QCOMPARE(data.measured().latency(), mergeLatency(run.series));
         // The warm-up second (1 ms) is not in the window.
         QCOMPARE(live.min, 2.0);
         QCOMPARE(engine::LatencySummary::from(mergeLatency(run.series, true)).min, 1.0);
 
         LiveRunData stored;
         stored.setRun(run);
-        QCOMPARE(stored.measuredLatency(), data.measuredLatency());
+        QCOMPARE(stored.measured().latency(), data.measured().latency());
         QCOMPARE(stored.hostSamples().size(), run.hostSamples.size());
         stored.clear();
         QVERIFY(stored.isEmpty());

@@ -10,17 +10,7 @@ void LiveRunData::clear()
 void LiveRunData::addSnapshot(const engine::Snapshot& snapshot)
 {
     m_snapshots.push_back(snapshot);
-    if (snapshot.warmup)
-        return;
-    m_requests += snapshot.requests;
-    m_seconds += snapshot.intervalS;
-    m_errors += snapshot.errors;
-    for (const auto& [code, count] : snapshot.statusCodes)
-        m_statusCodes[code] += count;
-    for (const auto& [name, count] : snapshot.errorsByClass)
-        m_errorsByClass[QString::fromStdString(name)] += count;
-    if (auto h = engine::Histogram::deserialize(snapshot.histogram))
-        m_measured.merge(*h);
+    m_measured.add(snapshot);
 }
 
 void LiveRunData::addHostSample(const app::HostSample& sample)

@@ -49,16 +49,19 @@ void RunDashboard::prepareCharts(bool withTarget, const QStringList& roles, doub
 
 QString RunDashboard::errorsText() const
 {
+    const engine::SnapshotTotals& measured = m_data.measured();
     QString text = QStringLiteral("Status codes (measured window)\n");
-    if (m_data.statusCodes().isEmpty())
+    if (measured.statusCodes().empty())
         text += QStringLiteral("  none yet\n");
-    for (auto it = m_data.statusCodes().begin(); it != m_data.statusCodes().end(); ++it)
-        text += QStringLiteral("  %1  %2\n").arg(it.key()).arg(formatCount(it.value()), 12);
+    for (const auto& [code, count] : measured.statusCodes())
+        text += QStringLiteral("  %1  %2\n").arg(code).arg(formatCount(count), 12);
     text += QStringLiteral("\nErrors by class (measured window)\n");
-    if (m_data.errorsByClass().isEmpty())
+    if (measured.errorsByClass().empty())
         text += QStringLiteral("  none\n");
-    for (auto it = m_data.errorsByClass().begin(); it != m_data.errorsByClass().end(); ++it)
-        text += QStringLiteral("  %1  %2\n").arg(it.key(), -10).arg(formatCount(it.value()), 12);
+    for (const auto& [name, count] : measured.errorsByClass())
+        text += QStringLiteral("  %1  %2\n")
+                    .arg(QString::fromStdString(name), -10)
+                    .arg(formatCount(count), 12);
     if (m_shownRun && !m_shownRun->error.isEmpty())
         text += QStringLiteral("\n%1\n").arg(m_shownRun->error);
     return text;
@@ -124,7 +127,7 @@ void RunDashboard::refreshChart(Chart which)
         break;
     }
     case Chart::Distribution:
-        m_distributionChart->setSeriesPoints(0, percentileCurve(m_data.measuredLatency()));
+        m_distributionChart->setSeriesPoints(0, percentileCurve(m_data.measured().latency()));
         break;
     }
 }
@@ -140,13 +143,13 @@ void RunDashboard::refreshTiles()
 {
     const auto& series = m_data.snapshots();
     const QList<app::HostSample>& hosts = m_data.hostSamples();
-    const engine::Histogram& measured = m_data.measuredLatency();
+    const engine::SnapshotTotals& measured = m_data.measured();
     auto windowMs = [&](double percentile) {
-        return double(measured.valueAtPercentile(percentile)) / 1e6;
+        return double(measured.latency().valueAtPercentile(percentile)) / 1e6;
     };
-    const std::uint64_t attempts = m_data.measuredRequests() + m_data.measuredErrors();
+    const std::uint64_t attempts = measured.requests() + measured.errors();
     const QString errorShare =
-        attempts > 0 ? formatPercent(100.0 * double(m_data.measuredErrors()) / double(attempts), 2)
+        attempts > 0 ? formatPercent(100.0 * double(measured.errors()) / double(attempts), 2)
                      : QString();
 
     if (!m_running && m_shownRun) {
@@ -192,9 +195,8 @@ void RunDashboard::refreshTiles()
         const QList<QPointF> target = targetRpsPoints({last}, m_runScenario);
         if (!target.isEmpty())
             detail.append(QStringLiteral("target %1").arg(formatRps(target.first().y())));
-        if (m_data.measuredSeconds() > 0)
-            detail.append(QStringLiteral("run %1").arg(
-                formatRps(double(m_data.measuredRequests()) / m_data.measuredSeconds())));
+        if (m_data.measured().seconds() > 0)
+            detail.append(QStringLiteral("run %1").arg(formatRps(m_data.measured().rps())));
         else if (inWarmup)
             detail.append(QStringLiteral("warm-up"));
         m_throughputTile->setDetail(detail.join(QStringLiteral(" · ")));
@@ -209,16 +211,16 @@ void RunDashboard::refreshTiles()
             tile->setValue(answered ? formatMsShort(value) : QStringLiteral("–"),
                            QStringLiteral("ms"));
             tile->setDetail(
-                measured.empty()
+                measured.latency().empty()
                     ? (inWarmup ? QStringLiteral("warm-up: not counted") : QString())
                     : QStringLiteral("run: %1 ms").arg(formatMsShort(windowMs(percentile))));
         }
         m_errorsTile->setValue(formatCount(last.errors), QStringLiteral("/s"));
-        m_errorsTile->setDetail(attempts > 0
-                                    ? QStringLiteral("run: %1 (%2)")
-                                          .arg(formatCount(m_data.measuredErrors()), errorShare)
-                                    : QString());
-        m_errorsTile->setAlert(last.errors > 0 || m_data.measuredErrors() > 0);
+        m_errorsTile->setDetail(
+            attempts > 0
+                ? QStringLiteral("run: %1 (%2)").arg(formatCount(measured.errors()), errorShare)
+                : QString());
+        m_errorsTile->setAlert(last.errors > 0 || measured.errors() > 0);
     }
     if (!hosts.isEmpty()) {
         const app::HostSample& last = hosts.back();

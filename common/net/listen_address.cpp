@@ -1,16 +1,17 @@
-#include "gateway/server/listen_address.h"
+#include "common/net/listen_address.h"
 
 #include <charconv>
 
-namespace gb::gateway {
+namespace gb::net {
 
 std::optional<ListenAddress> parseListenAddress(std::string_view text)
 {
+    // A bare port has no colon; an IPv6 host without a port ends in ']' and is refused below.
     const auto colon = text.rfind(':');
-    if (colon == std::string_view::npos)
-        return std::nullopt;
-    std::string_view host = text.substr(0, colon);
-    const std::string_view portText = text.substr(colon + 1);
+    std::string_view host =
+        colon == std::string_view::npos ? std::string_view() : text.substr(0, colon);
+    const std::string_view portText =
+        colon == std::string_view::npos ? text : text.substr(colon + 1);
     if (portText.empty() || portText.size() > 5)
         return std::nullopt;
     unsigned port = 0;
@@ -31,4 +32,4 @@ std::optional<ListenAddress> parseListenAddress(std::string_view text)
     return ListenAddress{std::string(host), static_cast<std::uint16_t>(port)};
 }
 
-} // namespace gb::gateway
+} // namespace gb::net
