@@ -22,6 +22,10 @@ if(PkgConfig_FOUND)
   if(NOT HIREDIS_FOUND)
     list(APPEND _gb_missing_packages "libhiredis-dev (for hiredis)")
   endif()
+  pkg_check_modules(LIBSSH QUIET IMPORTED_TARGET libssh>=0.10)
+  if(NOT LIBSSH_FOUND)
+    list(APPEND _gb_missing_packages "libssh-dev (for libssh 0.10)")
+  endif()
 endif()
 
 # Qt, one component at a time: Qt6Charts' package needs Qt6OpenGL's, which Debian ships in

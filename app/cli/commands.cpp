@@ -52,6 +52,12 @@ QString usage()
         "        a study cut short. Exit status 1 when a stage failed or a threshold does not\n"
         "        hold. Studies are kept in $GATEBENCH_STUDIES_DIR, else\n"
         "        ~/.local/share/gatebench/studies.\n"
+        "  hosts check HOSTS.json [--accept-new-host-keys] [--known-hosts FILE]\n"
+        "      [--timeout D] [--json OUT]\n"
+        "        Check every host of a hosts file over SSH before deploying to it: login,\n"
+        "        host key (known_hosts; an unknown one is refused unless accepted), system,\n"
+        "        CPU, memory, free disk in the workdir, open-file limit, clock offset, the\n"
+        "        roles' ports. One line per problem; exit status 1 when there is one.\n"
         "  help\n"
         "        This text.\n"
         "\n"
@@ -79,6 +85,8 @@ int runHeadless(const QStringList& args)
         return compareCommand(rest, out, err);
     if (command == QLatin1String("study"))
         return studyCommand(rest, out, err);
+    if (command == QLatin1String("hosts"))
+        return hostsCommand(rest, out, err);
     if (command == QLatin1String("help") || command == QLatin1String("--help") ||
         command == QLatin1String("-h")) {
         out << usage();

@@ -57,6 +57,11 @@ int runCommand(const QStringList& args, QTextStream& out, QTextStream& err);
 /// scenario and prints the comparison tables; N is the baseline group's number (default 1).
 int compareCommand(const QStringList& args, QTextStream& out, QTextStream& err);
 
+/// `gatebench hosts check HOSTS.json [--accept-new-host-keys] [--known-hosts FILE] [--timeout D]
+/// [--json OUT]`: checks every host over SSH (app/hosts/host_check.h) and prints the table; 0
+/// when every host is ready.
+int hostsCommand(const QStringList& args, QTextStream& out, QTextStream& err);
+
 /// `gatebench study (--builtin NAME | FILE | --resume DIR) [--repeats N] [--duration D]
 /// [--pdf OUT] [--json OUT] [--runs-dir DIR] [--studies-dir DIR] [--wait]`: runs a study locally
 /// through StudyRunner and prints its report; 0 when every stage ran and every threshold holds.

@@ -1,0 +1,200 @@
+#include "sshd_fixture.h"
+
+#include <QDeadlineTimer>
+#include <QDir>
+#include <QFile>
+#include <QStandardPaths>
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QThread>
+
+#include <pwd.h>
+#include <unistd.h>
+
+namespace gb::test {
+
+namespace {
+
+int freePortOn(const QString& address)
+{
+    QTcpServer probe;
+    return probe.listen(QHostAddress(address), 0) ? probe.serverPort() : 0;
+}
+
+bool accepts(const QString& address, int port)
+{
+    QTcpSocket socket;
+    socket.connectToHost(address, quint16(port));
+    return socket.waitForConnected(200);
+}
+
+QString run(const QString& program, const QStringList& args, QString* error)
+{
+    QProcess p;
+    p.start(program, args);
+    if (!p.waitForFinished(30000) || p.exitStatus() != QProcess::NormalExit || p.exitCode() != 0) {
+        *error = QStringLiteral("%1 failed: %2")
+                     .arg(program, QString::fromLocal8Bit(p.readAllStandardError()));
+        return {};
+    }
+    return QString::fromLocal8Bit(p.readAllStandardOutput());
+}
+
+} // namespace
+
+QString currentUser()
+{
+    const passwd* pw = ::getpwuid(::getuid());
+    return pw ? QString::fromLocal8Bit(pw->pw_name) : qEnvironmentVariable("USER");
+}
+
+SshServer::SshServer(QString address)
+    : m_address(std::move(address))
+{}
+
+SshServer::~SshServer()
+{
+    stop();
+}
+
+bool SshServer::makeKey(const QString& path)
+{
+    QFile::remove(path);
+    QFile::remove(path + QStringLiteral(".pub"));
+    run(QStringLiteral("ssh-keygen"),
+        {QStringLiteral("-q"), QStringLiteral("-t"), QStringLiteral("ed25519"),
+         QStringLiteral("-N"), QString(), QStringLiteral("-C"), QStringLiteral("gatebench-test"),
+         QStringLiteral("-f"), path},
+        &m_error);
+    return m_error.isEmpty();
+}
+
+bool SshServer::start()
+{
+    const QString sshd = QStringLiteral("/usr/sbin/sshd");
+    if (!QFile::exists(sshd) ||
+        QStandardPaths::findExecutable(QStringLiteral("ssh-keygen")).isEmpty()) {
+        m_error = QStringLiteral("OpenSSH's sshd and ssh-keygen are not installed");
+        return false;
+    }
+    if (!m_dir.isValid() || !makeKey(m_dir.filePath(QStringLiteral("host_key"))) ||
+        !makeKey(m_dir.filePath(QStringLiteral("client_key"))))
+        return false;
+    QFile::remove(m_dir.filePath(QStringLiteral("authorized_keys")));
+    if (!QFile::copy(m_dir.filePath(QStringLiteral("client_key.pub")),
+                     m_dir.filePath(QStringLiteral("authorized_keys")))) {
+        m_error = QStringLiteral("cannot write authorized_keys");
+        return false;
+    }
+    // As root sshd wants its privilege separation directory.
+    if (::getuid() == 0)
+        QDir().mkpath(QStringLiteral("/run/sshd"));
+    for (int attempt = 0; attempt < 3; ++attempt) {
+        m_port = freePortOn(m_address);
+        if (m_port > 0 && launch())
+            return true;
+    }
+    return false;
+}
+
+bool SshServer::launch()
+{
+    QFile config(m_dir.filePath(QStringLiteral("sshd_config")));
+    if (!config.open(QIODevice::WriteOnly)) {
+        m_error = QStringLiteral("cannot write sshd_config");
+        return false;
+    }
+    config.write(QStringLiteral("ListenAddress %1\n"
+                                "Port %2\n"
+                                "HostKey %3/host_key\n"
+                                "PidFile %3/sshd.pid\n"
+                                "AuthorizedKeysFile %3/authorized_keys\n"
+                                "AllowUsers %4\n"
+                                "StrictModes no\n"
+                                "UsePAM no\n"
+                                "PasswordAuthentication no\n"
+                                "KbdInteractiveAuthentication no\n"
+                                "PubkeyAuthentication yes\n"
+                                "PermitRootLogin prohibit-password\n"
+                                "AcceptEnv none\n"
+                                "LogLevel ERROR\n")
+                     .arg(m_address)
+                     .arg(m_port)
+                     .arg(m_dir.path(), currentUser())
+                     .toUtf8());
+    config.close();
+    m_process.setProcessChannelMode(QProcess::MergedChannels);
+    m_process.start(QStringLiteral("/usr/sbin/sshd"), {QStringLiteral("-D"), QStringLiteral("-e"),
+                                                       QStringLiteral("-f"), config.fileName()});
+    const QDeadlineTimer deadline(10000);
+    while (!deadline.hasExpired()) {
+        if (m_process.state() == QProcess::NotRunning) {
+            m_error = QStringLiteral("sshd on %1:%2 ended: %3")
+                          .arg(m_address)
+                          .arg(m_port)
+                          .arg(QString::fromLocal8Bit(m_process.readAll()));
+            return false;
+        }
+        if (accepts(m_address, m_port)) {
+            m_error.clear();
+            return true;
+        }
+        QThread::msleep(20);
+    }
+    m_error = QStringLiteral("sshd on %1:%2 did not accept connections").arg(m_address).arg(m_port);
+    stop();
+    return false;
+}
+
+void SshServer::stop()
+{
+    if (m_process.state() != QProcess::NotRunning) {
+        m_process.terminate();
+        if (!m_process.waitForFinished(5000)) {
+            m_process.kill();
+            m_process.waitForFinished();
+        }
+    }
+}
+
+bool SshServer::changeHostKey()
+{
+    stop();
+    return makeKey(m_dir.filePath(QStringLiteral("host_key"))) && launch();
+}
+
+app::HostSpec SshServer::host(const QString& name, QList<app::HostRole> roles) const
+{
+    app::HostSpec h;
+    h.name = name;
+    h.address = m_address;
+    h.port = m_port;
+    h.user = currentUser();
+    h.identityFile = m_dir.filePath(QStringLiteral("client_key"));
+    h.roles = std::move(roles);
+    h.workdir = m_dir.filePath(QStringLiteral("workdir"));
+    return h;
+}
+
+QString SshServer::hostKeyFingerprint() const
+{
+    QString error;
+    const QString line = run(QStringLiteral("ssh-keygen"),
+                             {QStringLiteral("-l"), QStringLiteral("-E"), QStringLiteral("sha256"),
+                              QStringLiteral("-f"), m_dir.filePath(QStringLiteral("host_key.pub"))},
+                             &error);
+    return line.section(QLatin1Char(' '), 1, 1);
+}
+
+QString SshServer::hostKeyLine() const
+{
+    QFile f(m_dir.filePath(QStringLiteral("host_key.pub")));
+    return f.open(QIODevice::ReadOnly) ? QString::fromUtf8(f.readAll()).trimmed() : QString();
+}
+
+QString SshServer::clientKey() const
+{
+    return m_dir.filePath(QStringLiteral("client_key"));
+}
+
+} // namespace gb::test
