@@ -5,7 +5,7 @@ PRESET ?= release
 JOBS ?= $(shell nproc)
 BIN := $(if $(filter release,$(PRESET)),build,build-$(PRESET))/bin
 
-.PHONY: all deps configure build run test bench package clean
+.PHONY: all deps configure build run test bench package bundles clean
 
 all: build
 
@@ -23,6 +23,10 @@ run: build
 
 test: build
 	@ctest --preset $(PRESET) -j $(JOBS)
+
+# The servers for remote hosts, with their libraries and loader (packaging/make-bundles.sh).
+bundles: build
+	@bash packaging/make-bundles.sh $(BIN) $(dir $(BIN))bundles
 
 # A .deb of build/bin's executables with a desktop entry, AppStream metainfo and the icon.
 package: build

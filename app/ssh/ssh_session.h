@@ -105,6 +105,21 @@ public:
     /// Starts command and returns at once; talk to it through the SshCommand.
     Result<std::unique_ptr<SshCommand>> start(const QString& command);
 
+    /// path with a leading "~/" made absolute with the login's $HOME on the host (read once).
+    Result<QString> absolutePath(const QString& path);
+
+    enum class Upload
+    {
+        Copied,
+        AlreadyThere, ///< the host had a file with the same SHA-256: nothing was sent
+    };
+    /// Puts localFile at remotePath (its directory is made): unless a file with the same SHA-256
+    /// is there already, it goes over SFTP to a temporary name beside it, its SHA-256 is checked
+    /// on the host, then it is moved into place (mv -f: libssh 0.10's sftp_rename cannot
+    /// replace a file). progress(sent, total) follows the bytes.
+    Result<Upload> upload(const QString& localFile, const QString& remotePath,
+                          const std::function<void(qint64 sent, qint64 total)>& progress = {});
+
     const HostSpec& host() const { return m_host; }
     /// The host key's "SHA256:..." fingerprint.
     const QString& fingerprint() const { return m_fingerprint; }
@@ -118,6 +133,7 @@ private:
     HostSpec m_host;
     ssh_session_struct* m_session;
     QString m_fingerprint;
+    QString m_home; ///< the login's $HOME on the host, once read
 };
 
 /// Quotes text for a POSIX shell command line: 'text', with ' written as '\''.

@@ -117,6 +117,7 @@ bool SshServer::launch()
                                 "PubkeyAuthentication yes\n"
                                 "PermitRootLogin prohibit-password\n"
                                 "AcceptEnv none\n"
+                                "Subsystem sftp internal-sftp\n"
                                 "LogLevel ERROR\n")
                      .arg(m_address)
                      .arg(m_port)
