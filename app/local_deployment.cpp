@@ -1,15 +1,12 @@
 #include "app/local_deployment.h"
 
 #include "app/binaries.h"
+#include "app/gateway_files.h"
 #include "app/http_probe.h"
 
 #include <QDir>
 #include <QFile>
-#include <QJsonArray>
-#include <QJsonDocument>
-#include <QJsonObject>
 #include <QProcess>
-#include <QRandomGenerator>
 #include <QTcpServer>
 #include <QUrl>
 
@@ -22,9 +19,6 @@ using namespace std::chrono_literals;
 const QString kUpstreamProgram = QStringLiteral("gatebench-upstream");
 const QString kGatewayProgram = QStringLiteral("gatebench-gateway");
 constexpr int kRedisPortAttempts = 3;
-// The API the full scenario defines; keys are granted access to it.
-const QString kApiId = QStringLiteral("gatebench");
-const QString kOrgId = QStringLiteral("default");
 
 /// The flags GateBench passes to gatebench-gateway for the full scenario. A gateway built
 /// before they existed cannot run it, and we say so instead of measuring something else.
@@ -36,14 +30,6 @@ QString originOf(const QString& url)
         .adjusted(QUrl::RemovePath | QUrl::RemoveQuery | QUrl::RemoveFragment |
                   QUrl::RemoveUserInfo)
         .toString();
-}
-
-QString randomHex(int bytes)
-{
-    QByteArray data(bytes, Qt::Uninitialized);
-    for (char& c : data)
-        c = char(QRandomGenerator::system()->bounded(256));
-    return QString::fromLatin1(data.toHex());
 }
 
 /// A free loopback port for a server that cannot pick its own (redis-server's --port 0 turns
@@ -216,7 +202,7 @@ QString LocalDeployment::startGateway(const QString& upstreamOrigin, const QStri
     spec.program = program.value();
     spec.health.path = QStringLiteral("/hello");
     const bool full = m_scenario.gateway.kind == GatewayKind::BundledFull;
-    const QString secret = randomHex(16);
+    const QString secret = newAdminSecret();
     if (full) {
         QString confPath;
         if (QString e = writeFullGatewayConfig(upstreamOrigin, redisAddress, secret, &confPath);
@@ -243,55 +229,16 @@ QString LocalDeployment::writeFullGatewayConfig(const QString& upstreamOrigin,
                                                 const QString& redisAddress, const QString& secret,
                                                 QString* confPath)
 {
-    // Tyk's own file formats, so what runs here is what a Tyk user would configure.
     const QDir dir(m_supervisor.workDirectory());
     if (!dir.mkpath(QStringLiteral("apps")))
         return QStringLiteral("cannot create the gateway's configuration in %1").arg(dir.path());
-    QJsonObject storage{{QStringLiteral("type"), QStringLiteral("memory")},
-                        {QStringLiteral("timeout"), 5}};
-    if (!redisAddress.isEmpty()) {
-        const qsizetype colon = redisAddress.lastIndexOf(QLatin1Char(':'));
-        storage = QJsonObject{{QStringLiteral("type"), QStringLiteral("redis")},
-                              {QStringLiteral("host"), redisAddress.left(colon)},
-                              {QStringLiteral("port"), redisAddress.mid(colon + 1).toInt()},
-                              {QStringLiteral("timeout"), 5}};
-    }
-    const QJsonObject conf{
-        {QStringLiteral("listen_address"), QStringLiteral("127.0.0.1")},
-        {QStringLiteral("secret"), secret},
-        {QStringLiteral("app_path"), QStringLiteral("apps/")},
-        {QStringLiteral("storage"), storage},
-        {QStringLiteral("enable_analytics"), true},
-        {QStringLiteral("analytics_config"),
-         QJsonObject{{QStringLiteral("records_buffer_size"), 1000},
-                     {QStringLiteral("storage_expiration_time"), 60}}},
-        {QStringLiteral("hash_keys"), true},
-    };
-    const QJsonObject api{
-        {QStringLiteral("name"), QStringLiteral("GateBench full")},
-        {QStringLiteral("api_id"), kApiId},
-        {QStringLiteral("org_id"), kOrgId},
-        {QStringLiteral("use_keyless"), false},
-        {QStringLiteral("use_standard_auth"), true},
-        {QStringLiteral("auth"),
-         QJsonObject{{QStringLiteral("auth_header_name"), QStringLiteral("Authorization")}}},
-        {QStringLiteral("version_data"),
-         QJsonObject{
-             {QStringLiteral("not_versioned"), true},
-             {QStringLiteral("versions"),
-              QJsonObject{{QStringLiteral("Default"),
-                           QJsonObject{{QStringLiteral("name"), QStringLiteral("Default")}}}}}}},
-        {QStringLiteral("proxy"),
-         QJsonObject{{QStringLiteral("listen_path"), m_scenario.gateway.listenPath},
-                     {QStringLiteral("target_url"), upstreamOrigin},
-                     {QStringLiteral("strip_listen_path"), true}}},
-        {QStringLiteral("active"), true},
-    };
+    const FullGatewayFiles files =
+        fullGatewayFiles(m_scenario, upstreamOrigin, redisAddress, secret);
     *confPath = dir.filePath(QStringLiteral("tyk.conf"));
     QFile confFile(*confPath);
     QFile apiFile(dir.filePath(QStringLiteral("apps/gatebench.json")));
-    if (!confFile.open(QIODevice::WriteOnly) || confFile.write(QJsonDocument(conf).toJson()) < 0 ||
-        !apiFile.open(QIODevice::WriteOnly) || apiFile.write(QJsonDocument(api).toJson()) < 0)
+    if (!confFile.open(QIODevice::WriteOnly) || confFile.write(files.tykConf) < 0 ||
+        !apiFile.open(QIODevice::WriteOnly) || apiFile.write(files.apiDefinition) < 0)
         return QStringLiteral("cannot write the gateway's configuration in %1").arg(dir.path());
     return {};
 }
@@ -300,50 +247,10 @@ QString LocalDeployment::createKey(const ChildProcess& gateway, const QString& s
 {
     if (m_progress)
         m_progress(QStringLiteral("Creating an API key"));
-    const KeyRateLimit& limit = m_scenario.gateway.rateLimit;
-    const double perSeconds = std::chrono::duration<double>(limit.per).count();
-    // The session object exactly as Tyk's documentation and the study's manual send it.
-    const QJsonObject session{
-        {QStringLiteral("access_rights"),
-         QJsonObject{
-             {kApiId,
-              QJsonObject{{QStringLiteral("api_id"), kApiId},
-                          {QStringLiteral("api_name"), QStringLiteral("GateBench full")},
-                          {QStringLiteral("versions"), QJsonArray{QStringLiteral("Default")}},
-                          {QStringLiteral("allowed_urls"), QJsonArray{}}}}}},
-        {QStringLiteral("org_id"), kOrgId},
-        {QStringLiteral("rate"), limit.rate},
-        {QStringLiteral("per"), perSeconds},
-        {QStringLiteral("allowance"), limit.rate},
-        {QStringLiteral("expires"), 0},
-        {QStringLiteral("quota_max"), -1},
-        {QStringLiteral("quota_remaining"), -1},
-        {QStringLiteral("quota_renewal_rate"), -1},
-        {QStringLiteral("throttle_interval"), -1},
-        {QStringLiteral("throttle_retry_limit"), -1},
-    };
-    const HttpReply reply = httpRequest(
-        gateway.host(), gateway.port(), "POST", QStringLiteral("/tyk/keys/create"),
-        {{QStringLiteral("x-tyk-authorization"), secret},
-         {QStringLiteral("Content-Type"), QStringLiteral("application/json")}},
-        QJsonDocument(session).toJson(QJsonDocument::Compact), std::chrono::milliseconds(5000));
-    if (reply.status == 404 || reply.status == 405)
-        return QStringLiteral("The bundled gateway cannot create API keys yet (POST "
-                              "/tyk/keys/create answered %1): the full scenario needs "
-                              "gatebench-gateway with auth tokens, rate limits and analytics")
-            .arg(reply.status);
-    if (!reply.isSuccess())
-        return QStringLiteral("The gateway did not create an API key: %1")
-            .arg(reply.status != 0 ? QStringLiteral("POST /tyk/keys/create answered %1 %2")
-                                         .arg(reply.status)
-                                         .arg(QString::fromUtf8(reply.body.left(300)))
-                                   : reply.error);
-    const QString key =
-        QJsonDocument::fromJson(reply.body).object().value(QStringLiteral("key")).toString();
-    if (key.isEmpty())
-        return QStringLiteral("The gateway's answer to POST /tyk/keys/create has no \"key\": %1")
-            .arg(QString::fromUtf8(reply.body.left(300)));
-    m_extraHeaders.append({QStringLiteral("Authorization"), key});
+    auto key = createGatewayKey(m_scenario, gateway.host(), gateway.port(), secret);
+    if (!key)
+        return key.error();
+    m_extraHeaders.append({QStringLiteral("Authorization"), key.value()});
     return {};
 }
 

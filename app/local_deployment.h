@@ -1,5 +1,6 @@
 #pragma once
 
+#include "app/deployment.h"
 #include "app/process_supervisor.h"
 #include "app/scenario.h"
 
@@ -24,7 +25,7 @@ QString checkLocalAvailability(const Scenario& scenario, const QString& binDir);
 ///
 /// Owned by and used on the run's worker thread: start() blocks (bounded by its timeouts) and
 /// returns early once cancel is set; the children live as long as this object.
-class LocalDeployment
+class LocalDeployment final : public Deployment
 {
 public:
     /// startTimeout bounds each server's start-up and health check.
@@ -36,16 +37,16 @@ public:
 
     /// Empty on success, else the sentence saying what failed (with the child's last output).
     /// Progress lines ("Starting gatebench-upstream") go to progress, when set.
-    QString start(const std::function<void(const QString&)>& progress = {});
+    QString start(const std::function<void(const QString&)>& progress = {}) override;
 
     /// Where the load goes ("http://127.0.0.1:PORT") and what every request adds.
-    const QString& baseUrl() const { return m_baseUrl; }
-    const QList<HttpHeader>& extraHeaders() const { return m_extraHeaders; }
+    const QString& baseUrl() const override { return m_baseUrl; }
+    const QList<HttpHeader>& extraHeaders() const override { return m_extraHeaders; }
 
-    QList<WatchedProcess> processes() const { return m_supervisor.processes(); }
+    QList<WatchedProcess> processes() const override { return m_supervisor.processes(); }
     /// A sentence when a child has died since start().
-    std::optional<QString> checkExited() { return m_supervisor.checkExited(); }
-    void stop() { m_supervisor.stopAll(); }
+    std::optional<QString> checkExited() override { return m_supervisor.checkExited(); }
+    void stop() override { m_supervisor.stopAll(); }
 
 private:
     QString startRedis(QString* address);

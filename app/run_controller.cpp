@@ -2,6 +2,7 @@
 
 #include "app/binaries.h"
 #include "app/host_sampler.h"
+#include "app/hosts/ssh_deployment.h"
 #include "app/local_deployment.h"
 #include "app/logging.h"
 #include "app/run_store.h"
@@ -58,6 +59,12 @@ void RunController::setRunsDirectory(const QString& directory)
     m_runsDirectory = directory;
 }
 
+void RunController::setHosts(HostsFile hosts, SshOptions ssh)
+{
+    m_hosts = std::move(hosts);
+    m_ssh = std::move(ssh);
+}
+
 QString RunController::start(const Scenario& scenario, MeasurementLease lease)
 {
     if (m_thread)
@@ -70,9 +77,15 @@ QString RunController::start(const Scenario& scenario, MeasurementLease lease)
     }
     m_lease = std::move(lease);
     // The worker gets copies: the setters may be called again while it runs.
+    const QString binDirectory = m_binDirectory.isEmpty() ? defaultBinDirectory() : m_binDirectory;
     const Settings settings{
-        m_binDirectory.isEmpty() ? defaultBinDirectory() : m_binDirectory,
-        m_runsDirectory.isEmpty() ? RunStore::defaultDirectory() : m_runsDirectory, m_startTimeout};
+        binDirectory,
+        m_runsDirectory.isEmpty() ? RunStore::defaultDirectory() : m_runsDirectory,
+        m_startTimeout,
+        m_hosts,
+        m_ssh,
+        m_bundle.isEmpty() ? binDirectory + QStringLiteral("/../bundles/gatebench-bundle.tar.gz")
+                           : m_bundle};
     m_shared = std::make_shared<Shared>();
     m_thread = QThread::create(
         [this, scenario, settings, shared = m_shared] { work(scenario, settings, shared); });
@@ -142,28 +155,39 @@ void RunController::work(Scenario scenario, Settings settings, std::shared_ptr<S
     }
 
     phase(RunPhase::Starting, QStringLiteral("Starting servers"));
-    LocalDeployment deployment(scenario, settings.binDirectory, shared->cancel,
-                               settings.startTimeout);
+    std::unique_ptr<Deployment> deployment;
+    if (scenario.topology.kind == TopologyKind::Hosts) {
+        if (!settings.hosts)
+            return fail(QStringLiteral("Scenario \"%1\" runs on hosts: give it a hosts file "
+                                       "(headless: --hosts HOSTS.json)")
+                            .arg(scenario.name));
+        deployment =
+            std::make_unique<SshDeployment>(scenario, *settings.hosts, settings.ssh,
+                                            settings.bundle, shared->cancel, settings.startTimeout);
+    } else {
+        deployment = std::make_unique<LocalDeployment>(scenario, settings.binDirectory,
+                                                       shared->cancel, settings.startTimeout);
+    }
     const QString startError =
-        deployment.start([&](const QString& step) { phase(RunPhase::Starting, step); });
+        deployment->start([&](const QString& step) { phase(RunPhase::Starting, step); });
     if (shared->cancel) {
-        deployment.stop();
+        deployment->stop();
         return fail(QStringLiteral("The run was stopped before the load started."));
     }
     if (!startError.isEmpty()) {
-        deployment.stop();
+        deployment->stop();
         return fail(startError);
     }
-    auto config = scenario.toLoadConfig(deployment.baseUrl(), deployment.extraHeaders());
+    auto config = scenario.toLoadConfig(deployment->baseUrl(), deployment->extraHeaders());
     if (!config) {
-        deployment.stop();
+        deployment->stop();
         return fail(config.error());
     }
 
     HostSampler sampler;
     QList<WatchedProcess> processes = {
         {QStringLiteral("load"), QCoreApplication::applicationPid()}};
-    processes += deployment.processes();
+    processes += deployment->processes();
     sampler.setProcesses(processes);
     sampler.sample(0);
 
@@ -174,7 +198,7 @@ void RunController::work(Scenario scenario, Settings settings, std::shared_ptr<S
         {
             std::lock_guard lock(shared->mutex);
             if (shared->cancel) {
-                deployment.stop();
+                deployment->stop();
                 return fail(QStringLiteral("The run was stopped before the load started."));
             }
             shared->engine = &engine;
@@ -192,7 +216,7 @@ void RunController::work(Scenario scenario, Settings settings, std::shared_ptr<S
             // A server that dies mid-run would turn the rest of the run into connection
             // errors: end it now and say which one died.
             if (failure.isEmpty()) {
-                if (auto died = deployment.checkExited()) {
+                if (auto died = deployment->checkExited()) {
                     failure = *died;
                     engine.stop();
                 }
@@ -204,7 +228,7 @@ void RunController::work(Scenario scenario, Settings settings, std::shared_ptr<S
     run.finishedAt = QDateTime::currentDateTimeUtc();
 
     phase(RunPhase::Stopping, QStringLiteral("Stopping servers"));
-    deployment.stop();
+    deployment->stop();
 
     if (!result.fatalError.empty() && failure.isEmpty())
         failure = QStringLiteral("The load could not start: %1")

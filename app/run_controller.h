@@ -1,11 +1,13 @@
 #pragma once
 
 #include "app/host_sample.h"
+#include "app/hosts/hosts_file.h"
 #include "app/local_deployment.h"
 #include "app/measurement_lock.h"
 #include "app/run_record.h"
 #include "app/scenario.h"
 #include "app/snapshot_json.h"
+#include "app/ssh/ssh_session.h"
 
 #include <QObject>
 #include <QString>
@@ -50,6 +52,12 @@ public:
     /// Bounds each server's start-up and health check (LocalDeployment::kDefaultStartTimeout).
     void setServerStartTimeout(std::chrono::milliseconds timeout) { m_startTimeout = timeout; }
 
+    /// The hosts a scenario of topology "hosts" runs on, and how to reach them over SSH.
+    void setHosts(HostsFile hosts, SshOptions ssh);
+    /// The server bundle for hosts (make bundles); <bin>/../bundles/gatebench-bundle.tar.gz
+    /// until set.
+    void setBundle(const QString& tarball) { m_bundle = tarball; }
+
     bool isRunning() const { return m_thread != nullptr; }
 
     /// Starts a run under lease, or under a lease of its own when none is given (a study passes
@@ -80,6 +88,9 @@ private:
         QString binDirectory;
         QString runsDirectory;
         std::chrono::milliseconds startTimeout;
+        std::optional<HostsFile> hosts;
+        SshOptions ssh;
+        QString bundle;
     };
     void work(Scenario scenario, Settings settings, std::shared_ptr<Shared> shared);
     void post(std::function<void()> emitter);
@@ -88,6 +99,9 @@ private:
     QString m_binDirectory;
     QString m_runsDirectory;
     std::chrono::milliseconds m_startTimeout = LocalDeployment::kDefaultStartTimeout;
+    std::optional<HostsFile> m_hosts;
+    SshOptions m_ssh;
+    QString m_bundle;
     QThread* m_thread = nullptr;
     std::shared_ptr<Shared> m_shared;
     MeasurementLease m_lease; ///< held from start() until the outcome is emitted

@@ -40,7 +40,8 @@ constexpr std::pair<LoadModelKind, const char*> kLoadModels[] = {
     {LoadModelKind::Max, "max"},
     {LoadModelKind::PerWorkerRate, "per-worker-rate"},
     {LoadModelKind::TotalRate, "total-rate"}};
-constexpr std::pair<TopologyKind, const char*> kTopologyKinds[] = {{TopologyKind::Local, "local"}};
+constexpr std::pair<TopologyKind, const char*> kTopologyKinds[] = {{TopologyKind::Local, "local"},
+                                                                   {TopologyKind::Hosts, "hosts"}};
 
 /// "/path?query" of an absolute URL, "/" when it has none.
 QString pathOfUrl(const QString& url)

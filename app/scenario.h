@@ -53,7 +53,7 @@ enum class LoadModelKind
 enum class TopologyKind
 {
     Local, ///< everything on this machine, ports chosen automatically
-    // Remote hosts (SSH deploy) arrive in a later issue; they add a kind and a host list here.
+    Hosts, ///< the servers on hosts of a hosts file (app/hosts), deployed over SSH
 };
 
 struct UpstreamSettings
@@ -120,6 +120,14 @@ struct LoadSettings
 struct TopologySettings
 {
     TopologyKind kind = TopologyKind::Local;
+    /// Hosts: which host of the hosts file runs each server, by name; empty: the first host
+    /// with that role.
+    QString upstreamHost;
+    QString gatewayHost;
+    QString redisHost;
+    /// Hosts: the load goes to the gateway's (or upstream's) private address, as from a load
+    /// generator inside the hosts' network, rather than its public one.
+    bool loadToPrivateAddress = false;
     friend bool operator==(const TopologySettings&, const TopologySettings&) = default;
 };
 

@@ -8,7 +8,6 @@
 #include <QJsonArray>
 #include <QSaveFile>
 
-
 namespace gb::app {
 
 namespace {
@@ -132,6 +131,17 @@ QJsonObject scenarioToJson(const Scenario& s)
         {QStringLiteral("keepAlive"), s.load.keepAlive},
     };
 
+    QJsonObject topology{{QStringLiteral("kind"), toKeyword(s.topology.kind)}};
+    if (s.topology.kind == TopologyKind::Hosts) {
+        // Names only: addresses, users and keys stay in the hosts file, not in every scenario.
+        for (const auto& [key, name] :
+             {std::pair{QStringLiteral("upstreamHost"), s.topology.upstreamHost},
+              std::pair{QStringLiteral("gatewayHost"), s.topology.gatewayHost},
+              std::pair{QStringLiteral("redisHost"), s.topology.redisHost}})
+            if (!name.isEmpty())
+                topology.insert(key, name);
+        topology.insert(QStringLiteral("loadToPrivateAddress"), s.topology.loadToPrivateAddress);
+    }
     return QJsonObject{
         {QStringLiteral("version"), kScenarioFormatVersion},
         {QStringLiteral("name"), s.name},
@@ -139,8 +149,7 @@ QJsonObject scenarioToJson(const Scenario& s)
         {QStringLiteral("upstream"), upstream},
         {QStringLiteral("gateway"), gateway},
         {QStringLiteral("load"), load},
-        {QStringLiteral("topology"),
-         QJsonObject{{QStringLiteral("kind"), toKeyword(s.topology.kind)}}},
+        {QStringLiteral("topology"), topology},
     };
 }
 
@@ -202,7 +211,11 @@ Result<Scenario> scenarioFromJson(const QJsonObject& object)
 
     JsonMembers topology = root.object(QStringLiteral("topology"));
     topology.choice(QStringLiteral("kind"), s.topology.kind, &topologyKindFromKeyword,
-                    QStringLiteral("\"local\""));
+                    QStringLiteral("\"local\", \"hosts\""));
+    topology.string(QStringLiteral("upstreamHost"), s.topology.upstreamHost);
+    topology.string(QStringLiteral("gatewayHost"), s.topology.gatewayHost);
+    topology.string(QStringLiteral("redisHost"), s.topology.redisHost);
+    topology.boolean(QStringLiteral("loadToPrivateAddress"), s.topology.loadToPrivateAddress);
 
     if (!error.isEmpty())
         return Result<Scenario>::failure(error);

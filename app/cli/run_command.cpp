@@ -2,6 +2,7 @@
 #include "app/binaries.h"
 #include "app/builtin_scenarios.h"
 #include "app/cli/commands.h"
+#include "app/cli/hosts_options.h"
 #include "app/cli/measurement_claim.h"
 #include "app/cli/termination_signals.h"
 #include "app/local_deployment.h"
@@ -27,6 +28,7 @@ struct RunOptions
     QString pdfPath;
     QString runsDir;
     bool wait = false; ///< wait for a measurement in progress instead of refusing
+    HostsOptions hosts;
 };
 
 /// Parses and applies the flags. Returns ExitOk, or the status with err written.
@@ -43,6 +45,7 @@ int parseRunOptions(const QStringList& args, RunOptions& options, QTextStream& e
     const QCommandLineOption runsDir(QStringLiteral("runs-dir"), QString(), QStringLiteral("DIR"));
     const QCommandLineOption wait(QStringLiteral("wait"));
     parser.addOptions({builtin, duration, connections, rate, json, pdf, runsDir, wait});
+    parser.addOptions(HostsOptions::flags());
     auto usageError = [&](const QString& message) {
         err << QStringLiteral("gatebench run: %1\n").arg(message);
         return int(ExitUsage);
@@ -97,6 +100,14 @@ int parseRunOptions(const QStringList& args, RunOptions& options, QTextStream& e
     options.pdfPath = parser.value(pdf);
     options.runsDir = parser.isSet(runsDir) ? parser.value(runsDir) : RunStore::defaultDirectory();
     options.wait = parser.isSet(wait);
+    auto hosts = HostsOptions::read(parser);
+    if (!hosts) {
+        err << QStringLiteral("gatebench run: %1\n").arg(hosts.error());
+        return ExitRuntimeError;
+    }
+    options.hosts = std::move(hosts).value();
+    if (options.hosts.hosts) // a scenario written for this machine runs on the hosts' roles
+        options.scenario.topology.kind = TopologyKind::Hosts;
     return ExitOk;
 }
 
@@ -125,6 +136,8 @@ int runCommand(const QStringList& args, QTextStream& out, QTextStream& err)
         return ExitRuntimeError;
     RunController controller;
     controller.setRunsDirectory(options.runsDir);
+    if (options.hosts.hosts)
+        controller.setHosts(*options.hosts.hosts, options.hosts.ssh);
     QObject::connect(&terminations, &TerminationSignals::received, &controller,
                      &RunController::stop);
 

@@ -1,6 +1,7 @@
 // `gatebench study`: a whole study on this machine through the same StudyRunner as the Study
 // view, then its report (terminal, JSON, PDF when the UI module is linked).
 #include "app/cli/commands.h"
+#include "app/cli/hosts_options.h"
 #include "app/cli/measurement_claim.h"
 #include "app/cli/termination_signals.h"
 #include "app/run_controller.h"
@@ -31,6 +32,7 @@ struct StudyOptions
     QString runsDir;
     QString studiesDir;
     bool wait = false; ///< wait for a measurement in progress instead of refusing
+    HostsOptions hosts;
 };
 
 int parseStudyOptions(const QStringList& args, StudyOptions& options, QTextStream& err)
@@ -38,7 +40,6 @@ int parseStudyOptions(const QStringList& args, StudyOptions& options, QTextStrea
     QCommandLineParser parser;
     const QCommandLineOption builtin(QStringLiteral("builtin"), QString(), QStringLiteral("NAME"));
     const QCommandLineOption resume(QStringLiteral("resume"), QString(), QStringLiteral("DIR"));
-    const QCommandLineOption hosts(QStringLiteral("hosts"), QString(), QStringLiteral("FILE"));
     const QCommandLineOption repeats(QStringLiteral("repeats"), QString(), QStringLiteral("N"));
     const QCommandLineOption duration(QStringLiteral("duration"), QString(), QStringLiteral("D"));
     const QCommandLineOption pdf(QStringLiteral("pdf"), QString(), QStringLiteral("OUT"));
@@ -47,19 +48,14 @@ int parseStudyOptions(const QStringList& args, StudyOptions& options, QTextStrea
     const QCommandLineOption studiesDir(QStringLiteral("studies-dir"), QString(),
                                         QStringLiteral("DIR"));
     const QCommandLineOption wait(QStringLiteral("wait"));
-    parser.addOptions(
-        {builtin, resume, hosts, repeats, duration, pdf, json, runsDir, studiesDir, wait});
+    parser.addOptions({builtin, resume, repeats, duration, pdf, json, runsDir, studiesDir, wait});
+    parser.addOptions(HostsOptions::flags());
     auto usageError = [&](const QString& message) {
         err << QStringLiteral("gatebench study: %1\n").arg(message);
         return int(ExitUsage);
     };
     if (!parser.parse(QStringList{QStringLiteral("gatebench study")} + args))
         return usageError(parser.errorText());
-    if (parser.isSet(hosts))
-        return usageError(QStringLiteral("remote hosts are not supported yet: --hosts %1 "
-                                         "(this GateBench runs studies on the local topology "
-                                         "only)")
-                              .arg(parser.value(hosts)));
     const QStringList files = parser.positionalArguments();
     if (files.size() + (parser.isSet(builtin) ? 1 : 0) + (parser.isSet(resume) ? 1 : 0) != 1)
         return usageError(QStringLiteral("give one study: a FILE, --builtin %1 or --resume DIR")
@@ -78,6 +74,12 @@ int parseStudyOptions(const QStringList& args, StudyOptions& options, QTextStrea
     options.studiesDir =
         parser.isSet(studiesDir) ? parser.value(studiesDir) : defaultStudiesDirectory();
     options.wait = parser.isSet(wait);
+    auto hosts = HostsOptions::read(parser);
+    if (!hosts) {
+        err << QStringLiteral("gatebench study: %1\n").arg(hosts.error());
+        return ExitRuntimeError;
+    }
+    options.hosts = std::move(hosts).value();
     if (parser.isSet(resume)) {
         options.resumeDir = parser.value(resume);
         return ExitOk;
@@ -181,6 +183,8 @@ int studyCommand(const QStringList& args, QTextStream& out, QTextStream& err)
     StudyRunner runner;
     runner.setRunsDirectory(options.runsDir);
     runner.setStudiesDirectory(options.studiesDir);
+    if (options.hosts.hosts)
+        runner.setHosts(*options.hosts.hosts, options.hosts.ssh);
     QObject::connect(&terminations, &TerminationSignals::received, &runner, &StudyRunner::cancel);
 
     auto line = [&](const QString& text) { err << text << '\n' << Qt::flush; };

@@ -44,6 +44,12 @@ void StudyRunner::setRunsDirectory(const QString& directory)
     m_runsDirectory = directory;
 }
 
+void StudyRunner::setHosts(HostsFile hosts, SshOptions ssh)
+{
+    m_controller->setHosts(std::move(hosts), std::move(ssh));
+    m_onHosts = true;
+}
+
 void StudyRunner::setStudiesDirectory(const QString& directory)
 {
     m_studiesDirectory = directory;
@@ -205,8 +211,10 @@ void StudyRunner::next()
     startRun(m_state.stageScenario(m_stage));
 }
 
-void StudyRunner::startRun(const Scenario& scenario)
+void StudyRunner::startRun(Scenario scenario)
 {
+    if (m_onHosts)
+        scenario.topology.kind = TopologyKind::Hosts;
     // Under the study's lease, so no other measurement slips in between two runs.
     if (const QString refusal = m_controller->start(scenario, m_lease); !refusal.isEmpty())
         fail(refusal);

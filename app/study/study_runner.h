@@ -1,7 +1,9 @@
 #pragma once
 
+#include "app/hosts/hosts_file.h"
 #include "app/measurement_lock.h"
 #include "app/run_record.h"
+#include "app/ssh/ssh_session.h"
 #include "app/study/study.h"
 #include "app/study/study_result.h"
 #include "app/study/study_state.h"
@@ -42,6 +44,8 @@ public:
     /// The run store new studies' runs go to; RunStore::defaultDirectory() until set. A resumed
     /// study keeps the store it started with.
     void setRunsDirectory(const QString& directory);
+    /// Runs every stage's scenario on these hosts (topology "hosts") instead of this machine.
+    void setHosts(HostsFile hosts, SshOptions ssh);
     /// Where each study gets its directory (<dir>/<id>/state.json); defaultStudiesDirectory().
     void setStudiesDirectory(const QString& directory);
 
@@ -99,7 +103,7 @@ private:
     /// Holds lease, or a new one for the study; else returns the sentence why not.
     QString claim(MeasurementLease lease, const QString& studyName);
     void begin();
-    void startRun(const Scenario& scenario);
+    void startRun(Scenario scenario);
     void next();
     void onRunFinished(const RunRecord& run);
     void onRunFailed(const QString& message, const RunRecord& run);
@@ -115,6 +119,7 @@ private:
 
     RunController* m_controller = nullptr;
     MeasurementLease m_lease; ///< held while the study's runs go on
+    bool m_onHosts = false;
     QString m_runsDirectory;
     QString m_studiesDirectory;
     StudyState m_state;

@@ -299,10 +299,10 @@ private slots:
                                   << "give one study: a FILE, --builtin manual or --resume DIR";
         QTest::newRow("two studies")
             << QStringList{study, invalid, builtin, manual} << 2 << "give one study";
-        QTest::newRow("remote hosts")
+        QTest::newRow("missing hosts file")
             << QStringList{study, builtin, manual, QStringLiteral("--hosts"),
-                           QStringLiteral("hosts.json")}
-            << 2 << "remote hosts are not supported yet: --hosts hosts.json";
+                           QStringLiteral("no-such-hosts.json")}
+            << 1 << "no-such-hosts.json: cannot be read";
         QTest::newRow("unknown built-in") << QStringList{study, builtin, QStringLiteral("turbo")}
                                           << 2 << "there is no built-in study \"turbo\"";
         QTest::newRow("bad repeats")

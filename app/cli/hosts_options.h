@@ -1,0 +1,27 @@
+#pragma once
+
+#include "app/hosts/hosts_file.h"
+#include "app/ssh/ssh_session.h"
+
+#include <QCommandLineOption>
+#include <QList>
+
+#include <optional>
+
+class QCommandLineParser;
+
+namespace gb::app::cli {
+
+/// The flags that send a headless run or study to hosts: --hosts HOSTS.json,
+/// --accept-new-host-keys, --known-hosts FILE.
+struct HostsOptions
+{
+    std::optional<HostsFile> hosts; ///< set: the scenarios run on these hosts
+    SshOptions ssh;
+
+    static QList<QCommandLineOption> flags();
+    /// Reads the flags from parser; the error sentence when the hosts file cannot be used.
+    static Result<HostsOptions> read(const QCommandLineParser& parser);
+};
+
+} // namespace gb::app::cli

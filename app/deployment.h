@@ -1,0 +1,38 @@
+#pragma once
+
+#include "app/process_supervisor.h"
+#include "app/scenario.h"
+
+#include <QList>
+#include <QString>
+
+#include <functional>
+#include <optional>
+
+namespace gb::app {
+
+/// Where a run's servers run and where its load goes: LocalDeployment (child processes on this
+/// machine) or SshDeployment (the bundle on the scenario's hosts). RunController drives either
+/// the same way and does not know which.
+///
+/// Owned by and used on the run's worker thread; every call may block, bounded by timeouts.
+class Deployment
+{
+public:
+    virtual ~Deployment() = default;
+
+    /// Starts and health-checks what the scenario needs. Empty on success, else the sentence
+    /// (naming the server and, for a host, the host). Progress lines go to progress.
+    virtual QString start(const std::function<void(const QString&)>& progress) = 0;
+    /// Where the load goes ("http://host:port") and what every request adds.
+    virtual const QString& baseUrl() const = 0;
+    virtual const QList<HttpHeader>& extraHeaders() const = 0;
+    /// This machine's processes of the run, for CPU sampling by PID.
+    virtual QList<WatchedProcess> processes() const = 0;
+    /// A sentence when a server has died since start().
+    virtual std::optional<QString> checkExited() = 0;
+    /// Stops everything start() started, and only that.
+    virtual void stop() = 0;
+};
+
+} // namespace gb::app

@@ -1,0 +1,62 @@
+#pragma once
+
+#include "app/deployment.h"
+#include "app/hosts/host_servers.h"
+#include "app/hosts/hosts_file.h"
+#include "app/ssh/ssh_session.h"
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <vector>
+
+namespace gb::app {
+
+/// A scenario on hosts (topology "hosts"): the bundle installed on each host that runs a server
+/// (skipped when unchanged), Redis, the upstream and the gateway started there in that order,
+/// each listening on all its interfaces at its role's port and health-checked from this machine
+/// at the host's address; the gateway reaches the upstream and Redis at their private
+/// addresses. The load goes to the gateway's public or private address, as the scenario says.
+/// Stop stops exactly what was started, on every host.
+///
+/// Owned by and used on the run's worker thread: start() blocks, bounded by the SSH timeout and
+/// startTimeout per server, and gives up once cancel is set.
+class SshDeployment final : public Deployment
+{
+public:
+    SshDeployment(Scenario scenario, HostsFile hosts, SshOptions ssh, QString bundleTarball,
+                  const std::atomic<bool>& cancel, std::chrono::milliseconds startTimeout);
+    ~SshDeployment() override;
+
+    QString start(const std::function<void(const QString&)>& progress) override;
+    const QString& baseUrl() const override { return m_baseUrl; }
+    const QList<HttpHeader>& extraHeaders() const override { return m_extraHeaders; }
+    /// Only this machine's own process (the load): the hosts' CPU comes over SSH.
+    QList<WatchedProcess> processes() const override { return {}; }
+    std::optional<QString> checkExited() override { return std::nullopt; }
+    void stop() override;
+
+    /// The host that plays role in this scenario (its name in the topology, else the first host
+    /// with the role), or the sentence why there is none.
+    static Result<HostSpec> hostFor(const Scenario& scenario, const HostsFile& hosts,
+                                    HostRole role);
+
+private:
+    /// The servers of host, connected and with the bundle installed on first use.
+    Result<HostServers*> serversOn(const HostSpec& host);
+    QString startServer(const HostSpec& host, const RemoteProgram& program, HostRole role);
+
+    Scenario m_scenario;
+    HostsFile m_hosts;
+    SshOptions m_ssh;
+    QString m_bundle;
+    const std::atomic<bool>& m_cancel;
+    std::chrono::milliseconds m_startTimeout;
+    std::function<void(const QString&)> m_progress;
+    /// By host name, in the order they were first used.
+    std::vector<std::pair<QString, std::shared_ptr<HostServers>>> m_servers;
+    QString m_baseUrl;
+    QList<HttpHeader> m_extraHeaders;
+};
+
+} // namespace gb::app

@@ -1,0 +1,209 @@
+// A run on hosts, through RunController as the window and `gatebench run --hosts` drive it,
+// against three real sshd on 127.0.0.2-4 and the real bundle: Redis, the upstream and the full
+// gateway deployed on three hosts (the gateway reaching the others at their private addresses),
+// 2 s of load from this machine, every response a 200 carrying the key; the second run does not
+// upload again; after each run nothing of ours runs on any host. An unreachable host and a server
+// that cannot start end the run with one sentence, and still leave nothing behind. Loopback only.
+
+#include "app/builtin_scenarios.h"
+#include "app/hosts/ssh_deployment.h"
+#include "app/run_controller.h"
+#include "support/sshd_fixture.h"
+
+#include <QDir>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QSignalSpy>
+#include <QTcpServer>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace gb;
+using namespace gb::app;
+using namespace std::chrono_literals;
+
+namespace {
+
+const QString kBinDir = QStringLiteral(GB_BIN_DIR);
+
+int freePort(const QString& address)
+{
+    QTcpServer probe;
+    return probe.listen(QHostAddress(address), 0) ? probe.serverPort() : 0;
+}
+
+int processesUnder(const QString& directory)
+{
+    int found = 0;
+    for (const QString& pid : QDir(QStringLiteral("/proc")).entryList(QDir::Dirs)) {
+        QFile f(QStringLiteral("/proc/%1/cmdline").arg(pid));
+        if (pid.toInt() > 0 && f.open(QIODevice::ReadOnly) &&
+            f.readAll().contains(directory.toUtf8()))
+            ++found;
+    }
+    return found;
+}
+
+} // namespace
+
+class TestSshDeployment : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+    QString m_bundle;
+    std::unique_ptr<test::SshServer> m_servers[3];
+    HostsFile m_hosts;
+
+    struct Outcome
+    {
+        std::optional<RunRecord> run;
+        QString failure;
+        QStringList phases;
+    };
+    Outcome runOn(const HostsFile& hosts, Scenario scenario)
+    {
+        RunController controller;
+        controller.setRunsDirectory(m_dir.filePath(QStringLiteral("runs")));
+        controller.setServerStartTimeout(10s);
+        SshOptions ssh;
+        ssh.knownHostsFile = m_dir.filePath(QStringLiteral("known_hosts"));
+        ssh.unknownHostKeys = UnknownHostKeys::AcceptNew;
+        ssh.timeout = 3s;
+        controller.setHosts(hosts, ssh);
+        controller.setBundle(m_bundle);
+        Outcome outcome;
+        QObject::connect(&controller, &RunController::phaseChanged,
+                         [&](RunPhase, const QString& text) { outcome.phases.append(text); });
+        QObject::connect(&controller, &RunController::runFinished,
+                         [&](const RunRecord& run) { outcome.run = run; });
+        QObject::connect(
+            &controller, &RunController::runFailed,
+            [&](const QString& message, const RunRecord&) { outcome.failure = message; });
+        scenario.topology.kind = TopologyKind::Hosts;
+        const QString refusal = controller.start(scenario);
+        if (!refusal.isEmpty())
+            outcome.failure = refusal;
+        else
+            QTest::qWaitFor([&] { return outcome.run || !outcome.failure.isEmpty(); }, 120000);
+        return outcome;
+    }
+    void expectNothingLeft()
+    {
+        for (const auto& server : m_servers)
+            QCOMPARE(processesUnder(server->directory() + QStringLiteral("/workdir/bundle/")), 0);
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY(m_dir.isValid());
+        qunsetenv("SSH_AUTH_SOCK");
+        QProcess make;
+        make.setProcessChannelMode(QProcess::MergedChannels);
+        make.start(
+            QStringLiteral("bash"),
+            {QStringLiteral(GB_SOURCE_DIR "/packaging/make-bundles.sh"), kBinDir, m_dir.path()});
+        QVERIFY(make.waitForFinished(120000));
+        QVERIFY2(make.exitCode() == 0, make.readAll().constData());
+        m_bundle = m_dir.filePath(QStringLiteral("gatebench-bundle.tar.gz"));
+        const char* addresses[] = {"127.0.0.2", "127.0.0.3", "127.0.0.4"};
+        const HostRole roles[] = {HostRole::Upstream, HostRole::Gateway, HostRole::Redis};
+        const char* names[] = {"up", "gw", "db"};
+        for (int i = 0; i < 3; ++i) {
+            m_servers[i] = std::make_unique<test::SshServer>(QString::fromLatin1(addresses[i]));
+            QVERIFY2(m_servers[i]->start(), qPrintable(m_servers[i]->error()));
+            HostSpec h = m_servers[i]->host(QString::fromLatin1(names[i]), {roles[i]});
+            h.ports.insert(roles[i], freePort(h.address));
+            m_hosts.hosts.append(h);
+        }
+    }
+
+    void fullScenarioOnThreeHosts()
+    {
+        Scenario full = builtinScenario(QStringLiteral("full")).value();
+        full.load.duration = 2s;
+        full.load.warmup = 0s;
+        for (int round = 0; round < 2; ++round) {
+            const Outcome o = runOn(m_hosts, full);
+            QVERIFY2(o.run, qPrintable(o.failure));
+            QCOMPARE(o.run->status, RunStatus::Completed);
+            QVERIFY(o.run->summary.requests > 100);
+            QCOMPARE(o.run->summary.statusCodes.keys(), QList<int>{200});
+            const QString phases = o.phases.join(u'\n');
+            for (const char* host : {"up", "gw", "db"}) {
+                const QString expected = round == 0
+                                             ? QStringLiteral("Uploaded the servers to %1")
+                                             : QStringLiteral("The servers on %1 are up to date");
+                QVERIFY2(phases.contains(expected.arg(QLatin1String(host))), qPrintable(phases));
+            }
+            expectNothingLeft();
+        }
+        // The gateway's tyk.conf names Redis at the redis host's private address, and its API
+        // the upstream at the upstream host's.
+        QFile conf(m_servers[1]->directory() + QStringLiteral("/workdir/run/tyk.conf"));
+        QVERIFY(conf.open(QIODevice::ReadOnly));
+        const QJsonObject storage = QJsonDocument::fromJson(conf.readAll())
+                                        .object()
+                                        .value(QStringLiteral("storage"))
+                                        .toObject();
+        QCOMPARE(storage.value(QStringLiteral("host")).toString(), m_hosts.hosts[2].reachedAt());
+        QCOMPARE(storage.value(QStringLiteral("port")).toInt(),
+                 m_hosts.hosts[2].portFor(HostRole::Redis));
+        QFile api(m_servers[1]->directory() + QStringLiteral("/workdir/run/apps/gatebench.json"));
+        QVERIFY(api.open(QIODevice::ReadOnly));
+        QCOMPARE(QJsonDocument::fromJson(api.readAll())
+                     .object()
+                     .value(QStringLiteral("proxy"))
+                     .toObject()
+                     .value(QStringLiteral("target_url"))
+                     .toString(),
+                 QStringLiteral("http://%1:%2")
+                     .arg(m_hosts.hosts[0].reachedAt())
+                     .arg(m_hosts.hosts[0].portFor(HostRole::Upstream)));
+    }
+
+    void unreachableHostEndsTheRun()
+    {
+        HostsFile hosts = m_hosts;
+        hosts.hosts[1].address = QStringLiteral("127.0.0.5");
+        hosts.hosts[1].port = freePort(QStringLiteral("127.0.0.5"));
+        Scenario keyless = builtinScenario(QStringLiteral("keyless")).value();
+        keyless.load.duration = 1s;
+        const Outcome o = runOn(hosts, keyless);
+        QVERIFY(!o.run);
+        QVERIFY2(o.failure.contains(QStringLiteral("gw (")) &&
+                     o.failure.contains(QStringLiteral("cannot connect")),
+                 qPrintable(o.failure));
+        expectNothingLeft(); // the upstream already started on "up" was stopped
+    }
+
+    void serverThatCannotStartEndsTheRun()
+    {
+        QTcpServer busy;
+        QVERIFY(busy.listen(QHostAddress(m_servers[0]->address()), 0));
+        HostsFile hosts = m_hosts;
+        hosts.hosts[0].ports.insert(HostRole::Upstream, busy.serverPort());
+        Scenario baseline = builtinScenario(QStringLiteral("baseline")).value();
+        baseline.load.duration = 1s;
+        const Outcome o = runOn(hosts, baseline);
+        QVERIFY(!o.run);
+        QVERIFY2(o.failure.contains(QStringLiteral("gatebench-upstream")), qPrintable(o.failure));
+        expectNothingLeft();
+    }
+
+    void scenarioNamesAHostTheFileLacks()
+    {
+        Scenario s = builtinScenario(QStringLiteral("baseline")).value();
+        s.topology.upstreamHost = QStringLiteral("nowhere");
+        const auto host = SshDeployment::hostFor(s, m_hosts, HostRole::Upstream);
+        QVERIFY(!host);
+        QCOMPARE(host.error(), QStringLiteral("the scenario runs its upstream on host \"nowhere\", "
+                                              "which the hosts file does not have"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestSshDeployment)
+#include "tst_ssh_deployment.moc"
