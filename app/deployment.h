@@ -1,5 +1,6 @@
 #pragma once
 
+#include "app/host_sample.h"
 #include "app/process_supervisor.h"
 #include "app/scenario.h"
 
@@ -29,6 +30,8 @@ public:
     virtual const QList<HttpHeader>& extraHeaders() const = 0;
     /// This machine's processes of the run, for CPU sampling by PID.
     virtual QList<WatchedProcess> processes() const = 0;
+    /// The hosts' latest CPU and memory samples (none for this machine alone). Never blocks.
+    virtual QList<MachineSample> hostSamples() const { return {}; }
     /// A sentence when a server has died since start().
     virtual std::optional<QString> checkExited() = 0;
     /// Stops everything start() started, and only that.

@@ -17,6 +17,23 @@ struct ProcessSample
     friend bool operator==(const ProcessSample&, const ProcessSample&) = default;
 };
 
+/// A host's CPU and memory over the last sampling period, by /proc/stat's categories, as a share
+/// of all its cores (100 = every core busy).
+struct MachineSample
+{
+    QString host;   ///< the hosts file's name
+    QString source; ///< how it was read, e.g. "/proc/stat over SSH"
+    double userPercent = 0;   ///< user + nice
+    double systemPercent = 0; ///< system + irq + softirq
+    double iowaitPercent = 0;
+    double stealPercent = 0; ///< taken by the hypervisor: a noisy neighbour shows here
+    qint64 memoryTotalBytes = 0;
+    qint64 memoryAvailableBytes = 0;
+
+    double busyPercent() const { return userPercent + systemPercent + stealPercent; }
+    friend bool operator==(const MachineSample&, const MachineSample&) = default;
+};
+
 /// The machine and the run's processes once per second. A plain value: made on the run's
 /// worker thread, passed by value to the GUI and the run store.
 struct HostSample
@@ -26,6 +43,7 @@ struct HostSample
     qint64 memoryTotalBytes = 0;
     qint64 memoryAvailableBytes = 0;
     QList<ProcessSample> processes;
+    QList<MachineSample> hosts; ///< a run on hosts: each host's latest sample, read over SSH
     friend bool operator==(const HostSample&, const HostSample&) = default;
 };
 

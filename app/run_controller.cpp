@@ -206,7 +206,8 @@ void RunController::work(Scenario scenario, Settings settings, std::shared_ptr<S
         run.startedAt = QDateTime::currentDateTimeUtc();
         phase(RunPhase::Running, QStringLiteral("Running %1").arg(scenario.name));
         result = engine.run([&](const engine::Snapshot& s) {
-            const HostSample host = sampler.sample(s.elapsedS);
+            HostSample host = sampler.sample(s.elapsedS);
+            host.hosts = deployment->hostSamples();
             run.series.push_back(s);
             run.hostSamples.append(host);
             post([this, s, host] {

@@ -127,11 +127,26 @@ QJsonObject hostSampleToJson(const HostSample& h)
                                      {QStringLiteral("alive"), p.alive},
                                      {QStringLiteral("cpuPercent"), p.cpuPercent},
                                      {QStringLiteral("rssBytes"), double(p.rssBytes)}});
-    return {{QStringLiteral("elapsedS"), h.elapsedS},
-            {QStringLiteral("machineCpuPercent"), h.machineCpuPercent},
-            {QStringLiteral("memoryTotalBytes"), double(h.memoryTotalBytes)},
-            {QStringLiteral("memoryAvailableBytes"), double(h.memoryAvailableBytes)},
-            {QStringLiteral("processes"), processes}};
+    QJsonObject o{{QStringLiteral("elapsedS"), h.elapsedS},
+                  {QStringLiteral("machineCpuPercent"), h.machineCpuPercent},
+                  {QStringLiteral("memoryTotalBytes"), double(h.memoryTotalBytes)},
+                  {QStringLiteral("memoryAvailableBytes"), double(h.memoryAvailableBytes)},
+                  {QStringLiteral("processes"), processes}};
+    if (!h.hosts.isEmpty()) {
+        QJsonArray hosts;
+        for (const MachineSample& m : h.hosts)
+            hosts.append(QJsonObject{{QStringLiteral("host"), m.host},
+                                     {QStringLiteral("source"), m.source},
+                                     {QStringLiteral("userPercent"), m.userPercent},
+                                     {QStringLiteral("systemPercent"), m.systemPercent},
+                                     {QStringLiteral("iowaitPercent"), m.iowaitPercent},
+                                     {QStringLiteral("stealPercent"), m.stealPercent},
+                                     {QStringLiteral("memoryTotalBytes"), double(m.memoryTotalBytes)},
+                                     {QStringLiteral("memoryAvailableBytes"),
+                                      double(m.memoryAvailableBytes)}});
+        o.insert(QStringLiteral("hosts"), hosts);
+    }
+    return o;
 }
 
 HostSample hostSampleFromJson(const QJsonObject& o)
@@ -148,6 +163,17 @@ HostSample hostSampleFromJson(const QJsonObject& o)
                             p.value(QStringLiteral("alive")).toBool(true),
                             p.value(QStringLiteral("cpuPercent")).toDouble(),
                             qint64(p.value(QStringLiteral("rssBytes")).toDouble())});
+    }
+    for (const QJsonValue& v : o.value(QStringLiteral("hosts")).toArray()) {
+        const QJsonObject m = v.toObject();
+        h.hosts.append({m.value(QStringLiteral("host")).toString(),
+                        m.value(QStringLiteral("source")).toString(),
+                        m.value(QStringLiteral("userPercent")).toDouble(),
+                        m.value(QStringLiteral("systemPercent")).toDouble(),
+                        m.value(QStringLiteral("iowaitPercent")).toDouble(),
+                        m.value(QStringLiteral("stealPercent")).toDouble(),
+                        qint64(m.value(QStringLiteral("memoryTotalBytes")).toDouble()),
+                        qint64(m.value(QStringLiteral("memoryAvailableBytes")).toDouble())});
     }
     return h;
 }

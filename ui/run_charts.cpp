@@ -12,6 +12,8 @@ namespace {
 
 const QColor kMachineColor(0x59, 0x59, 0x59);
 
+const QString kHostPrefix = QStringLiteral("host:");
+
 QColor roleColor(const QString& role)
 {
     if (role == QLatin1String("load"))
@@ -29,6 +31,8 @@ QString roleLabel(const QString& role)
 {
     if (role == QLatin1String("load"))
         return QStringLiteral("load generator");
+    if (role.startsWith(kHostPrefix))
+        return QStringLiteral("host %1 (% of its cores)").arg(role.mid(kHostPrefix.size()));
     return role;
 }
 
@@ -115,9 +119,17 @@ QList<QPointF> latencyPoints(const std::vector<engine::Snapshot>& series, Latenc
 QList<QPointF> processCpuPoints(const QList<app::HostSample>& samples, const QString& role)
 {
     QList<QPointF> points;
+    const bool host = role.startsWith(kHostPrefix);
+    const QString name = role.mid(kHostPrefix.size());
     for (const app::HostSample& h : samples) {
         if (h.elapsedS <= 0)
             continue; // the baseline sample before the load starts has no period
+        if (host) {
+            for (const app::MachineSample& m : h.hosts)
+                if (m.host == name)
+                    points.append({h.elapsedS, m.busyPercent()});
+            continue;
+        }
         for (const app::ProcessSample& p : h.processes)
             if (p.role == role && p.alive)
                 points.append({h.elapsedS, p.cpuPercent});
@@ -146,7 +158,12 @@ QStringList processRoles(const QList<app::HostSample>& samples)
                                  QStringLiteral("upstream"), QStringLiteral("redis")})
         if (seen.removeAll(known) > 0)
             ordered.append(known);
-    return ordered + seen;
+    QStringList hosts;
+    for (const app::HostSample& h : samples)
+        for (const app::MachineSample& m : h.hosts)
+            if (!hosts.contains(kHostPrefix + m.host))
+                hosts.append(kHostPrefix + m.host);
+    return ordered + seen + hosts;
 }
 
 ChartSpec throughputChart(bool withTarget)
@@ -182,8 +199,14 @@ ChartSpec cpuChart(const QStringList& roles)
     spec.x.title = QStringLiteral("time (s)");
     spec.y.title = QStringLiteral("%");
     // Processes as top shows them (100 = one core busy), the machine as a share of all cores.
+    int hosts = 0; // the hosts take the palette's colours after the processes'
     for (const QString& role : roles)
-        spec.series.append({roleLabel(role), roleColor(role), {}, false, 2});
+        spec.series.append({roleLabel(role),
+                            role.startsWith(kHostPrefix) ? charts::seriesColor(5 + hosts++)
+                                                         : roleColor(role),
+                            {},
+                            false,
+                            2});
     spec.series.append({QStringLiteral("machine (% of all cores)"), kMachineColor, {}, true, 1.5});
     return spec;
 }

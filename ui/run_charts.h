@@ -38,11 +38,15 @@ QList<QPointF> rpsPoints(const std::vector<engine::Snapshot>& series);
 QList<QPointF> targetRpsPoints(const std::vector<engine::Snapshot>& series,
                                const app::Scenario& scenario);
 QList<QPointF> latencyPoints(const std::vector<engine::Snapshot>& series, LatencyLine line);
-/// CPU of the process with role ("load", "gateway", "upstream", "redis"), % of one core.
+/// The lines of the CPU chart: this machine's processes by role ("load", "gateway", "upstream",
+/// "redis"), then each remote host as "host:NAME".
+/// CPU of one line: a process in % of one core, a host in % of all its cores (busy: user,
+/// system and steal).
 QList<QPointF> processCpuPoints(const QList<app::HostSample>& samples, const QString& role);
-/// The machine's CPU, % of all cores.
+/// This machine's CPU, % of all cores.
 QList<QPointF> machineCpuPoints(const QList<app::HostSample>& samples);
-/// Roles seen in samples, in the order load, gateway, upstream, redis, then others.
+/// The lines seen in samples: roles in the order load, gateway, upstream, redis, then others,
+/// then the hosts ("host:NAME") in the order they first appear.
 QStringList processRoles(const QList<app::HostSample>& samples);
 
 /// Chart layouts shared by the live dashboard, the stored-run view and the PDF reports. The

@@ -56,6 +56,7 @@ public:
     /// The last lines of the server's log.
     QString logTail(const QString& name, int lines = 20);
 
+    const HostSpec& host() const { return m_session->host(); }
     /// The host's absolute workdir (after install/start/stop resolved it).
     const QString& workdir() const { return m_workdir; }
 

@@ -79,6 +79,12 @@ Result<HostServers*> SshDeployment::serversOn(const HostSpec& host)
                        ? QStringLiteral("Uploaded the servers to %1 (%2 MB)")
                              .arg(host.name, megabytes(size))
                        : QStringLiteral("The servers on %1 are up to date").arg(host.name));
+    // Sampled every second from now on, over a connection of its own, so the samples are there
+    // when the load starts.
+    auto sampler = RemoteSampler::start(host, m_ssh);
+    if (!sampler)
+        return R::failure(sampler.error());
+    m_samplers.push_back(std::move(sampler).value());
     m_servers.emplace_back(host.name, servers);
     return servers.get();
 }
@@ -227,8 +233,26 @@ QString SshDeployment::start(const std::function<void(const QString&)>& progress
     return {};
 }
 
+QList<MachineSample> SshDeployment::hostSamples() const
+{
+    QList<MachineSample> samples;
+    for (const auto& sampler : m_samplers)
+        if (auto s = sampler->latest())
+            samples.append(*s);
+    return samples;
+}
+
+std::optional<QString> SshDeployment::checkExited()
+{
+    for (const auto& sampler : m_samplers)
+        if (QString e = sampler->error(); !e.isEmpty())
+            return QStringLiteral("Lost the connection to a host: %1").arg(e);
+    return std::nullopt;
+}
+
 void SshDeployment::stop()
 {
+    m_samplers.clear();
     // In reverse order of start: the gateway before what it talks to. A host that cannot be
     // reached now is cleaned up on the next deploy.
     for (auto it = m_servers.rbegin(); it != m_servers.rend(); ++it)

@@ -2,6 +2,7 @@
 
 #include "app/deployment.h"
 #include "app/hosts/host_servers.h"
+#include "app/hosts/remote_sampler.h"
 #include "app/hosts/hosts_file.h"
 #include "app/ssh/ssh_session.h"
 
@@ -31,9 +32,12 @@ public:
     QString start(const std::function<void(const QString&)>& progress) override;
     const QString& baseUrl() const override { return m_baseUrl; }
     const QList<HttpHeader>& extraHeaders() const override { return m_extraHeaders; }
-    /// Only this machine's own process (the load): the hosts' CPU comes over SSH.
+    /// None of this machine's: the hosts' CPU comes over SSH (hostSamples).
     QList<WatchedProcess> processes() const override { return {}; }
-    std::optional<QString> checkExited() override { return std::nullopt; }
+    QList<MachineSample> hostSamples() const override;
+    /// A host whose samples stopped: the link to it is lost (its servers may be fine, but the
+    /// run can no longer be watched or stopped there).
+    std::optional<QString> checkExited() override;
     void stop() override;
 
     /// The host that plays role in this scenario (its name in the topology, else the first host
@@ -42,7 +46,8 @@ public:
                                     HostRole role);
 
 private:
-    /// The servers of host, connected and with the bundle installed on first use.
+    /// The servers of host, connected, with the bundle installed and the host sampled, on
+    /// first use.
     Result<HostServers*> serversOn(const HostSpec& host);
     QString startServer(const HostSpec& host, const RemoteProgram& program, HostRole role);
 
@@ -55,6 +60,7 @@ private:
     std::function<void(const QString&)> m_progress;
     /// By host name, in the order they were first used.
     std::vector<std::pair<QString, std::shared_ptr<HostServers>>> m_servers;
+    std::vector<std::unique_ptr<RemoteSampler>> m_samplers; ///< one per host used
     QString m_baseUrl;
     QList<HttpHeader> m_extraHeaders;
 };

@@ -132,6 +132,18 @@ private Q_SLOTS:
             QCOMPARE(o.run->status, RunStatus::Completed);
             QVERIFY(o.run->summary.requests > 100);
             QCOMPARE(o.run->summary.statusCodes.keys(), QList<int>{200});
+            // Every host's CPU and memory, sampled over SSH, with the run's own samples.
+            QStringList sampled;
+            for (const HostSample& h : o.run->hostSamples)
+                for (const MachineSample& m : h.hosts) {
+                    if (!sampled.contains(m.host))
+                        sampled.append(m.host);
+                    QVERIFY(m.memoryTotalBytes > 0 && m.memoryAvailableBytes > 0);
+                    QVERIFY(m.busyPercent() >= 0 && m.busyPercent() <= 100.5);
+                    QVERIFY(m.source.contains(QStringLiteral("SSH")));
+                }
+            sampled.sort();
+            QCOMPARE(sampled, (QStringList{QStringLiteral("db"), QStringLiteral("gw"), QStringLiteral("up")}));
             const QString phases = o.phases.join(u'\n');
             for (const char* host : {"up", "gw", "db"}) {
                 const QString expected = round == 0

@@ -1,0 +1,98 @@
+#include "app/hosts/remote_sampler.h"
+
+#include "app/hosts/proc_stat.h"
+
+namespace gb::app {
+
+namespace {
+
+using namespace std::chrono_literals;
+
+/// One block a second: the cpu line, the two memory lines, an empty line.
+const QString kScript = QStringLiteral(
+    "while :; do head -n 1 /proc/stat; grep -E '^(MemTotal|MemAvailable):' /proc/meminfo; "
+    "echo; sleep 1; done");
+
+qint64 memoryBytes(const QByteArray& line)
+{
+    // "MemTotal:       24567890 kB"
+    return line.simplified().split(' ').value(1).toLongLong() * 1024;
+}
+
+} // namespace
+
+Result<std::unique_ptr<RemoteSampler>> RemoteSampler::start(const HostSpec& host,
+                                                            const SshOptions& ssh)
+{
+    using R = Result<std::unique_ptr<RemoteSampler>>;
+    // A connection of its own: a libssh session is never used by two threads at once.
+    auto session = SshSession::open(host, ssh);
+    if (!session)
+        return R::failure(session.error());
+    auto stream = session.value()->start(kScript);
+    if (!stream)
+        return R::failure(stream.error());
+    return std::unique_ptr<RemoteSampler>(new RemoteSampler(host.name, std::move(stream).value()));
+}
+
+RemoteSampler::RemoteSampler(QString host, std::unique_ptr<SshCommand> stream)
+    : m_host(std::move(host))
+    , m_stream(std::move(stream))
+    , m_thread([this] { read(); })
+{}
+
+RemoteSampler::~RemoteSampler()
+{
+    m_stop = true;
+    m_thread.join(); // readLine waits 200 ms at most
+}
+
+void RemoteSampler::read()
+{
+    std::optional<CpuTicks> previous;
+    MachineSample block;
+    std::optional<CpuTicks> ticks;
+    while (!m_stop) {
+        const std::optional<QByteArray> line = m_stream->readLine(200ms);
+        if (!line) {
+            if (m_stream->ended() || !m_stream->error().isEmpty()) {
+                std::lock_guard lock(m_mutex);
+                m_error = m_stream->error().isEmpty()
+                              ? QStringLiteral("%1: the sampling loop ended").arg(m_host)
+                              : m_stream->error();
+                return;
+            }
+            continue;
+        }
+        if (line->startsWith("cpu ")) {
+            ticks = parseCpuLine(*line);
+        } else if (line->startsWith("MemTotal:")) {
+            block.memoryTotalBytes = memoryBytes(*line);
+        } else if (line->startsWith("MemAvailable:")) {
+            block.memoryAvailableBytes = memoryBytes(*line);
+        } else if (line->isEmpty() && ticks) {
+            block.host = m_host;
+            block.source = QStringLiteral("/proc/stat and /proc/meminfo over SSH");
+            if (previous && cpuShares(*previous, *ticks, block)) {
+                std::lock_guard lock(m_mutex);
+                m_latest = block;
+            }
+            previous = ticks;
+            ticks.reset();
+        }
+    }
+}
+
+std::optional<MachineSample> RemoteSampler::latest() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_latest;
+}
+
+QString RemoteSampler::error() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_error;
+}
+
+} // namespace gb::app
