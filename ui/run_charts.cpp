@@ -201,12 +201,12 @@ ChartSpec cpuChart(const QStringList& roles)
     // Processes as top shows them (100 = one core busy), the machine as a share of all cores.
     int hosts = 0; // the hosts take the palette's colours after the processes'
     for (const QString& role : roles)
-        spec.series.append({roleLabel(role),
-                            role.startsWith(kHostPrefix) ? charts::seriesColor(5 + hosts++)
-                                                         : roleColor(role),
-                            {},
-                            false,
-                            2});
+        spec.series.append(
+            {roleLabel(role),
+             role.startsWith(kHostPrefix) ? charts::seriesColor(5 + hosts++) : roleColor(role),
+             {},
+             false,
+             2});
     spec.series.append({QStringLiteral("machine (% of all cores)"), kMachineColor, {}, true, 1.5});
     return spec;
 }

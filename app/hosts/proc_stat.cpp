@@ -27,8 +27,8 @@ bool cpuShares(const CpuTicks& before, const CpuTicks& after, MachineSample& sam
     // iowait may step back on Linux (it is an estimate): a share is never below 0.
     auto share = [&](quint64 a, quint64 b) { return a > b ? 100.0 * double(a - b) / total : 0.0; };
     sample.userPercent = share(after.user + after.nice, before.user + before.nice);
-    sample.systemPercent =
-        share(after.system + after.irq + after.softirq, before.system + before.irq + before.softirq);
+    sample.systemPercent = share(after.system + after.irq + after.softirq,
+                                 before.system + before.irq + before.softirq);
     sample.iowaitPercent = share(after.iowait, before.iowait);
     sample.stealPercent = share(after.steal, before.steal);
     return true;

@@ -23,7 +23,8 @@ class RemoteSampler final
 {
 public:
     /// Connects and starts; the sentence why not.
-    static Result<std::unique_ptr<RemoteSampler>> start(const HostSpec& host, const SshOptions& ssh);
+    static Result<std::unique_ptr<RemoteSampler>> start(const HostSpec& host,
+                                                        const SshOptions& ssh);
     ~RemoteSampler();
     RemoteSampler(const RemoteSampler&) = delete;
     RemoteSampler& operator=(const RemoteSampler&) = delete;

@@ -2,8 +2,8 @@
 
 #include "app/deployment.h"
 #include "app/hosts/host_servers.h"
-#include "app/hosts/remote_sampler.h"
 #include "app/hosts/hosts_file.h"
+#include "app/hosts/remote_sampler.h"
 #include "app/ssh/ssh_session.h"
 
 #include <atomic>

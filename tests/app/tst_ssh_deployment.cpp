@@ -143,7 +143,8 @@ private Q_SLOTS:
                     QVERIFY(m.source.contains(QStringLiteral("SSH")));
                 }
             sampled.sort();
-            QCOMPARE(sampled, (QStringList{QStringLiteral("db"), QStringLiteral("gw"), QStringLiteral("up")}));
+            QCOMPARE(sampled, (QStringList{QStringLiteral("db"), QStringLiteral("gw"),
+                                           QStringLiteral("up")}));
             const QString phases = o.phases.join(u'\n');
             for (const char* host : {"up", "gw", "db"}) {
                 const QString expected = round == 0
@@ -203,6 +204,45 @@ private Q_SLOTS:
         const Outcome o = runOn(hosts, baseline);
         QVERIFY(!o.run);
         QVERIFY2(o.failure.contains(QStringLiteral("gatebench-upstream")), qPrintable(o.failure));
+        expectNothingLeft();
+    }
+
+    void aLostLinkEndsTheRunAndKeepsItsData()
+    {
+        Scenario baseline = builtinScenario(QStringLiteral("baseline")).value();
+        baseline.load.duration = 60s;
+        baseline.load.warmup = 0s;
+        RunController controller;
+        controller.setRunsDirectory(m_dir.filePath(QStringLiteral("runs")));
+        SshOptions ssh;
+        ssh.knownHostsFile = m_dir.filePath(QStringLiteral("known_hosts"));
+        ssh.unknownHostKeys = UnknownHostKeys::AcceptNew;
+        ssh.timeout = 3s;
+        controller.setHosts(m_hosts, ssh);
+        controller.setBundle(m_bundle);
+        QSignalSpy snapshots(&controller, &RunController::snapshotReady);
+        QSignalSpy failed(&controller, &RunController::runFailed);
+        baseline.topology.kind = TopologyKind::Hosts;
+        QCOMPARE(controller.start(baseline), QString());
+        QTRY_VERIFY_WITH_TIMEOUT(snapshots.size() >= 2, 60000);
+        m_servers[0]->cutConnections();
+        QTRY_VERIFY_WITH_TIMEOUT(!failed.isEmpty(), 20000);
+        const QString message = failed.first().at(0).toString();
+        QVERIFY2(message.startsWith(QStringLiteral("Lost the connection to a host: up (")),
+                 qPrintable(message));
+        const RunRecord partial = failed.first().at(1).value<RunRecord>();
+        QCOMPARE(partial.status, RunStatus::Failed);
+        QVERIFY(partial.series.size() >= 2);
+        QVERIFY(QFile::exists(partial.filePath)); // kept, marked failed
+
+        // The upstream on "up" outlived the link; the next connection stops it.
+        QVERIFY(processesUnder(m_servers[0]->directory() + QStringLiteral("/workdir/bundle/")) > 0);
+        QVERIFY2(m_servers[0]->restart(), qPrintable(m_servers[0]->error()));
+        Scenario quick = builtinScenario(QStringLiteral("baseline")).value();
+        quick.load.duration = 1s;
+        quick.load.warmup = 0s;
+        const Outcome o = runOn(m_hosts, quick);
+        QVERIFY2(o.run, qPrintable(o.failure));
         expectNothingLeft();
     }
 

@@ -8,6 +8,7 @@
 #include <QTcpSocket>
 #include <QThread>
 
+#include <csignal>
 #include <pwd.h>
 #include <unistd.h>
 
@@ -156,6 +157,37 @@ void SshServer::stop()
             m_process.waitForFinished();
         }
     }
+}
+
+void SshServer::cutConnections()
+{
+    // sshd and its descendants: the connections' processes and their shells.
+    QList<qint64> tree{m_process.processId()};
+    for (bool grew = true; grew;) {
+        grew = false;
+        for (const QString& pid : QDir(QStringLiteral("/proc")).entryList(QDir::Dirs)) {
+            QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
+            if (pid.toLongLong() <= 0 || tree.contains(pid.toLongLong()) ||
+                !stat.open(QIODevice::ReadOnly))
+                continue;
+            // "pid (comm) state ppid ...": the fields after the last ')'.
+            const QByteArray text = stat.readAll();
+            const QList<QByteArray> fields = text.mid(text.lastIndexOf(')') + 2).split(' ');
+            if (tree.contains(fields.value(1).toLongLong())) {
+                tree.append(pid.toLongLong());
+                grew = true;
+            }
+        }
+    }
+    for (qint64 pid : tree)
+        ::kill(pid_t(pid), SIGKILL);
+    m_process.waitForFinished(5000);
+}
+
+bool SshServer::restart()
+{
+    stop();
+    return launch();
 }
 
 bool SshServer::changeHostKey()

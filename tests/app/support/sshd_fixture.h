@@ -32,6 +32,11 @@ public:
     /// A new host key and a restart on the same port: what a rebuilt host (or an attacker in the
     /// middle) looks like to a client that knew the old key.
     bool changeHostKey();
+    /// The link lost: SIGKILL to sshd and every connection it serves (the servers a test
+    /// started there detached themselves and keep running, as on a real host).
+    void cutConnections();
+    /// sshd again on the same address, port and keys.
+    bool restart();
 
     /// A host entry that logs in with this fixture's client key.
     app::HostSpec host(const QString& name, QList<app::HostRole> roles) const;
