@@ -8,10 +8,17 @@ namespace {
 
 using namespace std::chrono_literals;
 
-/// One block a second: the cpu line, the two memory lines, an empty line.
-const QString kScript = QStringLiteral(
-    "while :; do head -n 1 /proc/stat; grep -E '^(MemTotal|MemAvailable):' /proc/meminfo; "
-    "echo; sleep 1; done");
+/// One block a second: the cpu line, the two memory lines, "up NAME" or "down NAME" for each
+/// pid file, an empty line.
+QString samplingLoop(const QString& workdir)
+{
+    return QStringLiteral(
+               "while :; do head -n 1 /proc/stat; grep -E '^(MemTotal|MemAvailable):' "
+               "/proc/meminfo; for f in %1/pids/*.pid; do [ -e \"$f\" ] || continue; "
+               "n=${f##*/}; if kill -0 \"$(cat \"$f\")\" 2>/dev/null; then echo \"up ${n%.pid}\"; "
+               "else echo \"down ${n%.pid}\"; fi; done; echo; sleep 1; done")
+        .arg(shellQuote(workdir));
+}
 
 qint64 memoryBytes(const QByteArray& line)
 {
@@ -21,15 +28,15 @@ qint64 memoryBytes(const QByteArray& line)
 
 } // namespace
 
-Result<std::unique_ptr<RemoteSampler>> RemoteSampler::start(const HostSpec& host,
-                                                            const SshOptions& ssh)
+Result<std::unique_ptr<RemoteSampler>>
+RemoteSampler::start(const HostSpec& host, const SshOptions& ssh, const QString& workdir)
 {
     using R = Result<std::unique_ptr<RemoteSampler>>;
     // A connection of its own: a libssh session is never used by two threads at once.
     auto session = SshSession::open(host, ssh);
     if (!session)
         return R::failure(session.error());
-    auto stream = session.value()->start(kScript);
+    auto stream = session.value()->start(samplingLoop(workdir));
     if (!stream)
         return R::failure(stream.error());
     return std::unique_ptr<RemoteSampler>(new RemoteSampler(host.name, std::move(stream).value()));
@@ -70,6 +77,11 @@ void RemoteSampler::read()
             block.memoryTotalBytes = memoryBytes(*line);
         } else if (line->startsWith("MemAvailable:")) {
             block.memoryAvailableBytes = memoryBytes(*line);
+        } else if (line->startsWith("down ")) {
+            const QString name = QString::fromUtf8(line->mid(5));
+            std::lock_guard lock(m_mutex);
+            if (!m_ended.contains(name))
+                m_ended.append(name);
         } else if (line->isEmpty() && ticks) {
             block.host = m_host;
             block.source = QStringLiteral("/proc/stat and /proc/meminfo over SSH");
@@ -87,6 +99,12 @@ std::optional<MachineSample> RemoteSampler::latest() const
 {
     std::lock_guard lock(m_mutex);
     return m_latest;
+}
+
+QStringList RemoteSampler::endedServers() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_ended;
 }
 
 QString RemoteSampler::error() const

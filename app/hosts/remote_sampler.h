@@ -15,6 +15,7 @@ namespace gb::app {
 
 /// A host's CPU (user, system, iowait, steal) and memory every second, read from /proc/stat and
 /// /proc/meminfo by a small shell loop over an SSH connection of its own: no agent on the host.
+/// The same loop says whether each server of the workdir's pid files still runs.
 /// A thread of its own reads the stream, so latest() never waits for the network; a lost link
 /// ends the samples (latest() keeps the last one, error() says why).
 ///
@@ -22,9 +23,9 @@ namespace gb::app {
 class RemoteSampler final
 {
 public:
-    /// Connects and starts; the sentence why not.
-    static Result<std::unique_ptr<RemoteSampler>> start(const HostSpec& host,
-                                                        const SshOptions& ssh);
+    /// Connects and starts; the sentence why not. workdir: the host's absolute workdir.
+    static Result<std::unique_ptr<RemoteSampler>> start(const HostSpec& host, const SshOptions& ssh,
+                                                        const QString& workdir);
     ~RemoteSampler();
     RemoteSampler(const RemoteSampler&) = delete;
     RemoteSampler& operator=(const RemoteSampler&) = delete;
@@ -32,6 +33,8 @@ public:
     /// The sample of the last full second, once two readings have arrived.
     std::optional<MachineSample> latest() const;
     QString error() const;
+    /// Servers whose pid file names a process that is gone (they ended during the run).
+    QStringList endedServers() const;
 
 private:
     RemoteSampler(QString host, std::unique_ptr<SshCommand> stream);
@@ -43,6 +46,7 @@ private:
     mutable std::mutex m_mutex;
     std::optional<MachineSample> m_latest;
     QString m_error;
+    QStringList m_ended;
     std::thread m_thread;
 };
 

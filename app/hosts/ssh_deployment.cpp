@@ -81,7 +81,7 @@ Result<HostServers*> SshDeployment::serversOn(const HostSpec& host)
                        : QStringLiteral("The servers on %1 are up to date").arg(host.name));
     // Sampled every second from now on, over a connection of its own, so the samples are there
     // when the load starts.
-    auto sampler = RemoteSampler::start(host, m_ssh);
+    auto sampler = RemoteSampler::start(host, m_ssh, servers->workdir());
     if (!sampler)
         return R::failure(sampler.error());
     m_samplers.push_back(std::move(sampler).value());
@@ -244,9 +244,15 @@ QList<MachineSample> SshDeployment::hostSamples() const
 
 std::optional<QString> SshDeployment::checkExited()
 {
-    for (const auto& sampler : m_samplers)
-        if (QString e = sampler->error(); !e.isEmpty())
+    for (std::size_t i = 0; i < m_samplers.size(); ++i) {
+        if (QString e = m_samplers[i]->error(); !e.isEmpty())
             return QStringLiteral("Lost the connection to a host: %1").arg(e);
+        if (const QStringList ended = m_samplers[i]->endedServers(); !ended.isEmpty()) {
+            HostServers& servers = *m_servers[i].second;
+            return QStringLiteral("%1: the %2 server ended during the run: %3")
+                .arg(servers.host().label(), ended.first(), servers.logTail(ended.first(), 5));
+        }
+    }
     return std::nullopt;
 }
 

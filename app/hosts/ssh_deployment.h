@@ -35,8 +35,9 @@ public:
     /// None of this machine's: the hosts' CPU comes over SSH (hostSamples).
     QList<WatchedProcess> processes() const override { return {}; }
     QList<MachineSample> hostSamples() const override;
-    /// A host whose samples stopped: the link to it is lost (its servers may be fine, but the
-    /// run can no longer be watched or stopped there).
+    /// A server that ended on its host (with its log's last lines), or a host whose samples
+    /// stopped: the link to it is lost (its servers may be fine, but the run can no longer be
+    /// watched or stopped there).
     std::optional<QString> checkExited() override;
     void stop() override;
 

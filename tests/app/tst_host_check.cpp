@@ -27,12 +27,6 @@ namespace {
 
 const QString kBinDir = QStringLiteral(GB_BIN_DIR);
 
-int freePort(const QString& address)
-{
-    QTcpServer probe;
-    return probe.listen(QHostAddress(address), 0) ? probe.serverPort() : 0;
-}
-
 } // namespace
 
 class TestHostCheck : public QObject
@@ -58,7 +52,7 @@ private:
     HostSpec gateway(int i = 0) const
     {
         HostSpec h = m_hosts[i]->host(QStringLiteral("gw"), {HostRole::Gateway});
-        h.ports.insert(HostRole::Gateway, freePort(h.address));
+        h.ports.insert(HostRole::Gateway, test::freePortOn(h.address));
         return h;
     }
 
@@ -251,7 +245,7 @@ private Q_SLOTS:
         o.timeout = 2s;
         HostSpec closed = gateway();
         closed.address = QStringLiteral("127.0.0.5");
-        closed.port = freePort(closed.address);
+        closed.port = test::freePortOn(closed.address);
         QElapsedTimer clock;
         clock.start();
         auto refused = SshSession::open(closed, o);
@@ -279,7 +273,7 @@ private Q_SLOTS:
         const HostRole roles[] = {HostRole::Upstream, HostRole::Gateway, HostRole::Redis};
         for (int i = 0; i < 3; ++i) {
             HostSpec h = server(i).host(QString::fromLatin1(names[i]), {roles[i]});
-            h.ports.insert(roles[i], freePort(h.address));
+            h.ports.insert(roles[i], test::freePortOn(h.address));
             file.hosts.append(h);
         }
         // A port that is in use on the gateway host.
@@ -328,7 +322,7 @@ private Q_SLOTS:
         HostsFile file;
         file.hosts = {server(0).host(QStringLiteral("up"), {HostRole::Upstream}),
                       server(1).host(QStringLiteral("gw"), {HostRole::LoadGen})};
-        file.hosts[0].ports.insert(HostRole::Upstream, freePort(server(0).address()));
+        file.hosts[0].ports.insert(HostRole::Upstream, test::freePortOn(server(0).address()));
         const QString path = m_home.filePath(QStringLiteral("hosts.json"));
         QCOMPARE(saveHostsFile(file, path), QString());
         const QString knownHosts = m_home.filePath(QStringLiteral("cli_known_hosts"));

@@ -23,24 +23,6 @@ namespace {
 
 const QString kBinDir = QStringLiteral(GB_BIN_DIR);
 
-int freePort(const QString& address)
-{
-    QTcpServer probe;
-    return probe.listen(QHostAddress(address), 0) ? probe.serverPort() : 0;
-}
-
-/// Processes on this machine whose command line mentions text (the hosts are all this machine).
-QStringList processesMentioning(const QString& text)
-{
-    QStringList found;
-    for (const QString& pid : QDir(QStringLiteral("/proc")).entryList(QDir::Dirs)) {
-        QFile f(QStringLiteral("/proc/%1/cmdline").arg(pid));
-        if (pid.toInt() > 0 && f.open(QIODevice::ReadOnly) && f.readAll().contains(text.toUtf8()))
-            found.append(pid);
-    }
-    return found;
-}
-
 bool answers(const QString& host, int port, const QString& path, int expected = 200)
 {
     for (int attempt = 0; attempt < 50; ++attempt) {
@@ -80,14 +62,9 @@ private Q_SLOTS:
     {
         QVERIFY(m_dir.isValid());
         qunsetenv("SSH_AUTH_SOCK");
-        QProcess make;
-        make.setProcessChannelMode(QProcess::MergedChannels);
-        make.start(
-            QStringLiteral("bash"),
-            {QStringLiteral(GB_SOURCE_DIR "/packaging/make-bundles.sh"), kBinDir, m_dir.path()});
-        QVERIFY(make.waitForFinished(120000));
-        QVERIFY2(make.exitCode() == 0, make.readAll().constData());
-        m_bundle = m_dir.filePath(QStringLiteral("gatebench-bundle.tar.gz"));
+        QString error;
+        m_bundle = test::makeBundle(kBinDir, m_dir.path(), &error);
+        QVERIFY2(!m_bundle.isEmpty(), qPrintable(error));
         const char* addresses[] = {"127.0.0.2", "127.0.0.3", "127.0.0.4"};
         for (int i = 0; i < 3; ++i) {
             m_servers[i] = std::make_unique<test::SshServer>(QString::fromLatin1(addresses[i]));
@@ -112,7 +89,7 @@ private Q_SLOTS:
         }
 
         const QString upstreamHost = m_servers[0]->address();
-        const int upstreamPort = freePort(upstreamHost);
+        const int upstreamPort = test::freePortOn(upstreamHost);
         auto upstream =
             hosts[0]->start({QStringLiteral("upstream"),
                              QStringLiteral("gatebench-upstream"),
@@ -122,7 +99,7 @@ private Q_SLOTS:
         QVERIFY2(upstream, qPrintable(upstream.error()));
         QVERIFY(answers(upstreamHost, upstreamPort, QStringLiteral("/health")));
 
-        const int redisPort = freePort(m_servers[1]->address());
+        const int redisPort = test::freePortOn(m_servers[1]->address());
         auto redis = hosts[1]->start(
             {QStringLiteral("redis"),
              QStringLiteral("redis-server"),
@@ -138,7 +115,7 @@ private Q_SLOTS:
         QVERIFY2(ponged, qPrintable(pingError));
 
         // The gateway reaches the upstream at its private address, with a file of its own.
-        const int gatewayPort = freePort(m_servers[2]->address());
+        const int gatewayPort = test::freePortOn(m_servers[2]->address());
         auto gateway = hosts[2]->start(
             {QStringLiteral("gateway"),
              QStringLiteral("gatebench-gateway"),
@@ -164,13 +141,13 @@ private Q_SLOTS:
         QVERIFY(!hosts[1]->running(QStringLiteral("redis")));
 
         for (int i : {0, 2}) {
-            QVERIFY(!processesMentioning(workdir(i) + QStringLiteral("/bundle/")).isEmpty());
+            QVERIFY(!test::processesMentioning(workdir(i) + QStringLiteral("/bundle/")).isEmpty());
             auto stopped = hosts[i]->stop();
             QVERIFY2(stopped, qPrintable(stopped.error()));
             QCOMPARE(stopped->size(), 1);
         }
         for (int i = 0; i < 3; ++i) {
-            QVERIFY2(processesMentioning(workdir(i) + QStringLiteral("/bundle/")).isEmpty(),
+            QVERIFY2(test::processesMentioning(workdir(i) + QStringLiteral("/bundle/")).isEmpty(),
                      qPrintable(workdir(i)));
             QVERIFY(QDir(workdir(i) + QStringLiteral("/pids")).entryList(QDir::Files).isEmpty());
         }
@@ -178,7 +155,7 @@ private Q_SLOTS:
 
     void whatALostLinkLeftIsStoppedNextTime()
     {
-        const int port = freePort(m_servers[0]->address());
+        const int port = test::freePortOn(m_servers[0]->address());
         {
             auto session = connect(0);
             QVERIFY(session);
@@ -198,7 +175,7 @@ private Q_SLOTS:
         auto stopped = host.stop();
         QVERIFY2(stopped, qPrintable(stopped.error()));
         QCOMPARE(stopped.value(), QStringList{QStringLiteral("upstream")});
-        QVERIFY(processesMentioning(workdir(0) + QStringLiteral("/bundle/")).isEmpty());
+        QVERIFY(test::processesMentioning(workdir(0) + QStringLiteral("/bundle/")).isEmpty());
 
         // A pid file whose process is no longer ours is left alone (the pid was reused).
         QProcess bystander;

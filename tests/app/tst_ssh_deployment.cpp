@@ -13,11 +13,12 @@
 #include <QDir>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QProcess>
 #include <QSignalSpy>
 #include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <csignal>
 
 using namespace gb;
 using namespace gb::app;
@@ -26,24 +27,6 @@ using namespace std::chrono_literals;
 namespace {
 
 const QString kBinDir = QStringLiteral(GB_BIN_DIR);
-
-int freePort(const QString& address)
-{
-    QTcpServer probe;
-    return probe.listen(QHostAddress(address), 0) ? probe.serverPort() : 0;
-}
-
-int processesUnder(const QString& directory)
-{
-    int found = 0;
-    for (const QString& pid : QDir(QStringLiteral("/proc")).entryList(QDir::Dirs)) {
-        QFile f(QStringLiteral("/proc/%1/cmdline").arg(pid));
-        if (pid.toInt() > 0 && f.open(QIODevice::ReadOnly) &&
-            f.readAll().contains(directory.toUtf8()))
-            ++found;
-    }
-    return found;
-}
 
 } // namespace
 
@@ -93,7 +76,9 @@ private:
     void expectNothingLeft()
     {
         for (const auto& server : m_servers)
-            QCOMPARE(processesUnder(server->directory() + QStringLiteral("/workdir/bundle/")), 0);
+            QCOMPARE(
+                test::processesMentioning(server->directory() + QStringLiteral("/workdir/bundle/")),
+                QStringList());
     }
 
 private Q_SLOTS:
@@ -101,14 +86,9 @@ private Q_SLOTS:
     {
         QVERIFY(m_dir.isValid());
         qunsetenv("SSH_AUTH_SOCK");
-        QProcess make;
-        make.setProcessChannelMode(QProcess::MergedChannels);
-        make.start(
-            QStringLiteral("bash"),
-            {QStringLiteral(GB_SOURCE_DIR "/packaging/make-bundles.sh"), kBinDir, m_dir.path()});
-        QVERIFY(make.waitForFinished(120000));
-        QVERIFY2(make.exitCode() == 0, make.readAll().constData());
-        m_bundle = m_dir.filePath(QStringLiteral("gatebench-bundle.tar.gz"));
+        QString error;
+        m_bundle = test::makeBundle(kBinDir, m_dir.path(), &error);
+        QVERIFY2(!m_bundle.isEmpty(), qPrintable(error));
         const char* addresses[] = {"127.0.0.2", "127.0.0.3", "127.0.0.4"};
         const HostRole roles[] = {HostRole::Upstream, HostRole::Gateway, HostRole::Redis};
         const char* names[] = {"up", "gw", "db"};
@@ -116,7 +96,7 @@ private Q_SLOTS:
             m_servers[i] = std::make_unique<test::SshServer>(QString::fromLatin1(addresses[i]));
             QVERIFY2(m_servers[i]->start(), qPrintable(m_servers[i]->error()));
             HostSpec h = m_servers[i]->host(QString::fromLatin1(names[i]), {roles[i]});
-            h.ports.insert(roles[i], freePort(h.address));
+            h.ports.insert(roles[i], test::freePortOn(h.address));
             m_hosts.hosts.append(h);
         }
     }
@@ -182,7 +162,7 @@ private Q_SLOTS:
     {
         HostsFile hosts = m_hosts;
         hosts.hosts[1].address = QStringLiteral("127.0.0.5");
-        hosts.hosts[1].port = freePort(QStringLiteral("127.0.0.5"));
+        hosts.hosts[1].port = test::freePortOn(QStringLiteral("127.0.0.5"));
         Scenario keyless = builtinScenario(QStringLiteral("keyless")).value();
         keyless.load.duration = 1s;
         const Outcome o = runOn(hosts, keyless);
@@ -204,6 +184,35 @@ private Q_SLOTS:
         const Outcome o = runOn(hosts, baseline);
         QVERIFY(!o.run);
         QVERIFY2(o.failure.contains(QStringLiteral("gatebench-upstream")), qPrintable(o.failure));
+        expectNothingLeft();
+    }
+
+    void aServerThatDiesEndsTheRun()
+    {
+        Scenario baseline = builtinScenario(QStringLiteral("baseline")).value();
+        baseline.load.duration = 60s;
+        baseline.load.warmup = 0s;
+        baseline.topology.kind = TopologyKind::Hosts;
+        RunController controller;
+        controller.setRunsDirectory(m_dir.filePath(QStringLiteral("runs")));
+        SshOptions ssh;
+        ssh.knownHostsFile = m_dir.filePath(QStringLiteral("known_hosts"));
+        ssh.unknownHostKeys = UnknownHostKeys::AcceptNew;
+        controller.setHosts(m_hosts, ssh);
+        controller.setBundle(m_bundle);
+        QSignalSpy snapshots(&controller, &RunController::snapshotReady);
+        QSignalSpy failed(&controller, &RunController::runFailed);
+        QCOMPARE(controller.start(baseline), QString());
+        QTRY_VERIFY_WITH_TIMEOUT(snapshots.size() >= 2, 60000);
+        QFile pid(m_servers[0]->directory() + QStringLiteral("/workdir/pids/upstream.pid"));
+        QVERIFY(pid.open(QIODevice::ReadOnly));
+        QCOMPARE(::kill(pid_t(pid.readAll().trimmed().toLongLong()), SIGKILL), 0);
+        QTRY_VERIFY_WITH_TIMEOUT(!failed.isEmpty(), 20000);
+        const QString message = failed.first().at(0).toString();
+        QVERIFY2(message.startsWith(QStringLiteral("up (")) &&
+                     message.contains(QStringLiteral("the upstream server ended during the run")),
+                 qPrintable(message));
+        QVERIFY(failed.first().at(1).value<RunRecord>().series.size() >= 2);
         expectNothingLeft();
     }
 
@@ -236,7 +245,9 @@ private Q_SLOTS:
         QVERIFY(QFile::exists(partial.filePath)); // kept, marked failed
 
         // The upstream on "up" outlived the link; the next connection stops it.
-        QVERIFY(processesUnder(m_servers[0]->directory() + QStringLiteral("/workdir/bundle/")) > 0);
+        QVERIFY(!test::processesMentioning(m_servers[0]->directory() +
+                                           QStringLiteral("/workdir/bundle/"))
+                     .isEmpty());
         QVERIFY2(m_servers[0]->restart(), qPrintable(m_servers[0]->error()));
         Scenario quick = builtinScenario(QStringLiteral("baseline")).value();
         quick.load.duration = 1s;

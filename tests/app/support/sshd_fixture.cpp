@@ -3,6 +3,7 @@
 #include <QDeadlineTimer>
 #include <QDir>
 #include <QFile>
+#include <QProcess>
 #include <QStandardPaths>
 #include <QTcpServer>
 #include <QTcpSocket>
@@ -15,12 +16,6 @@
 namespace gb::test {
 
 namespace {
-
-int freePortOn(const QString& address)
-{
-    QTcpServer probe;
-    return probe.listen(QHostAddress(address), 0) ? probe.serverPort() : 0;
-}
 
 bool accepts(const QString& address, int port)
 {
@@ -42,6 +37,36 @@ QString run(const QString& program, const QStringList& args, QString* error)
 }
 
 } // namespace
+
+int freePortOn(const QString& address)
+{
+    QTcpServer probe;
+    return probe.listen(QHostAddress(address), 0) ? probe.serverPort() : 0;
+}
+
+QStringList processesMentioning(const QString& text)
+{
+    QStringList found;
+    for (const QString& pid : QDir(QStringLiteral("/proc")).entryList(QDir::Dirs)) {
+        QFile f(QStringLiteral("/proc/%1/cmdline").arg(pid));
+        if (pid.toInt() > 0 && f.open(QIODevice::ReadOnly) && f.readAll().contains(text.toUtf8()))
+            found.append(pid);
+    }
+    return found;
+}
+
+QString makeBundle(const QString& binDirectory, const QString& directory, QString* error)
+{
+    QProcess make;
+    make.setProcessChannelMode(QProcess::MergedChannels);
+    make.start(QStringLiteral("bash"), {QStringLiteral(GB_SOURCE_DIR "/packaging/make-bundles.sh"),
+                                        binDirectory, directory});
+    if (!make.waitForFinished(120000) || make.exitCode() != 0) {
+        *error = QString::fromLocal8Bit(make.readAll());
+        return {};
+    }
+    return QDir(directory).filePath(QStringLiteral("gatebench-bundle.tar.gz"));
+}
 
 QString currentUser()
 {

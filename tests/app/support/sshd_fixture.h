@@ -63,5 +63,13 @@ private:
 
 /// The login name of the user running the test.
 QString currentUser();
+/// A port that was free a moment ago on address (0 if none could be bound).
+int freePortOn(const QString& address);
+/// This machine's processes whose command line contains text (the test's hosts are all this
+/// machine, each with a workdir of its own).
+QStringList processesMentioning(const QString& text);
+/// Builds the server bundle (packaging/make-bundles.sh) from binDirectory into directory and
+/// returns the tarball's path; empty with error set if it cannot.
+QString makeBundle(const QString& binDirectory, const QString& directory, QString* error);
 
 } // namespace gb::test
