@@ -46,9 +46,8 @@ private:
         QString failure;
         QStringList phases;
     };
-    Outcome runOn(const HostsFile& hosts, Scenario scenario)
+    void setUp(RunController& controller, const HostsFile& hosts) const
     {
-        RunController controller;
         controller.setRunsDirectory(m_dir.filePath(QStringLiteral("runs")));
         controller.setServerStartTimeout(10s);
         SshOptions ssh;
@@ -57,6 +56,11 @@ private:
         ssh.timeout = 3s;
         controller.setHosts(hosts, ssh);
         controller.setBundle(m_bundle);
+    }
+    Outcome runOn(const HostsFile& hosts, Scenario scenario)
+    {
+        RunController controller;
+        setUp(controller, hosts);
         Outcome outcome;
         QObject::connect(&controller, &RunController::phaseChanged,
                          [&](RunPhase, const QString& text) { outcome.phases.append(text); });
@@ -194,12 +198,7 @@ private Q_SLOTS:
         baseline.load.warmup = 0s;
         baseline.topology.kind = TopologyKind::Hosts;
         RunController controller;
-        controller.setRunsDirectory(m_dir.filePath(QStringLiteral("runs")));
-        SshOptions ssh;
-        ssh.knownHostsFile = m_dir.filePath(QStringLiteral("known_hosts"));
-        ssh.unknownHostKeys = UnknownHostKeys::AcceptNew;
-        controller.setHosts(m_hosts, ssh);
-        controller.setBundle(m_bundle);
+        setUp(controller, m_hosts);
         QSignalSpy snapshots(&controller, &RunController::snapshotReady);
         QSignalSpy failed(&controller, &RunController::runFailed);
         QCOMPARE(controller.start(baseline), QString());
@@ -222,13 +221,7 @@ private Q_SLOTS:
         baseline.load.duration = 60s;
         baseline.load.warmup = 0s;
         RunController controller;
-        controller.setRunsDirectory(m_dir.filePath(QStringLiteral("runs")));
-        SshOptions ssh;
-        ssh.knownHostsFile = m_dir.filePath(QStringLiteral("known_hosts"));
-        ssh.unknownHostKeys = UnknownHostKeys::AcceptNew;
-        ssh.timeout = 3s;
-        controller.setHosts(m_hosts, ssh);
-        controller.setBundle(m_bundle);
+        setUp(controller, m_hosts);
         QSignalSpy snapshots(&controller, &RunController::snapshotReady);
         QSignalSpy failed(&controller, &RunController::runFailed);
         baseline.topology.kind = TopologyKind::Hosts;
