@@ -4,6 +4,7 @@
 #include "app/process_supervisor.h"
 #include "app/scenario.h"
 
+#include <QJsonArray>
 #include <QList>
 #include <QString>
 
@@ -32,6 +33,8 @@ public:
     virtual QList<WatchedProcess> processes() const = 0;
     /// The hosts' latest CPU and memory samples (none for this machine alone). Never blocks.
     virtual QList<MachineSample> hostSamples() const { return {}; }
+    /// What the hosts were when start() checked them, for the run's environment.
+    virtual QJsonArray hostsEnvironment() const { return {}; }
     /// A sentence when a server has died since start().
     virtual std::optional<QString> checkExited() = 0;
     /// Stops everything start() started, and only that.

@@ -46,14 +46,17 @@ EnvironmentInfo EnvironmentInfo::current()
 
 QJsonObject EnvironmentInfo::toJson() const
 {
-    return {{QStringLiteral("hostName"), hostName},
-            {QStringLiteral("cpuModel"), cpuModel},
-            {QStringLiteral("cores"), cores},
-            {QStringLiteral("memoryBytes"), double(memoryBytes)},
-            {QStringLiteral("kernel"), kernel},
-            {QStringLiteral("os"), os},
-            {QStringLiteral("gatebenchVersion"), gatebenchVersion},
-            {QStringLiteral("qtVersion"), qtVersion}};
+    QJsonObject o{{QStringLiteral("hostName"), hostName},
+                  {QStringLiteral("cpuModel"), cpuModel},
+                  {QStringLiteral("cores"), cores},
+                  {QStringLiteral("memoryBytes"), double(memoryBytes)},
+                  {QStringLiteral("kernel"), kernel},
+                  {QStringLiteral("os"), os},
+                  {QStringLiteral("gatebenchVersion"), gatebenchVersion},
+                  {QStringLiteral("qtVersion"), qtVersion}};
+    if (!hosts.isEmpty())
+        o.insert(QStringLiteral("hosts"), hosts);
+    return o;
 }
 
 EnvironmentInfo EnvironmentInfo::fromJson(const QJsonObject& o)
@@ -67,6 +70,7 @@ EnvironmentInfo EnvironmentInfo::fromJson(const QJsonObject& o)
     e.os = o.value(QStringLiteral("os")).toString();
     e.gatebenchVersion = o.value(QStringLiteral("gatebenchVersion")).toString();
     e.qtVersion = o.value(QStringLiteral("qtVersion")).toString();
+    e.hosts = o.value(QStringLiteral("hosts")).toArray();
     return e;
 }
 

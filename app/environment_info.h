@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QJsonArray>
 #include <QJsonObject>
 #include <QString>
 
@@ -17,6 +18,9 @@ struct EnvironmentInfo
     QString os;     ///< "Debian GNU/Linux 12 (bookworm)"
     QString gatebenchVersion;
     QString qtVersion; ///< the Qt the program runs with
+    /// A run on hosts: each host's check as it was just before the run (hostCheckToJson:
+    /// system, CPU, memory, open-file limit, clock offset, host key, problems).
+    QJsonArray hosts;
 
     /// This machine, now. Reads /proc; cheap enough for once per run.
     static EnvironmentInfo current();

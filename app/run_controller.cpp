@@ -243,6 +243,7 @@ void RunController::work(Scenario scenario, Settings settings, std::shared_ptr<S
     if (run.status == RunStatus::Stopped)
         run.error = QStringLiteral("Stopped after %1 s").arg(result.elapsedS, 0, 'f', 1);
     run.environment = EnvironmentInfo::current();
+    run.environment.hosts = deployment->hostsEnvironment();
     run.summary = RunSummary::fromSeries(run.series);
     if (result.fatalError.empty())
         run.report = QString::fromStdString(engine::heyTextReport(result));

@@ -110,17 +110,25 @@ void readClock(SshSession& session, HostFacts& facts, QStringList& problems,
 
 HostCheck checkHost(const HostSpec& host, const SshOptions& options)
 {
-    HostCheck check;
-    check.host = host;
     auto session = SshSession::open(host, options);
     if (!session) {
+        HostCheck check;
+        check.host = host;
         check.problems.append(session.error());
         return check;
     }
+    return checkHost(*session.value(), options.timeout);
+}
+
+HostCheck checkHost(SshSession& session, std::chrono::milliseconds timeout)
+{
+    const HostSpec& host = session.host();
+    HostCheck check;
+    check.host = host;
     check.reached = true;
     HostFacts& facts = check.facts;
-    facts.fingerprint = session.value()->fingerprint();
-    auto run = session.value()->exec(factsScript(host), options.timeout);
+    facts.fingerprint = session.fingerprint();
+    auto run = session.exec(factsScript(host), timeout);
     if (!run || run->exitStatus != 0) {
         check.problems.append(run ? QStringLiteral("the host check's commands failed (status "
                                                    "%1): %2")
@@ -176,7 +184,7 @@ HostCheck checkHost(const HostSpec& host, const SshOptions& options)
             check.problems.append(
                 QStringLiteral("port %1 (%2) is in use").arg(port).arg(toKeyword(role)));
     }
-    readClock(*session.value(), facts, check.problems, options.timeout);
+    readClock(session, facts, check.problems, timeout);
     return check;
 }
 
@@ -185,7 +193,8 @@ QList<HostCheck> checkHosts(const HostsFile& hosts, const SshOptions& options)
     // One thread per host: an unreachable host costs its timeout once, not once per host.
     std::vector<std::future<HostCheck>> pending;
     for (const HostSpec& host : hosts.hosts)
-        pending.push_back(std::async(std::launch::async, checkHost, host, options));
+        pending.push_back(
+            std::async(std::launch::async, [host, options] { return checkHost(host, options); }));
     QList<HostCheck> checks;
     for (auto& p : pending)
         checks.append(p.get());

@@ -51,6 +51,8 @@ inline constexpr double kMaxClockOffsetMs = 500; ///< beyond it, per-host series
 /// the GUI thread. Never throws; a host that cannot be reached is a HostCheck with reached false
 /// and the reason as its one problem.
 HostCheck checkHost(const HostSpec& host, const SshOptions& options);
+/// The same over a session that is open already (a deployment's).
+HostCheck checkHost(SshSession& session, std::chrono::milliseconds timeout);
 /// The same for every host at once, in the file's order.
 QList<HostCheck> checkHosts(const HostsFile& hosts, const SshOptions& options);
 

@@ -1,6 +1,7 @@
 #include "app/hosts/ssh_deployment.h"
 
 #include "app/gateway_files.h"
+#include "app/hosts/host_check.h"
 #include "app/http_probe.h"
 
 #include <QDeadlineTimer>
@@ -74,6 +75,16 @@ Result<HostServers*> SshDeployment::serversOn(const HostSpec& host)
     });
     if (!installed)
         return R::failure(installed.error());
+    // The host as the run found it, stored with the run; a role's port that something else
+    // holds (ours were stopped by install) would make the server fail: say so now.
+    const HostCheck check = checkHost(*session.value(), m_ssh.timeout);
+    for (auto it = check.facts.portFree.begin(); it != check.facts.portFree.end(); ++it)
+        if (!it.value())
+            return R::failure(QStringLiteral("%1: port %2 (%3) is in use by another program")
+                                  .arg(host.label())
+                                  .arg(host.portFor(it.key()))
+                                  .arg(toKeyword(it.key())));
+    m_environment.append(hostCheckToJson(check));
     if (m_progress)
         m_progress(installed.value() == SshSession::Upload::Copied
                        ? QStringLiteral("Uploaded the servers to %1 (%2 MB)")

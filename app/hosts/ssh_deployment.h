@@ -35,6 +35,7 @@ public:
     /// None of this machine's: the hosts' CPU comes over SSH (hostSamples).
     QList<WatchedProcess> processes() const override { return {}; }
     QList<MachineSample> hostSamples() const override;
+    QJsonArray hostsEnvironment() const override { return m_environment; }
     /// A server that ended on its host (with its log's last lines), or a host whose samples
     /// stopped: the link to it is lost (its servers may be fine, but the run can no longer be
     /// watched or stopped there).
@@ -62,6 +63,7 @@ private:
     /// By host name, in the order they were first used.
     std::vector<std::pair<QString, std::shared_ptr<HostServers>>> m_servers;
     std::vector<std::unique_ptr<RemoteSampler>> m_samplers; ///< one per host used
+    QJsonArray m_environment;                               ///< hostCheckToJson per host used
     QString m_baseUrl;
     QList<HttpHeader> m_extraHeaders;
 };

@@ -129,6 +129,10 @@ private Q_SLOTS:
             sampled.sort();
             QCOMPARE(sampled, (QStringList{QStringLiteral("db"), QStringLiteral("gw"),
                                            QStringLiteral("up")}));
+            // Each host as its check found it, in the run's environment.
+            QCOMPARE(o.run->environment.hosts.size(), 3);
+            for (const QJsonValue& h : o.run->environment.hosts)
+                QVERIFY(h.toObject().value(QStringLiteral("cpus")).toInt() > 0);
             const QString phases = o.phases.join(u'\n');
             for (const char* host : {"up", "gw", "db"}) {
                 const QString expected = round == 0
@@ -187,7 +191,10 @@ private Q_SLOTS:
         baseline.load.duration = 1s;
         const Outcome o = runOn(hosts, baseline);
         QVERIFY(!o.run);
-        QVERIFY2(o.failure.contains(QStringLiteral("gatebench-upstream")), qPrintable(o.failure));
+        QVERIFY2(
+            o.failure.contains(QStringLiteral("port %1 (upstream) is in use by another program")
+                                   .arg(busy.serverPort())),
+            qPrintable(o.failure));
         expectNothingLeft();
     }
 

@@ -6,6 +6,9 @@
 #include "ui/format.h"
 #include "ui/run_charts.h"
 
+#include <QJsonArray>
+#include <QJsonObject>
+
 namespace gb::ui::report {
 
 namespace {
@@ -79,6 +82,30 @@ Table environmentTable(const app::EnvironmentInfo& e)
         {QStringLiteral("GateBench"), e.gatebenchVersion},
         {QStringLiteral("Qt"), e.qtVersion},
     };
+    // A run on hosts: every host as its check found it just before the run.
+    for (const QJsonValue& v : e.hosts) {
+        const QJsonObject h = v.toObject();
+        QStringList roles;
+        for (const QJsonValue& r : h.value(QStringLiteral("roles")).toArray())
+            roles.append(r.toString());
+        QString text =
+            QStringLiteral("%1, %2; %3 x %4; %5; open files %6; clock %7 ms; key %8")
+                .arg(h.value(QStringLiteral("os")).toString(),
+                     h.value(QStringLiteral("kernel")).toString())
+                .arg(h.value(QStringLiteral("cpus")).toInt())
+                .arg(h.value(QStringLiteral("cpuModel")).toString(),
+                     formatBytes(qint64(h.value(QStringLiteral("memoryBytes")).toDouble())))
+                .arg(qint64(h.value(QStringLiteral("openFilesHard")).toDouble()))
+                .arg(h.value(QStringLiteral("clockOffsetMs")).toDouble(), 0, 'f', 1)
+                .arg(h.value(QStringLiteral("hostKey")).toString());
+        for (const QJsonValue& p : h.value(QStringLiteral("problems")).toArray())
+            text += QStringLiteral("; ") + p.toString();
+        table.rows.append(
+            {QStringLiteral("Host %1 (%2, %3)")
+                 .arg(h.value(QStringLiteral("name")).toString(), roles.join(QStringLiteral(", ")),
+                      h.value(QStringLiteral("privateAddress")).toString()),
+             text});
+    }
     return table;
 }
 
