@@ -86,6 +86,13 @@ private slots:
         odd.load.duration = 1234567891ns; // not a round number of anything
         odd.load.warmup = 1us;
         QTest::newRow("odd durations") << odd;
+        Scenario hosts = minimal();
+        hosts.gateway.kind = GatewayKind::BundledFull;
+        hosts.topology.kind = TopologyKind::Hosts;
+        hosts.topology.gatewayHost = QStringLiteral("gw");
+        hosts.topology.redisHost = QStringLiteral("db");
+        hosts.topology.loadToPrivateAddress = true;
+        QTest::newRow("on hosts") << hosts;
         for (const QString& name : builtinScenarioNames())
             QTest::newRow(qPrintable(QStringLiteral("built-in ") + name))
                 << builtinScenario(name).value();

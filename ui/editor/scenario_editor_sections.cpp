@@ -235,12 +235,17 @@ QWidget* ScenarioEditor::buildTopology()
     auto* form = new QFormLayout(group);
     m_topology = new QComboBox;
     m_topology->setObjectName(QStringLiteral("topology.kind"));
-    // Remote hosts (SSH deploy) will add entries here.
     m_topology->addItem(QStringLiteral("Local: everything on this machine"),
                         int(app::TopologyKind::Local));
+    // The hosts' names stay as the scenario file gives them; the hosts file says the rest.
+    m_topology->addItem(QStringLiteral("Hosts: the servers on a hosts file's machines (SSH)"),
+                        int(app::TopologyKind::Hosts));
     form->addRow(QStringLiteral("Where"), m_topology);
-    form->addRow(noteLabel(QStringLiteral("The servers are started as child processes on free "
-                                          "loopback ports and stopped after the run."),
+    form->addRow(noteLabel(QStringLiteral("Local: the servers are started as child processes on "
+                                          "free loopback ports and stopped after the run. Hosts: "
+                                          "they are deployed over SSH to the hosts file's "
+                                          "machines (headless for now: gatebench run --hosts "
+                                          "HOSTS.json)."),
                            group));
     connect(m_topology, &QComboBox::currentIndexChanged, this,
             [this] { formEdited(QStringLiteral("topology.kind")); });
