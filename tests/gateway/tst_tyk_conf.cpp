@@ -139,8 +139,8 @@ private slots:
     {
         QCOMPARE(parse(R"({"app_path": "apps/"})").appPath,
                  std::filesystem::path("/etc/tyk/apps/"));
-        QCOMPARE(parse(R"({"app_path": "../shared"})").appPath,
-                 std::filesystem::path("/etc/tyk/../shared"));
+        QCOMPARE(parse(R"({"app_path": "../common-apps"})").appPath,
+                 std::filesystem::path("/etc/tyk/../common-apps"));
     }
 
     void storageTypes_data()
