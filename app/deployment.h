@@ -13,6 +13,10 @@
 
 namespace gb::app {
 
+/// "scheme://host:port" of url: where the load goes for an upstream or a gateway given by URL
+/// (the path, query, fragment and user info are the scenario's route, not the origin).
+QString originOf(const QString& url);
+
 /// Where a run's servers run and where its load goes: LocalDeployment (child processes on this
 /// machine) or SshDeployment (the bundle on the scenario's hosts). RunController drives either
 /// the same way and does not know which.

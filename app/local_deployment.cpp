@@ -8,7 +8,6 @@
 #include <QFile>
 #include <QProcess>
 #include <QTcpServer>
-#include <QUrl>
 
 namespace gb::app {
 
@@ -23,14 +22,6 @@ constexpr int kRedisPortAttempts = 3;
 /// The flags GateBench passes to gatebench-gateway for the full scenario. A gateway built
 /// before they existed cannot run it, and we say so instead of measuring something else.
 const QStringList kFullGatewayFlags = {QStringLiteral("--conf"), QStringLiteral("--listen")};
-
-QString originOf(const QString& url)
-{
-    return QUrl(url)
-        .adjusted(QUrl::RemovePath | QUrl::RemoveQuery | QUrl::RemoveFragment |
-                  QUrl::RemoveUserInfo)
-        .toString();
-}
 
 /// A free loopback port for a server that cannot pick its own (redis-server's --port 0 turns
 /// TCP off). Another process may take it before the server binds: the caller retries.

@@ -1,6 +1,6 @@
 // `gatebench hosts check HOSTS.json`: every host's readiness, over SSH, as a table.
 #include "app/cli/commands.h"
-#include "app/cli/terminal_passphrase.h"
+#include "app/cli/hosts_options.h"
 #include "app/hosts/host_check.h"
 #include "app/scenario.h"
 
@@ -16,12 +16,10 @@ namespace gb::app::cli {
 int hostsCommand(const QStringList& args, QTextStream& out, QTextStream& err)
 {
     QCommandLineParser parser;
-    const QCommandLineOption acceptNew(QStringLiteral("accept-new-host-keys"));
-    const QCommandLineOption knownHosts(QStringLiteral("known-hosts"), QString(),
-                                        QStringLiteral("FILE"));
     const QCommandLineOption timeout(QStringLiteral("timeout"), QString(), QStringLiteral("D"));
     const QCommandLineOption json(QStringLiteral("json"), QString(), QStringLiteral("OUT"));
-    parser.addOptions({acceptNew, knownHosts, timeout, json});
+    parser.addOptions({timeout, json});
+    parser.addOptions(HostsOptions::sshFlags());
     auto usageError = [&](const QString& message) {
         err << QStringLiteral("gatebench hosts: %1\n").arg(message);
         return int(ExitUsage);
@@ -33,11 +31,7 @@ int hostsCommand(const QStringList& args, QTextStream& out, QTextStream& err)
         return usageError(QStringLiteral("usage: gatebench hosts check HOSTS.json "
                                          "[--accept-new-host-keys] [--known-hosts FILE] "
                                          "[--timeout D] [--json OUT]"));
-    SshOptions options;
-    options.knownHostsFile = parser.value(knownHosts);
-    options.unknownHostKeys =
-        parser.isSet(acceptNew) ? UnknownHostKeys::AcceptNew : UnknownHostKeys::Refuse;
-    options.passphrase = terminalPassphrase();
+    SshOptions options = HostsOptions::readSsh(parser);
     if (parser.isSet(timeout)) {
         const auto d = parseDuration(parser.value(timeout));
         if (!d || d->count() <= 0)

@@ -6,21 +6,34 @@
 
 namespace gb::app::cli {
 
+QList<QCommandLineOption> HostsOptions::sshFlags()
+{
+    return {QCommandLineOption(QStringLiteral("accept-new-host-keys")),
+            QCommandLineOption(QStringLiteral("known-hosts"), QString(), QStringLiteral("FILE"))};
+}
+
+SshOptions HostsOptions::readSsh(const QCommandLineParser& parser)
+{
+    SshOptions ssh;
+    ssh.unknownHostKeys = parser.isSet(QStringLiteral("accept-new-host-keys"))
+                              ? UnknownHostKeys::AcceptNew
+                              : UnknownHostKeys::Refuse;
+    ssh.knownHostsFile = parser.value(QStringLiteral("known-hosts"));
+    ssh.passphrase = terminalPassphrase();
+    return ssh;
+}
+
 QList<QCommandLineOption> HostsOptions::flags()
 {
-    return {QCommandLineOption(QStringLiteral("hosts"), QString(), QStringLiteral("FILE")),
-            QCommandLineOption(QStringLiteral("accept-new-host-keys")),
-            QCommandLineOption(QStringLiteral("known-hosts"), QString(), QStringLiteral("FILE"))};
+    return QList<QCommandLineOption>{
+               QCommandLineOption(QStringLiteral("hosts"), QString(), QStringLiteral("FILE"))} +
+           sshFlags();
 }
 
 Result<HostsOptions> HostsOptions::read(const QCommandLineParser& parser)
 {
     HostsOptions options;
-    options.ssh.unknownHostKeys = parser.isSet(QStringLiteral("accept-new-host-keys"))
-                                      ? UnknownHostKeys::AcceptNew
-                                      : UnknownHostKeys::Refuse;
-    options.ssh.knownHostsFile = parser.value(QStringLiteral("known-hosts"));
-    options.ssh.passphrase = terminalPassphrase();
+    options.ssh = readSsh(parser);
     if (parser.isSet(QStringLiteral("hosts"))) {
         auto file = loadHostsFile(parser.value(QStringLiteral("hosts")));
         if (!file)

@@ -22,6 +22,11 @@ struct HostsOptions
     static QList<QCommandLineOption> flags();
     /// Reads the flags from parser; the error sentence when the hosts file cannot be used.
     static Result<HostsOptions> read(const QCommandLineParser& parser);
+
+    /// The SSH part alone (--accept-new-host-keys, --known-hosts), for `gatebench hosts check`,
+    /// whose hosts file is its argument.
+    static QList<QCommandLineOption> sshFlags();
+    static SshOptions readSsh(const QCommandLineParser& parser);
 };
 
 } // namespace gb::app::cli

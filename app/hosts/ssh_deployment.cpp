@@ -7,7 +7,6 @@
 #include <QDeadlineTimer>
 #include <QFileInfo>
 #include <QThread>
-#include <QUrl>
 
 namespace gb::app {
 
@@ -149,8 +148,7 @@ QString SshDeployment::start(const std::function<void(const QString&)>& progress
         return QStringLiteral("The server bundle %1 is not built: run `make bundles`")
             .arg(m_bundle);
     if (m_scenario.gateway.kind == GatewayKind::External) {
-        m_baseUrl =
-            QUrl(m_scenario.gateway.url).adjusted(QUrl::RemovePath | QUrl::RemoveQuery).toString();
+        m_baseUrl = originOf(m_scenario.gateway.url);
         return {};
     }
 
@@ -200,8 +198,7 @@ QString SshDeployment::start(const std::function<void(const QString&)>& progress
                 .arg(m_scenario.topology.loadToPrivateAddress ? host->reachedAt() : host->address)
                 .arg(port);
     } else {
-        upstreamOrigin = upstreamPublic =
-            QUrl(m_scenario.upstream.url).adjusted(QUrl::RemovePath | QUrl::RemoveQuery).toString();
+        upstreamOrigin = upstreamPublic = originOf(m_scenario.upstream.url);
     }
     if (!m_scenario.needsBundledGateway()) {
         m_baseUrl = upstreamPublic;
