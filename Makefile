@@ -18,7 +18,8 @@ configure: deps
 build: configure
 	@cmake --build --preset $(PRESET) -j $(JOBS)
 
-run: build
+# The bundle too: the window deploys it when a scenario runs on hosts.
+run: bundles
 	@bash resources/demo.sh $(BIN)
 
 test: build

@@ -72,6 +72,9 @@ public:
     /// "http://host:port"
     QString baseUrl() const;
 
+    /// Where its standard output and error go.
+    const QString& stdoutPath() const { return m_stdoutPath; }
+    const QString& stderrPath() const { return m_stderrPath; }
     /// The last lines the child wrote to stderr (and stdout when stderr is empty).
     QString outputTail(int lines = 8) const;
 

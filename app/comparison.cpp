@@ -132,6 +132,22 @@ GroupStatistics GroupStatistics::of(const QList<RunFigures>& runs)
     s.cvP99 = sampleCv(p99s, s.meanP99Ms);
     s.cvRps = sampleCv(rpss, s.meanRps);
     s.unstable = s.cvP99 > kUnstableCv || s.cvRps > kUnstableCv;
+    QList<int> sampledRuns;
+    for (const RunFigures& r : runs)
+        for (const MachineCpu& m : r.cpu) {
+            auto it = std::find_if(s.meanCpu.begin(), s.meanCpu.end(), [&](const MachineCpu& seen) {
+                return seen.machine == m.machine;
+            });
+            if (it == s.meanCpu.end()) {
+                s.meanCpu.append({m.machine, 0});
+                sampledRuns.append(0);
+                it = s.meanCpu.end() - 1;
+            }
+            it->busyPercent += m.busyPercent;
+            ++sampledRuns[it - s.meanCpu.begin()];
+        }
+    for (int i = 0; i < s.meanCpu.size(); ++i)
+        s.meanCpu[i].busyPercent /= sampledRuns[i];
     return s;
 }
 
@@ -147,7 +163,29 @@ GroupDelta GroupDelta::between(const GroupStatistics& group, const GroupStatisti
 
 RunFigures figuresOf(const RunRecord& run)
 {
-    return {run.id, run.summary.latency.p99, run.summary.rps};
+    RunFigures figures{run.id, run.summary.latency.p99, run.summary.rps, {}};
+    QList<int> samples;
+    const auto add = [&](const QString& machine, double busy) {
+        auto it = std::find_if(figures.cpu.begin(), figures.cpu.end(),
+                               [&](const MachineCpu& m) { return m.machine == machine; });
+        if (it == figures.cpu.end()) {
+            figures.cpu.append({machine, 0});
+            samples.append(0);
+            it = figures.cpu.end() - 1;
+        }
+        it->busyPercent += busy;
+        ++samples[it - figures.cpu.begin()];
+    };
+    for (const HostSample& h : run.hostSamples) {
+        if (h.elapsedS <= 0)
+            continue; // the baseline sample before the load has no period
+        add(kThisMachine, h.machineCpuPercent);
+        for (const MachineSample& m : h.hosts)
+            add(m.host, m.busyPercent());
+    }
+    for (int i = 0; i < figures.cpu.size(); ++i)
+        figures.cpu[i].busyPercent /= samples[i];
+    return figures;
 }
 
 QList<ComparisonGroup> groupByScenario(const QList<RunRecord>& runs)
@@ -302,17 +340,26 @@ QJsonObject comparisonToJson(const Comparison& c)
     auto number = [](double v) { return std::isnan(v) ? QJsonValue() : QJsonValue(v); };
     QJsonArray groups;
     for (const ComparisonGroup& g : c.groups) {
+        const auto cpuJson = [](const QList<MachineCpu>& cpu) {
+            QJsonObject o;
+            for (const MachineCpu& m : cpu)
+                o.insert(m.machine, m.busyPercent);
+            return o;
+        };
         QJsonArray runs;
         for (const RunFigures& r : g.runs)
             runs.append(QJsonObject{{QStringLiteral("id"), r.runId},
                                     {QStringLiteral("p99Ms"), r.p99Ms},
-                                    {QStringLiteral("rps"), r.rps}});
+                                    {QStringLiteral("rps"), r.rps},
+                                    {QStringLiteral("cpuPercent"), cpuJson(r.cpu)}});
         const GroupStatistics& s = g.statistics;
         QJsonObject group{
             {QStringLiteral("name"), g.name},
             {QStringLiteral("runs"), runs},
-            {QStringLiteral("average"), QJsonObject{{QStringLiteral("p99Ms"), s.meanP99Ms},
-                                                    {QStringLiteral("rps"), s.meanRps}}},
+            {QStringLiteral("average"),
+             QJsonObject{{QStringLiteral("p99Ms"), s.meanP99Ms},
+                         {QStringLiteral("rps"), s.meanRps},
+                         {QStringLiteral("cpuPercent"), cpuJson(s.meanCpu)}}},
             {QStringLiteral("min"),
              QJsonObject{{QStringLiteral("p99Ms"), s.minP99Ms}, {QStringLiteral("rps"), s.minRps}}},
             {QStringLiteral("max"),

@@ -13,12 +13,23 @@ namespace gb::app {
 /// Runs that disagree by more than this coefficient of variation are flagged.
 inline constexpr double kUnstableCv = 0.05;
 
-/// One run's row in a comparison: RUN #, 99 % latency, throughput.
+/// How busy one machine was over a run: its mean CPU, as a share of all its cores.
+struct MachineCpu
+{
+    QString machine; ///< kThisMachine, or a host's name
+    double busyPercent = 0;
+    friend bool operator==(const MachineCpu&, const MachineCpu&) = default;
+};
+inline const QString kThisMachine = QStringLiteral("this machine");
+
+/// One run's row in a comparison: RUN #, 99 % latency, throughput, and how busy each machine
+/// was (a gateway that saturates its host explains its figures).
 struct RunFigures
 {
     QString runId;
     double p99Ms = 0;
     double rps = 0;
+    QList<MachineCpu> cpu; ///< this machine first, then the hosts in the run's order
 };
 
 /// Mean, spread and coefficient of variation (sample standard deviation / mean) of a group.
@@ -28,6 +39,8 @@ struct GroupStatistics
     double meanP99Ms = 0, minP99Ms = 0, maxP99Ms = 0, cvP99 = 0;
     double meanRps = 0, minRps = 0, maxRps = 0, cvRps = 0;
     bool unstable = false; ///< either CV above kUnstableCv
+    /// Each machine's busy share averaged over the runs that sampled it, in first-seen order.
+    QList<MachineCpu> meanCpu;
 
     static GroupStatistics of(const QList<RunFigures>& runs);
 };
@@ -71,7 +84,8 @@ struct Comparison
     QList<SettingDifference> differences;
 };
 
-/// The figures of a stored run (its summary's p99 and throughput).
+/// The figures of a stored run (its summary's p99 and throughput, and each machine's mean CPU
+/// over the measured seconds).
 RunFigures figuresOf(const RunRecord& run);
 
 /// Groups runs by scenario name, groups in the order their first run appears.

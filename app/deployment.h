@@ -39,6 +39,9 @@ public:
     virtual QList<MachineSample> hostSamples() const { return {}; }
     /// What the hosts were when start() checked them, for the run's environment.
     virtual QJsonArray hostsEnvironment() const { return {}; }
+    /// What the servers wrote to their logs since the last call, line by line, each prefixed
+    /// with its server ("gateway: ...", on hosts "gw gateway: ..."). Never blocks.
+    virtual QStringList takeLogLines() = 0;
     /// A sentence when a server has died since start().
     virtual std::optional<QString> checkExited() = 0;
     /// Stops everything start() started, and only that.

@@ -2,6 +2,7 @@
 
 #include <QFile>
 
+#include <algorithm>
 #include <unistd.h>
 
 namespace gb::app {
@@ -30,25 +31,15 @@ void HostSampler::setProcesses(const QList<WatchedProcess>& processes)
     m_processes = processes;
     m_lastTicks.clear();
     m_lastTime.reset();
-    m_lastMachine.reset();
 }
 
-std::optional<HostSampler::CpuTimes> HostSampler::readMachineCpu() const
+int HostSampler::countCores() const
 {
-    const QByteArray stat = readSmallFile(m_procRoot + QStringLiteral("/stat"));
-    // "cpu  user nice system idle iowait irq softirq steal guest guest_nice"; guest time is
-    // already inside user, so it is not added again.
-    const QList<QByteArray> fields = stat.left(stat.indexOf('\n')).simplified().split(' ');
-    if (fields.size() < 5 || fields[0] != "cpu")
-        return std::nullopt;
-    quint64 total = 0, idle = 0;
-    for (qsizetype i = 1; i < fields.size() && i <= 8; ++i) {
-        const quint64 v = fields[i].toULongLong();
-        total += v;
-        if (i == 4 || i == 5) // idle, iowait
-            idle += v;
-    }
-    return CpuTimes{total - idle, total};
+    int cores = 0;
+    for (const QByteArray& line : readSmallFile(m_procRoot + QStringLiteral("/stat")).split('\n'))
+        if (line.startsWith("cpu") && line.size() > 3 && line[3] >= '0' && line[3] <= '9')
+            ++cores;
+    return std::max(cores, 1);
 }
 
 std::optional<std::pair<quint64, qint64>> HostSampler::readProcess(qint64 pid) const
@@ -76,12 +67,6 @@ HostSample HostSampler::sample(double elapsedS, Clock::time_point now)
     const double wallS =
         m_lastTime ? std::chrono::duration<double>(now - *m_lastTime).count() : 0.0;
 
-    if (const auto cpu = readMachineCpu()) {
-        if (m_lastMachine && cpu->total > m_lastMachine->total)
-            s.machineCpuPercent = 100.0 * double(cpu->busy - m_lastMachine->busy) /
-                                  double(cpu->total - m_lastMachine->total);
-        m_lastMachine = cpu;
-    }
     const QByteArray meminfo = readSmallFile(m_procRoot + QStringLiteral("/meminfo"));
     for (const QByteArray& line : meminfo.split('\n')) {
         const QList<QByteArray> f = line.simplified().split(' ');
@@ -110,7 +95,9 @@ HostSample HostSampler::sample(double elapsedS, Clock::time_point now)
             m_lastTicks.insert(p.pid, ticks);
         }
         s.processes.append(ps);
+        s.machineCpuPercent += ps.cpuPercent;
     }
+    s.machineCpuPercent /= countCores();
     m_lastTime = now;
     return s;
 }

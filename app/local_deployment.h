@@ -45,6 +45,7 @@ public:
 
     QList<WatchedProcess> processes() const override { return m_supervisor.processes(); }
     /// A sentence when a child has died since start().
+    QStringList takeLogLines() override { return m_supervisor.takeLogLines(); }
     std::optional<QString> checkExited() override { return m_supervisor.checkExited(); }
     void stop() override { m_supervisor.stopAll(); }
 

@@ -28,6 +28,8 @@ ChildProcess* ProcessSupervisor::start(const ChildSpec& spec, std::chrono::milli
         child->stop();
         return nullptr;
     }
+    m_logs.follow(spec.role, child->stdoutPath());
+    m_logs.follow(spec.role, child->stderrPath());
     m_children.push_back(std::move(child));
     return m_children.back().get();
 }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "app/child_process.h"
+#include "app/log_follower.h"
 
 #include <QList>
 #include <QTemporaryDir>
@@ -43,12 +44,15 @@ public:
     void stopAll();
 
     QList<WatchedProcess> processes() const;
+    /// What the children wrote since the last call, line by line, "role: line".
+    QStringList takeLogLines() { return m_logs.takeNewLines(); }
     /// Scratch space for the children's logs and generated configuration.
     QString workDirectory() const { return m_workDir.path(); }
 
 private:
     QTemporaryDir m_workDir;
     std::vector<std::unique_ptr<ChildProcess>> m_children;
+    LogFollower m_logs;
 };
 
 } // namespace gb::app

@@ -203,6 +203,11 @@ void RunController::work(Scenario scenario, Settings settings, std::shared_ptr<S
             }
             shared->engine = &engine;
         }
+        const auto postLog = [&] {
+            if (QStringList lines = deployment->takeLogLines(); !lines.isEmpty())
+                post([this, lines] { Q_EMIT serverLog(lines); });
+        };
+        postLog(); // how the servers started
         run.startedAt = QDateTime::currentDateTimeUtc();
         phase(RunPhase::Running, QStringLiteral("Running %1").arg(scenario.name));
         result = engine.run([&](const engine::Snapshot& s) {
@@ -214,6 +219,7 @@ void RunController::work(Scenario scenario, Settings settings, std::shared_ptr<S
                 Q_EMIT snapshotReady(s);
                 Q_EMIT hostSampleReady(host);
             });
+            postLog();
             // A server that dies mid-run would turn the rest of the run into connection
             // errors: end it now and say which one died.
             if (failure.isEmpty()) {
@@ -223,6 +229,7 @@ void RunController::work(Scenario scenario, Settings settings, std::shared_ptr<S
                 }
             }
         });
+        postLog();
         std::lock_guard lock(shared->mutex);
         shared->engine = nullptr;
     }

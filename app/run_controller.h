@@ -34,8 +34,9 @@ enum class RunPhase
 /// Lives on the thread that created it (the GUI thread, or the headless command's main
 /// thread); call its functions there only. None of them blocks: the work happens on a worker
 /// thread, and every outcome arrives as a signal emitted on the controller's thread, in this
-/// order: phaseChanged*, (snapshotReady, hostSampleReady)* once per interval, then exactly one
-/// of runFinished or runFailed. Destroying it during a run stops the run and waits for it.
+/// order: phaseChanged*, (snapshotReady, hostSampleReady, serverLog?)* once per interval, then
+/// exactly one of runFinished or runFailed (serverLog may come at any point before it). Destroying
+/// it during a run stops the run and waits for it.
 class RunController final : public QObject
 {
     Q_OBJECT
@@ -74,6 +75,9 @@ Q_SIGNALS:
     void phaseChanged(gb::app::RunPhase phase, const QString& description);
     void snapshotReady(const gb::engine::Snapshot& snapshot);
     void hostSampleReady(const gb::app::HostSample& sample);
+    /// Lines the servers wrote to their logs, "gateway: ..." (on hosts "gw gateway: ..."): once
+    /// they are up, then every second, then once the load has ended.
+    void serverLog(const QStringList& lines);
     /// The run ended (completed or stopped) and is stored at run.filePath.
     void runFinished(const gb::app::RunRecord& run);
     /// The run could not start, or failed while running. run holds what was measured before

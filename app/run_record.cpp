@@ -129,21 +129,22 @@ QJsonObject hostSampleToJson(const HostSample& h)
                                      {QStringLiteral("rssBytes"), double(p.rssBytes)}});
     QJsonObject o{{QStringLiteral("elapsedS"), h.elapsedS},
                   {QStringLiteral("machineCpuPercent"), h.machineCpuPercent},
+                  {QStringLiteral("machineCpuSource"), h.machineCpuSource},
                   {QStringLiteral("memoryTotalBytes"), double(h.memoryTotalBytes)},
                   {QStringLiteral("memoryAvailableBytes"), double(h.memoryAvailableBytes)},
                   {QStringLiteral("processes"), processes}};
     if (!h.hosts.isEmpty()) {
         QJsonArray hosts;
         for (const MachineSample& m : h.hosts)
-            hosts.append(QJsonObject{{QStringLiteral("host"), m.host},
-                                     {QStringLiteral("source"), m.source},
-                                     {QStringLiteral("userPercent"), m.userPercent},
-                                     {QStringLiteral("systemPercent"), m.systemPercent},
-                                     {QStringLiteral("iowaitPercent"), m.iowaitPercent},
-                                     {QStringLiteral("stealPercent"), m.stealPercent},
-                                     {QStringLiteral("memoryTotalBytes"), double(m.memoryTotalBytes)},
-                                     {QStringLiteral("memoryAvailableBytes"),
-                                      double(m.memoryAvailableBytes)}});
+            hosts.append(QJsonObject{
+                {QStringLiteral("host"), m.host},
+                {QStringLiteral("source"), m.source},
+                {QStringLiteral("userPercent"), m.userPercent},
+                {QStringLiteral("systemPercent"), m.systemPercent},
+                {QStringLiteral("iowaitPercent"), m.iowaitPercent},
+                {QStringLiteral("stealPercent"), m.stealPercent},
+                {QStringLiteral("memoryTotalBytes"), double(m.memoryTotalBytes)},
+                {QStringLiteral("memoryAvailableBytes"), double(m.memoryAvailableBytes)}});
         o.insert(QStringLiteral("hosts"), hosts);
     }
     return o;
@@ -154,6 +155,8 @@ HostSample hostSampleFromJson(const QJsonObject& o)
     HostSample h;
     h.elapsedS = o.value(QStringLiteral("elapsedS")).toDouble();
     h.machineCpuPercent = o.value(QStringLiteral("machineCpuPercent")).toDouble();
+    h.machineCpuSource = o.value(QStringLiteral("machineCpuSource"))
+                             .toString(QString::fromLatin1(HostSample::kMachineCpuFromProcStat));
     h.memoryTotalBytes = qint64(o.value(QStringLiteral("memoryTotalBytes")).toDouble());
     h.memoryAvailableBytes = qint64(o.value(QStringLiteral("memoryAvailableBytes")).toDouble());
     for (const QJsonValue& v : o.value(QStringLiteral("processes")).toArray()) {

@@ -6,6 +6,8 @@
 #include "ui/compare/compare_view.h"
 #include "ui/dashboard/run_dashboard.h"
 #include "ui/editor/scenario_editor.h"
+#include "ui/hosts/hosts_page.h"
+#include "ui/hosts/ssh_prompts.h"
 #include "ui/models/run_history_model.h"
 #include "ui/models/scenario_list_model.h"
 #include "ui/study/study_page.h"
@@ -60,6 +62,8 @@ MainWindow::MainWindow(const Options& options, QWidget* parent)
     , m_dashboard(new RunDashboard(this))
     , m_compare(new CompareView(this))
     , m_study(new StudyPage(this))
+    , m_prompts(new SshPrompts(this))
+    , m_hosts(new HostsPage(m_prompts, this))
     , m_sidebar(new WorkspaceSidebar(m_scenarios, m_history, this))
     , m_pages(new QTabWidget(this))
     , m_splitter(new QSplitter(Qt::Horizontal, this))
@@ -84,6 +88,7 @@ MainWindow::MainWindow(const Options& options, QWidget* parent)
     m_pages->addTab(m_dashboard, QStringLiteral("Run"));
     m_pages->addTab(m_compare, QStringLiteral("Compare"));
     m_pages->addTab(m_study, QStringLiteral("Study"));
+    m_pages->addTab(m_hosts, QStringLiteral("Hosts"));
 
     m_splitter->addWidget(m_sidebar);
     m_splitter->addWidget(m_pages);
@@ -119,13 +124,15 @@ void MainWindow::restoreSettings()
     m_compare->restoreState(s.value(QStringLiteral("window/compare")).toByteArray());
     m_lastDirectory = s.value(QStringLiteral("files/lastDirectory"), QDir::homePath()).toString();
     m_scenarios->setUserFiles(s.value(QStringLiteral("scenario/files")).toStringList());
+    if (const QString hosts = s.value(QStringLiteral("hosts/file")).toString(); !hosts.isEmpty())
+        m_hosts->openFile(hosts); // a file gone since shows why on the Hosts page
 
     // The first start opens the ready local baseline, so Start works at once.
     const QString source = s.value(QStringLiteral("scenario/source"), kBaseline).toString();
     if (!openScenario(source))
         openScenario(kBaseline);
     showPage(
-        Page(std::clamp(s.value(QStringLiteral("window/page"), 0).toInt(), 0, int(Page::Study))));
+        Page(std::clamp(s.value(QStringLiteral("window/page"), 0).toInt(), 0, int(Page::Hosts))));
     m_history->reload();
 }
 
@@ -142,6 +149,7 @@ void MainWindow::saveSettings()
     s.setValue(QStringLiteral("files/lastDirectory"), m_lastDirectory);
     s.setValue(QStringLiteral("scenario/source"), m_source.isEmpty() ? kBaseline : m_source);
     s.setValue(QStringLiteral("scenario/files"), m_scenarios->userFiles());
+    s.setValue(QStringLiteral("hosts/file"), m_hosts->filePath());
     s.sync();
 }
 
@@ -186,11 +194,13 @@ void MainWindow::closeEvent(QCloseEvent* event)
             event->ignore();
             return;
         }
-        // The controllers' destructors wait for the stopped run to be stored.
+        // The controllers' destructors wait for the stopped run to be stored, and a run waiting
+        // for a dialog's answer would never end.
+        m_prompts->refuseAll();
         m_study->cancel();
         m_controller->stop();
     }
-    if (!maybeKeepChanges()) {
+    if (!maybeKeepChanges() || !m_hosts->maybeKeepChanges()) {
         event->ignore();
         return;
     }

@@ -17,16 +17,18 @@ class QTimer;
 namespace gb::ui {
 
 class CompareView;
+class HostsPage;
 class RunDashboard;
 class RunHistoryModel;
 class ScenarioEditor;
 class ScenarioListModel;
+class SshPrompts;
 class StudyPage;
 class WorkspaceSidebar;
 
-/// GateBench's window: the workspace sidebar beside four pages (scenario editor, run
-/// dashboard, compare view, study), menus, toolbar, shortcuts and status bar. It is the one place
-/// that wires the pages, the models and the RunController together: pages emit intents, this
+/// GateBench's window: the workspace sidebar beside five pages (scenario editor, run
+/// dashboard, compare view, study, hosts), menus, toolbar, shortcuts and status bar. It is the one
+/// place that wires the pages, the models and the RunController together: pages emit intents, this
 /// class acts on them. Remembers its geometry, splitters and the scenario last open.
 ///
 /// GUI thread only. A run, file reading and the availability check happen off the GUI thread.
@@ -48,6 +50,7 @@ public:
         Run,
         Compare,
         Study,
+        Hosts,
     };
 
     explicit MainWindow(const Options& options, QWidget* parent = nullptr);
@@ -70,6 +73,7 @@ public:
     RunDashboard* dashboard() const { return m_dashboard; }
     CompareView* compareView() const { return m_compare; }
     StudyPage* studyPage() const { return m_study; }
+    HostsPage* hostsPage() const { return m_hosts; }
     WorkspaceSidebar* sidebar() const { return m_sidebar; }
     RunHistoryModel* historyModel() const { return m_history; }
     app::RunController* controller() const { return m_controller; }
@@ -103,6 +107,9 @@ private:
 
     // main_window_runs.cpp
     void checkAvailability();
+    /// For a scenario on hosts: gives the controller the Hosts page's hosts; else the sentence
+    /// why it cannot run there (no hosts, or hosts with problems).
+    QString prepareHosts(const app::Scenario& scenario);
     void openStoredRun(const QString& id);
     void deleteSelectedRuns();
     void exportSelectedRun(const QString& format);
@@ -127,6 +134,8 @@ private:
     RunDashboard* m_dashboard;
     CompareView* m_compare;
     StudyPage* m_study;
+    SshPrompts* m_prompts;
+    HostsPage* m_hosts;
     WorkspaceSidebar* m_sidebar;
     QTabWidget* m_pages;
     QSplitter* m_splitter;
@@ -148,6 +157,7 @@ private:
     QAction* m_runPageAction = nullptr;
     QAction* m_comparePageAction = nullptr;
     QAction* m_studyPageAction = nullptr;
+    QAction* m_hostsPageAction = nullptr;
     QAction* m_startAction = nullptr;
     QAction* m_stopAction = nullptr;
     QAction* m_openRunAction = nullptr;

@@ -2,6 +2,7 @@
 #include "ui/compare/compare_view.h"
 #include "ui/dashboard/run_dashboard.h"
 #include "ui/editor/scenario_editor.h"
+#include "ui/hosts/hosts_page.h"
 #include "ui/main_window.h"
 #include "ui/models/run_history_model.h"
 #include "ui/models/scenario_list_model.h"
@@ -15,6 +16,7 @@
 #include <QListView>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QSettings>
 #include <QStatusBar>
 #include <QStyle>
 #include <QTimer>
@@ -63,6 +65,8 @@ void MainWindow::createActions()
         makeAction(this, QStringLiteral("&Compare"), QKeySequence(Qt::CTRL | Qt::Key_3));
     m_studyPageAction =
         makeAction(this, QStringLiteral("S&tudy"), QKeySequence(Qt::CTRL | Qt::Key_4));
+    m_hostsPageAction =
+        makeAction(this, QStringLiteral("&Hosts"), QKeySequence(Qt::CTRL | Qt::Key_5));
 
     m_startAction = makeAction(this, QStringLiteral("&Start"), QKeySequence(Qt::Key_F5),
                                s->standardIcon(QStyle::SP_MediaPlay));
@@ -117,8 +121,8 @@ void MainWindow::createMenus()
     edit->addActions({m_undoAction, m_redoAction});
 
     QMenu* view = menuBar()->addMenu(QStringLiteral("&View"));
-    view->addActions(
-        {m_scenarioPageAction, m_runPageAction, m_comparePageAction, m_studyPageAction});
+    view->addActions({m_scenarioPageAction, m_runPageAction, m_comparePageAction, m_studyPageAction,
+                      m_hostsPageAction});
 
     QMenu* run = menuBar()->addMenu(QStringLiteral("&Run"));
     run->addActions({m_startAction, m_stopAction});
@@ -156,6 +160,7 @@ void MainWindow::wire()
     connect(m_runPageAction, &QAction::triggered, this, [this] { showPage(Page::Run); });
     connect(m_comparePageAction, &QAction::triggered, this, [this] { showPage(Page::Compare); });
     connect(m_studyPageAction, &QAction::triggered, this, [this] { showPage(Page::Study); });
+    connect(m_hostsPageAction, &QAction::triggered, this, [this] { showPage(Page::Hosts); });
     connect(m_startAction, &QAction::triggered, this, &MainWindow::startRun);
     connect(m_stopAction, &QAction::triggered, this, &MainWindow::stopRun);
     connect(m_openRunAction, &QAction::triggered, this, [this] {
@@ -211,6 +216,12 @@ void MainWindow::wire()
     connect(m_editor->undoStack(), &QUndoStack::cleanChanged, this, &MainWindow::updateTitle);
     connect(m_availabilityTimer, &QTimer::timeout, this, &MainWindow::checkAvailability);
 
+    // Hosts page: the editor names hosts by role and previews where each server runs.
+    connect(m_hosts, &HostsPage::hostsChanged, m_editor, &ScenarioEditor::setHosts);
+    connect(m_hosts, &HostsPage::filePathChanged, this, [this](const QString& path) {
+        m_settings->setValue(QStringLiteral("hosts/file"), path);
+    });
+
     // Dashboard intents.
     connect(m_dashboard, &RunDashboard::startRequested, this, &MainWindow::startRun);
     connect(m_dashboard, &RunDashboard::stopRequested, this, &MainWindow::stopRun);
@@ -237,6 +248,8 @@ void MainWindow::wire()
                 m_phase->setText(phase == app::RunPhase::Idle ? QString() : text);
                 updateRunActions();
             });
+    connect(m_controller, &app::RunController::serverLog, m_dashboard,
+            &RunDashboard::appendServerLog);
     connect(m_controller, &app::RunController::snapshotReady, m_dashboard,
             &RunDashboard::addSnapshot);
     connect(m_controller, &app::RunController::hostSampleReady, m_dashboard,

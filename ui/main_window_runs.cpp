@@ -5,6 +5,7 @@
 #include "ui/compare/compare_view.h"
 #include "ui/dashboard/run_dashboard.h"
 #include "ui/editor/scenario_editor.h"
+#include "ui/hosts/hosts_page.h"
 #include "ui/main_window.h"
 #include "ui/models/run_history_model.h"
 #include "ui/report/reports.h"
@@ -69,6 +70,12 @@ void MainWindow::startRun()
         return;
     }
     const app::Scenario scenario = m_editor->scenario();
+    if (const QString problem = prepareHosts(scenario); !problem.isEmpty()) {
+        showPage(Page::Hosts);
+        statusBar()->showMessage(problem, kStatusMs);
+        m_dashboard->startRefused(problem);
+        return;
+    }
     // Whether anything else measures (the Study page, another gatebench) is the app's to decide.
     if (const QString refusal = m_controller->start(scenario); !refusal.isEmpty()) {
         m_dashboard->startRefused(refusal);
@@ -79,6 +86,20 @@ void MainWindow::startRun()
     m_dashboard->runStarting(scenario);
     showPage(Page::Run);
     updateRunActions();
+}
+
+QString MainWindow::prepareHosts(const app::Scenario& scenario)
+{
+    if (scenario.topology.kind != app::TopologyKind::Hosts)
+        return {};
+    const app::HostsFile& hosts = m_hosts->hosts();
+    if (hosts.hosts.isEmpty())
+        return QStringLiteral("The scenario runs on hosts: add them on the Hosts page (or open "
+                              "a hosts file) first");
+    if (const QStringList problems = hosts.problems(); !problems.isEmpty())
+        return QStringLiteral("The hosts file has a problem: %1").arg(problems.first());
+    m_controller->setHosts(hosts, m_hosts->sshOptions());
+    return {};
 }
 
 void MainWindow::stopRun()

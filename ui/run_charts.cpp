@@ -32,7 +32,7 @@ QString roleLabel(const QString& role)
     if (role == QLatin1String("load"))
         return QStringLiteral("load generator");
     if (role.startsWith(kHostPrefix))
-        return QStringLiteral("host %1 (% of its cores)").arg(role.mid(kHostPrefix.size()));
+        return QStringLiteral("host %1").arg(role.mid(kHostPrefix.size()));
     return role;
 }
 
@@ -192,6 +192,24 @@ ChartSpec latencyChart()
     return spec;
 }
 
+QString cpuSources(const QList<app::HostSample>& samples)
+{
+    QString machine = QString::fromLatin1(app::HostSample::kMachineCpuFromProcesses);
+    QString hosts;
+    for (const app::HostSample& h : samples) {
+        machine = h.machineCpuSource;
+        if (!h.hosts.isEmpty())
+            hosts = h.hosts.first().source;
+    }
+    QString text = QStringLiteral("How each CPU line is read. Processes: % of one core, as top "
+                                  "shows them (/proc/PID/stat). This machine: % of all its "
+                                  "cores (%1).")
+                       .arg(machine);
+    if (!hosts.isEmpty())
+        text += QStringLiteral(" Hosts: % of all their cores (%1).").arg(hosts);
+    return text;
+}
+
 ChartSpec cpuChart(const QStringList& roles)
 {
     ChartSpec spec;
@@ -207,7 +225,7 @@ ChartSpec cpuChart(const QStringList& roles)
              {},
              false,
              2});
-    spec.series.append({QStringLiteral("machine (% of all cores)"), kMachineColor, {}, true, 1.5});
+    spec.series.append({QStringLiteral("this machine"), kMachineColor, {}, true, 1.5});
     return spec;
 }
 

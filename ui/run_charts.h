@@ -53,7 +53,11 @@ QStringList processRoles(const QList<app::HostSample>& samples);
 /// series come empty (live views fill them on their timer) unless a run is given.
 charts::ChartSpec throughputChart(bool withTarget);
 charts::ChartSpec latencyChart();
+/// One line per role (processes as top shows them, hosts as a share of their cores) and this
+/// machine's; cpuSources() says how each was read.
 charts::ChartSpec cpuChart(const QStringList& roles);
+/// One sentence per kind of CPU line and where its figures come from, as samples say.
+QString cpuSources(const QList<app::HostSample>& samples);
 charts::ChartSpec distributionChart(const QStringList& curveNames);
 
 /// The four charts of one run, filled from its stored series.

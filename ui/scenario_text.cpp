@@ -1,5 +1,6 @@
 #include "ui/scenario_text.h"
 
+#include "app/hosts/ssh_deployment.h"
 #include "ui/format.h"
 
 namespace gb::ui {
@@ -66,9 +67,45 @@ QString describePath(const app::Scenario& s)
     return hops.join(QStringLiteral(" → "));
 }
 
+QString describeHosts(const app::Scenario& s, const app::HostsFile& hosts)
+{
+    if (hosts.hosts.isEmpty())
+        return QStringLiteral("On hosts: none yet. Add them on the Hosts page.");
+    QStringList parts, missing;
+    QString entry; // where the load goes: the gateway, else the upstream
+    const auto place = [&](app::HostRole role, const QString& program) {
+        const auto host = app::SshDeployment::hostFor(s, hosts, role);
+        if (!host) {
+            missing.append(host.error());
+            return;
+        }
+        const int port = host->portFor(role);
+        parts.append(QStringLiteral("%1 on %2 (%3:%4)")
+                         .arg(program, host->name, host->reachedAt())
+                         .arg(port));
+        if (role != app::HostRole::Redis)
+            entry = QStringLiteral("%1:%2")
+                        .arg(s.topology.loadToPrivateAddress ? host->reachedAt() : host->address)
+                        .arg(port);
+    };
+    if (s.needsLocalRedis())
+        place(app::HostRole::Redis, QStringLiteral("Redis"));
+    if (s.needsBundledUpstream())
+        place(app::HostRole::Upstream, QStringLiteral("gatebench-upstream"));
+    if (s.needsBundledGateway())
+        place(app::HostRole::Gateway, QStringLiteral("gatebench-gateway"));
+    if (!missing.isEmpty())
+        return QStringLiteral("On hosts, but %1.").arg(missing.join(QStringLiteral("; ")));
+    if (!entry.isEmpty())
+        parts.append(QStringLiteral("load from this machine to %1").arg(entry));
+    return QStringLiteral("On hosts: %1.").arg(parts.join(QStringLiteral("; ")));
+}
+
 QStringList expectedRoles(const app::Scenario& s)
 {
     QStringList roles = {QStringLiteral("load")};
+    if (s.topology.kind == app::TopologyKind::Hosts)
+        return roles; // the servers run on the hosts: their CPU comes as the hosts'
     if (s.needsBundledGateway())
         roles.append(QStringLiteral("gateway"));
     if (s.needsBundledUpstream())

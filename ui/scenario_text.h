@@ -1,5 +1,6 @@
 #pragma once
 
+#include "app/hosts/hosts_file.h"
 #include "app/scenario.h"
 
 #include <QString>
@@ -12,7 +13,12 @@ QString describeLoad(const app::Scenario& scenario);
 /// One line on the path requests take: "gatebench-load → gatebench-gateway (keyless) →
 /// gatebench-upstream /json/valid".
 QString describePath(const app::Scenario& scenario);
-/// The processes a local run of scenario starts besides the load generator, by HostSample role.
+/// Where a scenario on hosts runs each server, as the hosts resolve its topology: "gatebench-
+/// upstream on up (10.0.1.5:8000); gatebench-gateway on gw (10.0.1.12:8080); Redis on gw
+/// (10.0.1.12:6379); load from this machine to 203.0.113.7:8080", or what is missing.
+QString describeHosts(const app::Scenario& scenario, const app::HostsFile& hosts);
+/// The processes of this machine a run of scenario samples: the load generator, and for a local
+/// run the servers it starts, by HostSample role.
 QStringList expectedRoles(const app::Scenario& scenario);
 
 } // namespace gb::ui

@@ -26,7 +26,8 @@ SshOptions HostsOptions::readSsh(const QCommandLineParser& parser)
 QList<QCommandLineOption> HostsOptions::flags()
 {
     return QList<QCommandLineOption>{
-               QCommandLineOption(QStringLiteral("hosts"), QString(), QStringLiteral("FILE"))} +
+               QCommandLineOption(QStringLiteral("hosts"), QString(), QStringLiteral("FILE")),
+               QCommandLineOption(QStringLiteral("bundle"), QString(), QStringLiteral("FILE"))} +
            sshFlags();
 }
 
@@ -34,6 +35,7 @@ Result<HostsOptions> HostsOptions::read(const QCommandLineParser& parser)
 {
     HostsOptions options;
     options.ssh = readSsh(parser);
+    options.bundle = parser.value(QStringLiteral("bundle"));
     if (parser.isSet(QStringLiteral("hosts"))) {
         auto file = loadHostsFile(parser.value(QStringLiteral("hosts")));
         if (!file)

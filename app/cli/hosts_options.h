@@ -13,11 +13,12 @@ class QCommandLineParser;
 namespace gb::app::cli {
 
 /// The flags that send a headless run or study to hosts: --hosts HOSTS.json,
-/// --accept-new-host-keys, --known-hosts FILE.
+/// --accept-new-host-keys, --known-hosts FILE, --bundle FILE.
 struct HostsOptions
 {
     std::optional<HostsFile> hosts; ///< set: the scenarios run on these hosts
     SshOptions ssh;
+    QString bundle; ///< the server bundle to deploy; empty: the one `make bundles` builds
 
     static QList<QCommandLineOption> flags();
     /// Reads the flags from parser; the error sentence when the hosts file cannot be used.

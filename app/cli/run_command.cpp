@@ -5,6 +5,7 @@
 #include "app/cli/hosts_options.h"
 #include "app/cli/measurement_claim.h"
 #include "app/cli/termination_signals.h"
+#include "app/comparison.h"
 #include "app/local_deployment.h"
 #include "app/run_controller.h"
 #include "app/run_store.h"
@@ -111,6 +112,15 @@ int parseRunOptions(const QStringList& args, RunOptions& options, QTextStream& e
     return ExitOk;
 }
 
+/// "gw  35.2 %" for each machine the run sampled: this machine, then its hosts.
+QStringList cpuByMachine(const RunRecord& run)
+{
+    QStringList lines;
+    for (const MachineCpu& m : figuresOf(run).cpu)
+        lines.append(QStringLiteral("%1  %2 %").arg(m.machine).arg(m.busyPercent, 5, 'f', 1));
+    return lines;
+}
+
 } // namespace
 
 int runCommand(const QStringList& args, QTextStream& out, QTextStream& err)
@@ -136,8 +146,10 @@ int runCommand(const QStringList& args, QTextStream& out, QTextStream& err)
         return ExitRuntimeError;
     RunController controller;
     controller.setRunsDirectory(options.runsDir);
-    if (options.hosts.hosts)
+    if (options.hosts.hosts) {
         controller.setHosts(*options.hosts.hosts, options.hosts.ssh);
+        controller.setBundle(options.hosts.bundle);
+    }
     QObject::connect(&terminations, &TerminationSignals::received, &controller,
                      &RunController::stop);
 
@@ -163,6 +175,9 @@ int runCommand(const QStringList& args, QTextStream& out, QTextStream& err)
     int status = ExitOk;
     QObject::connect(&controller, &RunController::runFinished, [&](const RunRecord& run) {
         out << run.report;
+        if (QStringList cpu = cpuByMachine(run); !cpu.isEmpty())
+            out << QStringLiteral("\nCPU, mean over the run (% of all cores):\n  %1\n")
+                       .arg(cpu.join(QStringLiteral("\n  ")));
         out << QStringLiteral("\nRun %1 (%2) stored in %3\n")
                    .arg(run.id, toKeyword(run.status), run.filePath);
         if (!options.jsonPath.isEmpty()) {

@@ -185,6 +185,7 @@ int studyCommand(const QStringList& args, QTextStream& out, QTextStream& err)
     runner.setStudiesDirectory(options.studiesDir);
     if (options.hosts.hosts)
         runner.setHosts(*options.hosts.hosts, options.hosts.ssh);
+    runner.setBundle(options.hosts.bundle);
     QObject::connect(&terminations, &TerminationSignals::received, &runner, &StudyRunner::cancel);
 
     auto line = [&](const QString& text) { err << text << '\n' << Qt::flush; };

@@ -1,11 +1,7 @@
 #include "app/cli/terminal_passphrase.h"
 
-#include <QHash>
-
 #include <cstdio>
 #include <fcntl.h>
-#include <memory>
-#include <mutex>
 #include <termios.h>
 #include <unistd.h>
 
@@ -13,12 +9,17 @@ namespace gb::app::cli {
 
 namespace {
 
-std::optional<QString> askOnTerminal(const QString& identityPath)
+std::optional<QString> askOnTerminal(const QString& identityPath, PassphraseAsk why)
 {
     const int tty = ::open("/dev/tty", O_RDWR | O_CLOEXEC);
     if (tty < 0)
         return std::nullopt;
-    const QByteArray prompt = QStringLiteral("Passphrase for %1: ").arg(identityPath).toLocal8Bit();
+    const QByteArray prompt =
+        (why == PassphraseAsk::Retry
+             ? QStringLiteral("That passphrase did not open it. Passphrase for %1: ")
+             : QStringLiteral("Passphrase for %1: "))
+            .arg(identityPath)
+            .toLocal8Bit();
     [[maybe_unused]] ssize_t n = ::write(tty, prompt.constData(), size_t(prompt.size()));
     termios saved{};
     const bool isTerminal = ::tcgetattr(tty, &saved) == 0;
@@ -42,23 +43,9 @@ std::optional<QString> askOnTerminal(const QString& identityPath)
 
 } // namespace
 
-std::function<std::optional<QString>(const QString&)> terminalPassphrase()
+std::function<std::optional<QString>(const QString&, PassphraseAsk)> terminalPassphrase()
 {
-    struct Cache
-    {
-        std::mutex mutex; // hosts are checked and deployed from several threads at once
-        QHash<QString, QString> byFile;
-    };
-    auto cache = std::make_shared<Cache>();
-    return [cache](const QString& identityPath) -> std::optional<QString> {
-        std::lock_guard lock(cache->mutex);
-        if (auto it = cache->byFile.constFind(identityPath); it != cache->byFile.constEnd())
-            return *it;
-        std::optional<QString> passphrase = askOnTerminal(identityPath);
-        if (passphrase)
-            cache->byFile.insert(identityPath, *passphrase);
-        return passphrase;
-    };
+    return rememberPassphrases(askOnTerminal);
 }
 
 } // namespace gb::app::cli

@@ -201,45 +201,51 @@ QList<HostCheck> checkHosts(const HostsFile& hosts, const SshOptions& options)
     return checks;
 }
 
+QStringList hostCheckColumns()
+{
+    return {QStringLiteral("Host"),      QStringLiteral("Login"),      QStringLiteral("Roles"),
+            QStringLiteral("System"),    QStringLiteral("CPU"),        QStringLiteral("Memory"),
+            QStringLiteral("Disk free"), QStringLiteral("Open files"), QStringLiteral("Clock"),
+            QStringLiteral("Ports")};
+}
+
+QStringList hostCheckCells(const HostCheck& c)
+{
+    QStringList roles, ports;
+    for (HostRole r : c.host.roles)
+        roles.append(toKeyword(r));
+    for (auto it = c.facts.portFree.begin(); it != c.facts.portFree.end(); ++it)
+        ports.append(QStringLiteral("%1 %2")
+                         .arg(c.host.portFor(it.key()))
+                         .arg(it.value() ? QStringLiteral("free") : QStringLiteral("IN USE")));
+    const HostFacts& f = c.facts;
+    const QString login =
+        QStringLiteral("%1@%2:%3").arg(c.host.user, c.host.address).arg(c.host.port);
+    if (!c.reached)
+        return {c.host.name, login, roles.join(QLatin1Char(',')), QStringLiteral("not reached")};
+    return {c.host.name,
+            login,
+            roles.join(QLatin1Char(',')),
+            QStringLiteral("%1, %2").arg(f.os, f.kernel),
+            QStringLiteral("%1 x %2").arg(f.cpus).arg(f.cpuModel),
+            bytesText(f.memoryBytes),
+            bytesText(f.workdirFreeBytes),
+            f.openFilesHard < 0 ? QStringLiteral("unlimited") : QString::number(f.openFilesHard),
+            QStringLiteral("%1%2 ms")
+                .arg(f.clockOffsetMs >= 0 ? QStringLiteral("+") : QString())
+                .arg(f.clockOffsetMs, 0, 'f', 1),
+            ports.isEmpty() ? QStringLiteral("-") : ports.join(QStringLiteral(", "))};
+}
+
 QString hostChecksText(const QList<HostCheck>& checks)
 {
-    QStringList header{QStringLiteral("HOST"),      QStringLiteral("LOGIN"),
-                       QStringLiteral("ROLES"),     QStringLiteral("SYSTEM"),
-                       QStringLiteral("CPU"),       QStringLiteral("MEMORY"),
-                       QStringLiteral("DISK FREE"), QStringLiteral("OPEN FILES"),
-                       QStringLiteral("CLOCK"),     QStringLiteral("PORTS")};
+    QStringList header;
+    for (const QString& column : hostCheckColumns())
+        header.append(column.toUpper());
     QList<QStringList> rows{header};
     QStringList problems;
     for (const HostCheck& c : checks) {
-        QStringList roles, ports;
-        for (HostRole r : c.host.roles)
-            roles.append(toKeyword(r));
-        for (auto it = c.facts.portFree.begin(); it != c.facts.portFree.end(); ++it)
-            ports.append(QStringLiteral("%1 %2")
-                             .arg(c.host.portFor(it.key()))
-                             .arg(it.value() ? QStringLiteral("free") : QStringLiteral("IN USE")));
-        const HostFacts& f = c.facts;
-        rows.append(
-            c.reached
-                ? QStringList{c.host.name,
-                              QStringLiteral("%1@%2:%3")
-                                  .arg(c.host.user, c.host.address)
-                                  .arg(c.host.port),
-                              roles.join(QLatin1Char(',')),
-                              QStringLiteral("%1, %2").arg(f.os, f.kernel),
-                              QStringLiteral("%1 x %2").arg(f.cpus).arg(f.cpuModel),
-                              bytesText(f.memoryBytes), bytesText(f.workdirFreeBytes),
-                              f.openFilesHard < 0 ? QStringLiteral("unlimited")
-                                                  : QString::number(f.openFilesHard),
-                              QStringLiteral("%1%2 ms")
-                                  .arg(f.clockOffsetMs >= 0 ? QStringLiteral("+") : QString())
-                                  .arg(f.clockOffsetMs, 0, 'f', 1),
-                              ports.isEmpty() ? QStringLiteral("-")
-                                              : ports.join(QStringLiteral(", "))}
-                : QStringList{
-                      c.host.name,
-                      QStringLiteral("%1@%2:%3").arg(c.host.user, c.host.address).arg(c.host.port),
-                      roles.join(QLatin1Char(',')), QStringLiteral("not reached")});
+        rows.append(hostCheckCells(c));
         for (const QString& p : c.problems)
             problems.append(QStringLiteral("  %1: %2").arg(c.host.name, p));
     }

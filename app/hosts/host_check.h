@@ -56,6 +56,10 @@ HostCheck checkHost(SshSession& session, std::chrono::milliseconds timeout);
 /// The same for every host at once, in the file's order.
 QList<HostCheck> checkHosts(const HostsFile& hosts, const SshOptions& options);
 
+/// The check table's columns, and one host's cells under them (fewer when it was not reached):
+/// the text table and the window's Hosts page show the same.
+QStringList hostCheckColumns();
+QStringList hostCheckCells(const HostCheck& check);
 /// A text table, one row per host, then the problems, one line each.
 QString hostChecksText(const QList<HostCheck>& checks);
 /// For the run's environment and the report.

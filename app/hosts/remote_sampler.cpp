@@ -9,14 +9,25 @@ namespace {
 using namespace std::chrono_literals;
 
 /// One block a second: the cpu line, the two memory lines, "up NAME" or "down NAME" for each
-/// pid file, an empty line.
+/// pid file, "log NAME TEXT" for each line a server's log gained since the last block (at most
+/// 64 KiB a second per log, the rest skipped with a line saying so; the offsets live in shell
+/// variables), an empty line.
 QString samplingLoop(const QString& workdir)
 {
     return QStringLiteral(
                "while :; do head -n 1 /proc/stat; grep -E '^(MemTotal|MemAvailable):' "
                "/proc/meminfo; for f in %1/pids/*.pid; do [ -e \"$f\" ] || continue; "
                "n=${f##*/}; if kill -0 \"$(cat \"$f\")\" 2>/dev/null; then echo \"up ${n%.pid}\"; "
-               "else echo \"down ${n%.pid}\"; fi; done; echo; sleep 1; done")
+               "else echo \"down ${n%.pid}\"; fi; done; "
+               "for f in %1/logs/*.log; do [ -e \"$f\" ] || continue; n=${f##*/}; n=${n%.log}; "
+               "v=o_$(printf %s \"$n\" | tr -c 'A-Za-z0-9_' _); eval \"o=\\${$v:-0}\"; "
+               "s=$(wc -c < \"$f\"); [ \"$s\" -lt \"$o\" ] && o=0; "
+               "if [ \"$s\" -gt \"$o\" ]; then if [ $((s - o)) -gt 65536 ]; then "
+               "echo \"log $n ($((s - o - 65536)) bytes of log skipped: more than the window "
+               "shows per second)\"; o=$((s - 65536)); fi; "
+               "tail -c +$((o + 1)) \"$f\" | head -c $((s - o)) | "
+               "awk -v n=\"$n\" '{ print \"log \" n \" \" $0 }'; eval \"$v=$s\"; fi; done; "
+               "echo; sleep 1; done")
         .arg(shellQuote(workdir));
 }
 
@@ -82,6 +93,15 @@ void RemoteSampler::read()
             std::lock_guard lock(m_mutex);
             if (!m_ended.contains(name))
                 m_ended.append(name);
+        } else if (line->startsWith("log ")) {
+            // "log NAME TEXT": NAME is a server's name, without spaces.
+            const qsizetype space = line->indexOf(' ', 4);
+            const QString name = QString::fromUtf8(line->mid(4, space < 0 ? -1 : space - 4));
+            const QString text = space < 0 ? QString() : QString::fromUtf8(line->mid(space + 1));
+            std::lock_guard lock(m_mutex);
+            if (m_logLines.size() >= kMaxKeptLogLines)
+                m_logLines.removeFirst(); // nobody takes them: keep the newest
+            m_logLines.append(QStringLiteral("%1 %2: %3").arg(m_host, name, text));
         } else if (line->isEmpty() && ticks) {
             block.host = m_host;
             block.source = QStringLiteral("/proc/stat and /proc/meminfo over SSH");
@@ -105,6 +125,12 @@ QStringList RemoteSampler::endedServers() const
 {
     std::lock_guard lock(m_mutex);
     return m_ended;
+}
+
+QStringList RemoteSampler::takeLogLines()
+{
+    std::lock_guard lock(m_mutex);
+    return std::exchange(m_logLines, {});
 }
 
 QString RemoteSampler::error() const

@@ -15,7 +15,8 @@ namespace gb::app {
 
 /// A host's CPU (user, system, iowait, steal) and memory every second, read from /proc/stat and
 /// /proc/meminfo by a small shell loop over an SSH connection of its own: no agent on the host.
-/// The same loop says whether each server of the workdir's pid files still runs.
+/// The same loop says whether each server of the workdir's pid files still runs, and sends what
+/// the servers' logs gained.
 /// A thread of its own reads the stream, so latest() never waits for the network; a lost link
 /// ends the samples (latest() keeps the last one, error() says why).
 ///
@@ -35,6 +36,8 @@ public:
     QString error() const;
     /// Servers whose pid file names a process that is gone (they ended during the run).
     QStringList endedServers() const;
+    /// The servers' new log lines since the last call, "HOST NAME: line".
+    QStringList takeLogLines();
 
 private:
     RemoteSampler(QString host, std::unique_ptr<SshCommand> stream);
@@ -47,6 +50,8 @@ private:
     std::optional<MachineSample> m_latest;
     QString m_error;
     QStringList m_ended;
+    static constexpr qsizetype kMaxKeptLogLines = 10000;
+    QStringList m_logLines;
     std::thread m_thread;
 };
 

@@ -250,6 +250,14 @@ QList<MachineSample> SshDeployment::hostSamples() const
     return samples;
 }
 
+QStringList SshDeployment::takeLogLines()
+{
+    QStringList lines;
+    for (const auto& sampler : m_samplers)
+        lines += sampler->takeLogLines();
+    return lines;
+}
+
 std::optional<QString> SshDeployment::checkExited()
 {
     for (std::size_t i = 0; i < m_samplers.size(); ++i) {

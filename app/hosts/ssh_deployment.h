@@ -39,6 +39,7 @@ public:
     /// A server that ended on its host (with its log's last lines), or a host whose samples
     /// stopped: the link to it is lost (its servers may be fine, but the run can no longer be
     /// watched or stopped there).
+    QStringList takeLogLines() override;
     std::optional<QString> checkExited() override;
     void stop() override;
 

@@ -106,14 +106,16 @@ QString authenticate(ssh_session s, const HostSpec& host, const SshOptions& opti
         ssh_key key = nullptr;
         int imported =
             ssh_pki_import_privkey_file(file.constData(), nullptr, nullptr, nullptr, &key);
-        if (imported != SSH_OK && options.passphrase) {
-            // Encrypted (or not a key at all): the passphrase decides which.
-            if (std::optional<QString> passphrase = options.passphrase(path)) {
-                QByteArray bytes = passphrase->toUtf8();
-                imported = ssh_pki_import_privkey_file(file.constData(), bytes.constData(), nullptr,
-                                                       nullptr, &key);
-                bytes.fill('\0');
-            }
+        // Encrypted (or not a key at all): a passphrase decides which, three tries as ssh's.
+        for (int attempt = 0; imported != SSH_OK && options.passphrase && attempt < 3; ++attempt) {
+            const std::optional<QString> passphrase = options.passphrase(
+                path, attempt == 0 ? PassphraseAsk::First : PassphraseAsk::Retry);
+            if (!passphrase)
+                break;
+            QByteArray bytes = passphrase->toUtf8();
+            imported = ssh_pki_import_privkey_file(file.constData(), bytes.constData(), nullptr,
+                                                   nullptr, &key);
+            bytes.fill('\0');
         }
         if (imported != SSH_OK)
             return QStringLiteral("%1: the identity file %2 cannot be used: not a private key, or "

@@ -2,6 +2,7 @@
 
 #include "app/hosts/hosts_file.h"
 #include "app/result.h"
+#include "app/ssh/passphrase_memory.h"
 
 #include <QByteArray>
 #include <QString>
@@ -32,9 +33,11 @@ struct SshOptions
     UnknownHostKeys unknownHostKeys = UnknownHostKeys::Refuse;
     /// With Ask: the host and its key's "SHA256:..." fingerprint; true trusts and records it.
     std::function<bool(const HostSpec& host, const QString& fingerprint)> confirmHostKey;
-    /// An encrypted identity file's passphrase, asked when needed; nullopt gives up. Whoever
-    /// provides it keeps it in memory only (never in a file or a log).
-    std::function<std::optional<QString>(const QString& identityPath)> passphrase;
+    /// An encrypted identity file's passphrase, asked when needed (Retry: the last one did not
+    /// open it; three tries in all); nullopt gives up. Made by rememberPassphrases(), which keeps
+    /// it in memory only (never in a file or a log).
+    std::function<std::optional<QString>(const QString& identityPath, PassphraseAsk why)>
+        passphrase;
     /// Bounds connecting, the key exchange and authentication, and every blocking read.
     std::chrono::milliseconds timeout{10000};
 

@@ -50,6 +50,11 @@ void StudyRunner::setHosts(HostsFile hosts, SshOptions ssh)
     m_onHosts = true;
 }
 
+void StudyRunner::setBundle(const QString& tarball)
+{
+    m_controller->setBundle(tarball);
+}
+
 void StudyRunner::setStudiesDirectory(const QString& directory)
 {
     m_studiesDirectory = directory;

@@ -88,7 +88,7 @@ private slots:
         QFETCH(bool, unstable);
         QList<RunFigures> runs;
         for (qsizetype i = 0; i < p99.size(); ++i)
-            runs.append({QString::number(i), p99[i], rps[i]});
+            runs.append({QString::number(i), p99[i], rps[i], {}});
         const GroupStatistics s = GroupStatistics::of(runs);
         QCOMPARE(s.runs, int(p99.size()));
         QVERIFY(near(s.meanP99Ms, meanP99));
@@ -196,6 +196,52 @@ private slots:
             return l.contains(QStringLiteral("Average"));
         });
         QCOMPARE(header->size(), average->size());
+    }
+
+    void cpuOfEveryMachine()
+    {
+        // Two runs on hosts: this machine's and each host's busy share, averaged over the
+        // measured seconds (the baseline sample at 0 s has no period and is left out).
+        auto sampled = [](const QString& id, double gwBusy, QList<QString> hosts) {
+            RunRecord r = run(id, GatewayKind::BundledFull, 1, 1000);
+            for (int second = 0; second <= 2; ++second) {
+                HostSample h;
+                h.elapsedS = second;
+                h.machineCpuPercent = second == 0 ? 99 : 10 * second; // 10, 20: mean 15
+                for (const QString& host : hosts) {
+                    MachineSample m;
+                    m.host = host;
+                    m.userPercent = second == 0 ? 99 : gwBusy - 5;
+                    m.systemPercent = second == 0 ? 0 : 5;
+                    h.hosts.append(m);
+                }
+                r.hostSamples.append(h);
+            }
+            return r;
+        };
+        const RunFigures one = figuresOf(sampled(QStringLiteral("r1"), 60, {QStringLiteral("gw")}));
+        QCOMPARE(one.cpu, (QList<MachineCpu>{{kThisMachine, 15}, {QStringLiteral("gw"), 60}}));
+
+        // The second run also sampled "up": its mean is over the one run that has it.
+        const Comparison c = compare(groupByScenario(
+            {sampled(QStringLiteral("r1"), 60, {QStringLiteral("gw")}),
+             sampled(QStringLiteral("r2"), 80, {QStringLiteral("gw"), QStringLiteral("up")})}));
+        QCOMPARE(c.groups.size(), 1);
+        QCOMPARE(c.groups[0].statistics.meanCpu,
+                 (QList<MachineCpu>{
+                     {kThisMachine, 15}, {QStringLiteral("gw"), 70}, {QStringLiteral("up"), 80}}));
+        const QJsonObject average = comparisonToJson(c)
+                                        .value(QStringLiteral("groups"))[0]
+                                        .toObject()
+                                        .value(QStringLiteral("average"))
+                                        .toObject();
+        QCOMPARE(average.value(QStringLiteral("cpuPercent"))
+                     .toObject()
+                     .value(QStringLiteral("gw"))
+                     .toDouble(),
+                 70.0);
+        // A run without samples (an external run, an old record) has no CPU figures.
+        QVERIFY(figuresOf(run(QStringLiteral("bare"), GatewayKind::None, 1, 1)).cpu.isEmpty());
     }
 
     void json()

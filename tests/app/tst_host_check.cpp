@@ -1,7 +1,8 @@
 // Hosts over SSH against three real OpenSSH servers on 127.0.0.2, .3 and .4 (the fixture starts
 // them, with keys made for the test): the hosts file and its errors; an unknown host key refused
 // with its fingerprint, then accepted and recorded; a hashed known_hosts entry honoured; a changed
-// host key stopping before login with both fingerprints; a wrong user, a wrong key, a closed port
+// host key stopping before login with both fingerprints; an encrypted key's passphrase asked once
+// and again when wrong; a wrong user, a wrong key, a closed port
 // and a server that never answers, each one sentence within its timeout; the host check's facts
 // and a port in use; `gatebench hosts check` as a user runs it. Loopback only.
 
@@ -231,12 +232,52 @@ private Q_SLOTS:
 
         HostSpec notAKey = gateway();
         notAKey.identityFile = o.knownHostsPath();
-        o.passphrase = [](const QString&) {
+        o.passphrase = [](const QString&, PassphraseAsk) {
             return std::optional<QString>(QStringLiteral("guess"));
         };
         refused = SshSession::open(notAKey, o);
         QVERIFY2(refused.error().contains(QStringLiteral("cannot be used")),
                  qPrintable(refused.error()));
+    }
+
+    void encryptedKeyIsAskedOnceAndRetriedWhenWrong()
+    {
+        const QString key = server(2).addEncryptedClientKey(QStringLiteral("right horse"));
+        QVERIFY2(!key.isEmpty(), qPrintable(server(2).error()));
+        HostSpec host = gateway(2);
+        host.identityFile = key;
+
+        // What the user types, in order: a wrong passphrase, then the right one.
+        QStringList typed = {QStringLiteral("wrong"), QStringLiteral("right horse")};
+        QList<PassphraseAsk> asked;
+        SshOptions o = options(UnknownHostKeys::AcceptNew);
+        o.passphrase = rememberPassphrases(
+            [&](const QString& path, PassphraseAsk why) -> std::optional<QString> {
+                [&] { QCOMPARE(path, key); }();
+                asked.append(why);
+                return typed.isEmpty() ? std::nullopt : std::optional(typed.takeFirst());
+            });
+        auto session = SshSession::open(host, o);
+        QVERIFY2(session, qPrintable(session ? QString() : session.error()));
+        QCOMPARE(asked, (QList<PassphraseAsk>{PassphraseAsk::First, PassphraseAsk::Retry}));
+
+        // The same key again in this session: not asked, the right one is remembered.
+        session = SshSession::open(host, o);
+        QVERIFY(session);
+        QCOMPARE(asked.size(), 2);
+
+        // Giving up is one sentence, not three more questions.
+        SshOptions giveUp = options(UnknownHostKeys::AcceptNew);
+        int questions = 0;
+        giveUp.passphrase = rememberPassphrases([&](const QString&, PassphraseAsk) {
+            ++questions;
+            return std::optional<QString>();
+        });
+        auto refused = SshSession::open(host, giveUp);
+        QVERIFY(!refused);
+        QVERIFY2(refused.error().contains(QStringLiteral("no right passphrase")),
+                 qPrintable(refused.error()));
+        QCOMPARE(questions, 1);
     }
 
     void unreachableHostsFailWithinTheTimeout()

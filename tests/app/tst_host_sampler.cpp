@@ -47,7 +47,9 @@ private slots:
         const QString root = dir.path();
         const double tck = double(::sysconf(_SC_CLK_TCK));
         const qint64 page = ::sysconf(_SC_PAGESIZE);
-        write(root + "/stat", "cpu  100 0 100 700 100 0 0 0 0 0\ncpu0 1 2 3 4\n");
+        // Four cores; the whole-machine line is not what the machine CPU is read from.
+        const QByteArray cores = "cpu0 1 2 3 4\ncpu1 1 2 3 4\ncpu2 1 2 3 4\ncpu3 1 2 3 4\n";
+        write(root + "/stat", "cpu  100 0 100 700 100 0 0 0 0 0\n" + cores);
         write(root + "/meminfo",
               "MemTotal:       1000 kB\nMemFree:         100 kB\nMemAvailable:    400 kB\n");
         write(root + "/41/stat", procStat(41, 10, 10, 5));
@@ -67,14 +69,16 @@ private slots:
         QCOMPARE(first.processes[0].rssBytes, 5 * page);
         QVERIFY(!first.processes[2].alive);
 
-        // One second later: machine busy 300 of 1000 new ticks; process 41 used 1.5 s of CPU
-        // (150 % of one core); 42 half a second.
-        write(root + "/stat", "cpu  250 0 250 1200 300 0 0 0 0 0\n");
+        // One second later: process 41 used 1.5 s of CPU (150 % of one core), 42 half a second:
+        // two of the four cores, whatever /proc/stat's first line says.
+        write(root + "/stat", "cpu  250 0 250 1200 300 0 0 0 0 0\n" + cores);
         write(root + "/41/stat", procStat(41, 10 + quint64(tck), 10 + quint64(tck / 2), 6));
         write(root + "/42/stat", procStat(42, quint64(tck / 2), 0, 7));
         const HostSample second = sampler.sample(1.0, t0 + 1s);
         QCOMPARE(second.elapsedS, 1.0);
-        QVERIFY(qAbs(second.machineCpuPercent - 30.0) < 1e-9);
+        QVERIFY(qAbs(second.machineCpuPercent - 50.0) < 1e-9);
+        QCOMPARE(second.machineCpuSource,
+                 QString::fromLatin1(HostSample::kMachineCpuFromProcesses));
         QVERIFY(qAbs(second.processes[0].cpuPercent - 150.0) < 1e-9);
         QVERIFY(qAbs(second.processes[1].cpuPercent - 50.0) < 1e-9);
         QCOMPARE(second.processes[0].rssBytes, 6 * page);

@@ -2,7 +2,8 @@
 // against three real sshd on 127.0.0.2-4 and the real bundle: Redis, the upstream and the full
 // gateway deployed on three hosts (the gateway reaching the others at their private addresses),
 // 2 s of load from this machine, every response a 200 carrying the key; the second run does not
-// upload again; after each run nothing of ours runs on any host. An unreachable host and a server
+// upload again; `gatebench run --builtin full --hosts` as a user types it, printing each
+// machine's CPU; after each run nothing of ours runs on any host. An unreachable host and a server
 // that cannot start end the run with one sentence, and still leave nothing behind. Loopback only.
 
 #include "app/builtin_scenarios.h"
@@ -11,8 +12,10 @@
 #include "support/sshd_fixture.h"
 
 #include <QDir>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QProcess>
 #include <QSignalSpy>
 #include <QTcpServer>
 #include <QTemporaryDir>
@@ -73,8 +76,9 @@ private:
         const QString refusal = controller.start(scenario);
         if (!refusal.isEmpty())
             outcome.failure = refusal;
-        else
-            QTest::qWaitFor([&] { return outcome.run || !outcome.failure.isEmpty(); }, 120000);
+        else if (!QTest::qWaitFor([&] { return outcome.run || !outcome.failure.isEmpty(); },
+                                  120000))
+            outcome.failure = QStringLiteral("the run neither ended nor failed within 120 s");
         return outcome;
     }
     void expectNothingLeft()
@@ -164,6 +168,47 @@ private Q_SLOTS:
                  QStringLiteral("http://%1:%2")
                      .arg(m_hosts.hosts[0].reachedAt())
                      .arg(m_hosts.hosts[0].portFor(HostRole::Upstream)));
+    }
+
+    void runCommandOnThreeHosts()
+    {
+        // As a user types it: `gatebench run --builtin full --hosts hosts.json`.
+        const QString hostsPath = m_dir.filePath(QStringLiteral("hosts.json"));
+        QCOMPARE(saveHostsFile(m_hosts, hostsPath), QString());
+        const QString json = m_dir.filePath(QStringLiteral("cli-run.json"));
+        QProcess gatebench;
+        gatebench.start(kBinDir + QStringLiteral("/gatebench"),
+                        {QStringLiteral("run"), QStringLiteral("--builtin"), QStringLiteral("full"),
+                         QStringLiteral("--hosts"), hostsPath, QStringLiteral("--bundle"), m_bundle,
+                         QStringLiteral("--accept-new-host-keys"), QStringLiteral("--known-hosts"),
+                         m_dir.filePath(QStringLiteral("cli_known_hosts")),
+                         QStringLiteral("--duration"), QStringLiteral("2s"),
+                         QStringLiteral("--runs-dir"), m_dir.filePath(QStringLiteral("cli-runs")),
+                         QStringLiteral("--json"), json});
+        QVERIFY(gatebench.waitForFinished(120000));
+        const QString out = QString::fromUtf8(gatebench.readAllStandardOutput());
+        const QString err = QString::fromUtf8(gatebench.readAllStandardError());
+        QVERIFY2(gatebench.exitCode() == 0, qPrintable(err));
+        // The report, then each machine's CPU: this one and the three hosts.
+        QVERIFY2(out.contains(QStringLiteral("Summary:")), qPrintable(out));
+        for (const char* machine : {"this machine  ", "up  ", "gw  ", "db  "})
+            QVERIFY2(out.contains(QStringLiteral("\n  ") + QLatin1String(machine)),
+                     qPrintable(out));
+        // The stored run: a CPU series for every host.
+        QFile f(json);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QStringList sampled;
+        for (const QJsonValue& h : QJsonDocument::fromJson(f.readAll())
+                                       .object()
+                                       .value(QStringLiteral("hostSamples"))
+                                       .toArray())
+            for (const QJsonValue& m : h.toObject().value(QStringLiteral("hosts")).toArray())
+                if (!sampled.contains(m[QStringLiteral("host")].toString()))
+                    sampled.append(m[QStringLiteral("host")].toString());
+        sampled.sort();
+        QCOMPARE(sampled,
+                 (QStringList{QStringLiteral("db"), QStringLiteral("gw"), QStringLiteral("up")}));
+        expectNothingLeft();
     }
 
     void unreachableHostEndsTheRun()

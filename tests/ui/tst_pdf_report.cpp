@@ -163,6 +163,11 @@ private Q_SLOTS:
                  qPrintable(text));
         QVERIFY(text.contains(QStringLiteral("Average of 3 runs")));
         QVERIFY(text.contains(QStringLiteral("bench-host-7")));
+        // Each group's CPU on each machine, in a table of its own.
+        QVERIFY2(text.contains(QStringLiteral("CPU by machine")), qPrintable(text));
+        for (const app::ComparisonGroup& g : comparison.groups)
+            QVERIFY2(text.contains(formatPercent(g.statistics.meanCpu.value(0).busyPercent, 0)),
+                     qPrintable(g.name));
         for (const app::ComparisonGroup& g : comparison.groups) {
             QVERIFY2(text.contains(formatMs(g.statistics.meanP99Ms)), qPrintable(g.name));
             QVERIFY2(text.contains(formatRps(g.statistics.meanRps)), qPrintable(g.name));

@@ -43,6 +43,7 @@ QList<ComparisonRow> comparisonRows(const app::Comparison& comparison,
             row.runLabel = runLabels.value(run.runId, run.runId);
             row.p99Ms = run.p99Ms;
             row.rps = run.rps;
+            row.cpu = run.cpu;
             rows.append(row);
         }
         ComparisonRow average;
@@ -53,6 +54,7 @@ QList<ComparisonRow> comparisonRows(const app::Comparison& comparison,
         average.runs = group.statistics.runs;
         average.p99Ms = group.statistics.meanP99Ms;
         average.rps = group.statistics.meanRps;
+        average.cpu = group.statistics.meanCpu;
         average.delta = group.delta;
         average.unstable = group.statistics.unstable;
         rows.append(average);
@@ -68,7 +70,8 @@ QStringList comparisonHeader()
             QStringLiteral("99% latency (ms)"),
             QStringLiteral("Throughput (req/s)"),
             QStringLiteral("p99 vs baseline"),
-            QStringLiteral("Throughput vs baseline")};
+            QStringLiteral("Throughput vs baseline"),
+            QStringLiteral("CPU, mean % of cores")};
 }
 
 QStringList comparisonCells(const ComparisonRow& row)
@@ -92,6 +95,11 @@ QStringList comparisonCells(const ComparisonRow& row)
     } else {
         cells << QString() << QString();
     }
+    QStringList cpu;
+    for (const app::MachineCpu& m : row.cpu)
+        cpu.append(
+            unbreakable(QStringLiteral("%1 %2").arg(m.machine).arg(m.busyPercent, 0, 'f', 0)));
+    cells << cpu.join(QStringLiteral(", "));
     return cells;
 }
 

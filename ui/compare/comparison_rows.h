@@ -31,6 +31,7 @@ struct ComparisonRow
     QString runLabel; ///< the run's name, else its id
     double p99Ms = 0;
     double rps = 0;
+    QList<app::MachineCpu> cpu;           ///< a run's, or the group's mean
     std::optional<app::GroupDelta> delta; ///< average rows of non-baseline groups
     bool unstable = false;                ///< average rows: the runs disagree (CV above 5 %)
 };
@@ -44,6 +45,7 @@ enum class ComparisonColumn
     Throughput,
     P99Delta,
     ThroughputDelta,
+    Cpu,
     Count,
 };
 

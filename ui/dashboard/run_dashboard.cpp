@@ -49,7 +49,7 @@ RunDashboard::RunDashboard(QWidget* parent)
     , m_p99Tile(new MetricTile(QStringLiteral("Latency p99"), this))
     , m_maxTile(new MetricTile(QStringLiteral("Latency max"), this))
     , m_errorsTile(new MetricTile(QStringLiteral("Errors"), this))
-    , m_cpuTile(new MetricTile(QStringLiteral("CPU (machine)"), this))
+    , m_cpuTile(new MetricTile(QStringLiteral("CPU (this machine)"), this))
     , m_throughputChart(new charts::ChartWidget(this))
     , m_latencyChart(new charts::ChartWidget(this))
     , m_cpuChart(new charts::ChartWidget(this))
@@ -58,6 +58,7 @@ RunDashboard::RunDashboard(QWidget* parent)
     , m_details(new QTabWidget(this))
     , m_report(new QPlainTextEdit(this))
     , m_errors(new QPlainTextEdit(this))
+    , m_serverLog(new QPlainTextEdit(this))
     , m_repaint(new QTimer(this))
 {
     m_start->setObjectName(QStringLiteral("startButton"));
@@ -119,7 +120,7 @@ RunDashboard::RunDashboard(QWidget* parent)
     grid->addWidget(m_distributionChart, 1, 1);
 
     const QFont fixed = QFontDatabase::systemFont(QFontDatabase::FixedFont);
-    for (QPlainTextEdit* text : {m_report, m_errors}) {
+    for (QPlainTextEdit* text : {m_report, m_errors, m_serverLog}) {
         text->setReadOnly(true);
         text->setFont(fixed);
         text->setLineWrapMode(QPlainTextEdit::NoWrap);
@@ -127,6 +128,12 @@ RunDashboard::RunDashboard(QWidget* parent)
     m_report->setObjectName(QStringLiteral("reportText"));
     m_details->addTab(m_report, QStringLiteral("Summary (hey's report)"));
     m_details->addTab(m_errors, QStringLiteral("Status codes and errors"));
+    m_serverLog->setObjectName(QStringLiteral("serverLog"));
+    m_serverLog->setMaximumBlockCount(5000);
+    m_serverLog->setPlaceholderText(
+        QStringLiteral("What the servers write while they run: here on this machine, or "
+                       "streamed from each host over SSH"));
+    m_details->addTab(m_serverLog, QStringLiteral("Server logs"));
     m_details->setDocumentMode(true);
 
     m_splitter->addWidget(chartsArea);

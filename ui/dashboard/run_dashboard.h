@@ -61,6 +61,9 @@ public:
     void setPhase(app::RunPhase phase, const QString& description);
     void addSnapshot(const engine::Snapshot& snapshot);
     void addHostSample(const app::HostSample& sample);
+    /// Lines the run's servers wrote, shown under "Server logs" (the newest 5,000 are kept).
+    void appendServerLog(const QStringList& lines);
+    QPlainTextEdit* serverLog() const { return m_serverLog; }
     void runFinished(const app::RunRecord& run);
     void runFailed(const QString& message, const app::RunRecord& run);
     /// Shows a stored run (from the history).
@@ -141,6 +144,7 @@ private:
     QTabWidget* m_details;
     QPlainTextEdit* m_report;
     QPlainTextEdit* m_errors;
+    QPlainTextEdit* m_serverLog;
     QTimer* m_repaint;
 };
 

@@ -123,6 +123,7 @@ void RunDashboard::refreshChart(Chart which)
         for (const QString& role : m_roles)
             lines.append(processCpuPoints(hosts, role));
         lines.append(machineCpuPoints(hosts));
+        m_cpuChart->setToolTip(cpuSources(hosts));
         m_cpuChart->setAllSeriesPoints(lines);
         break;
     }

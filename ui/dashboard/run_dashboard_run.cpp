@@ -62,6 +62,11 @@ void RunDashboard::startRefused(const QString& reason)
         showMessage(reason, true);
 }
 
+void RunDashboard::appendServerLog(const QStringList& lines)
+{
+    m_serverLog->appendPlainText(lines.join(QLatin1Char('\n')));
+}
+
 void RunDashboard::runStarting(const app::Scenario& scenario)
 {
     m_scenario = scenario;
@@ -70,6 +75,7 @@ void RunDashboard::runStarting(const app::Scenario& scenario)
     m_phase = app::RunPhase::Starting;
     m_shownRun.reset();
     m_data.clear();
+    m_serverLog->clear();
     prepareCharts(scenario.load.model != app::LoadModelKind::Max, expectedRoles(scenario),
                   seconds(scenario.totalDuration()));
     for (charts::ChartWidget* c : {m_throughputChart, m_latencyChart, m_cpuChart})

@@ -43,6 +43,10 @@ QString fieldLabel(const QString& path)
         {QStringLiteral("load.timeout"), QStringLiteral("timeout")},
         {QStringLiteral("load.keepAlive"), QStringLiteral("keep-alive")},
         {QStringLiteral("topology.kind"), QStringLiteral("topology")},
+        {QStringLiteral("topology.upstreamHost"), QStringLiteral("upstream host")},
+        {QStringLiteral("topology.gatewayHost"), QStringLiteral("gateway host")},
+        {QStringLiteral("topology.redisHost"), QStringLiteral("Redis host")},
+        {QStringLiteral("topology.loadToPrivateAddress"), QStringLiteral("load address")},
     };
     return labels.value(path, path);
 }

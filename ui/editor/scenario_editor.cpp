@@ -139,6 +139,10 @@ app::Scenario ScenarioEditor::readForm(QList<app::ValidationIssue>* formIssues) 
     s.load.keepAlive = m_keepAlive->isChecked();
 
     s.topology.kind = currentData<app::TopologyKind>(m_topology);
+    s.topology.upstreamHost = m_upstreamHost->currentText().trimmed();
+    s.topology.gatewayHost = m_gatewayHost->currentText().trimmed();
+    s.topology.redisHost = m_redisHost->currentText().trimmed();
+    s.topology.loadToPrivateAddress = m_loadToPrivate->isChecked();
     return s;
 }
 
@@ -201,7 +205,33 @@ void ScenarioEditor::writeForm(const app::Scenario& s)
     m_keepAlive->setChecked(s.load.keepAlive);
 
     selectData(m_topology, s.topology.kind);
+    for (auto [combo, name] : {std::pair{m_upstreamHost, s.topology.upstreamHost},
+                               std::pair{m_gatewayHost, s.topology.gatewayHost},
+                               std::pair{m_redisHost, s.topology.redisHost}})
+        if (combo->currentText() != name)
+            combo->setCurrentText(name);
+    m_loadToPrivate->setChecked(s.topology.loadToPrivateAddress);
     m_writing = wasWriting;
+}
+
+void ScenarioEditor::setHosts(const app::HostsFile& hosts)
+{
+    m_hosts = hosts;
+    const bool wasWriting = m_writing;
+    m_writing = true; // refilling the lists is not an edit
+    for (auto [combo, role] : {std::pair{m_upstreamHost, app::HostRole::Upstream},
+                               std::pair{m_gatewayHost, app::HostRole::Gateway},
+                               std::pair{m_redisHost, app::HostRole::Redis}}) {
+        const QString chosen = combo->currentText();
+        combo->clear();
+        combo->addItem(QString()); // the first host with the role
+        for (const app::HostSpec& h : hosts.hosts)
+            if (h.plays(role))
+                combo->addItem(h.name);
+        combo->setCurrentText(chosen);
+    }
+    m_writing = wasWriting;
+    m_hostsSummary->setText(describeHosts(m_scenario, m_hosts));
 }
 
 void ScenarioEditor::setScenario(const app::Scenario& scenario)
@@ -257,6 +287,8 @@ void ScenarioEditor::apply(const app::Scenario& scenario, bool writeWidgets)
     updateMessages(m_formIssues);
     m_preview->setScenario(scenario);
     m_pathSummary->setText(describePath(scenario));
+    m_hostsSummary->setText(describeHosts(scenario, m_hosts));
+    m_hostsSummary->setVisible(scenario.topology.kind == app::TopologyKind::Hosts);
     m_loadSummary->setText(describeLoad(scenario));
     Q_EMIT scenarioChanged(m_scenario);
 }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "app/hosts/hosts_file.h"
 #include "app/scenario.h"
 
 #include <QDateTime>
@@ -56,6 +57,10 @@ public:
     void focusFirstProblem();
     /// The message shown under field (a path such as "load.duration"), empty when none.
     QString messageFor(const QString& field) const;
+
+    /// The Hosts page's hosts: the names offered for each role and the preview of where a
+    /// scenario on hosts runs.
+    void setHosts(const gb::app::HostsFile& hosts);
 
 Q_SIGNALS:
     /// The scenario changed: an edit, an undo or redo, or setScenario().
@@ -136,11 +141,18 @@ private:
     QLineEdit* m_timeout = nullptr;
     QCheckBox* m_keepAlive = nullptr;
 
+    QFormLayout* m_topologyForm = nullptr;
     QComboBox* m_topology = nullptr;
+    QComboBox* m_upstreamHost = nullptr;
+    QComboBox* m_gatewayHost = nullptr;
+    QComboBox* m_redisHost = nullptr;
+    QCheckBox* m_loadToPrivate = nullptr;
+    app::HostsFile m_hosts;
 
     RatePreview* m_preview = nullptr;
     QLabel* m_loadSummary = nullptr;
     QLabel* m_pathSummary = nullptr;
+    QLabel* m_hostsSummary = nullptr;
 };
 
 } // namespace gb::ui

@@ -3,6 +3,7 @@
 #include "ui/colors.h"
 #include "ui/editor/scenario_editor.h"
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QFormLayout>
 #include <QLabel>
@@ -86,6 +87,14 @@ void ScenarioEditor::updateVisibility()
                               model == app::LoadModelKind::TotalRate);
     m_loadForm->setRowVisible(row(QStringLiteral("load.stages")),
                               model == app::LoadModelKind::TotalRate);
+    const bool onHosts = s.topology.kind == app::TopologyKind::Hosts;
+    m_topologyForm->setRowVisible(row(QStringLiteral("topology.upstreamHost")),
+                                  onHosts && s.needsBundledUpstream());
+    m_topologyForm->setRowVisible(row(QStringLiteral("topology.gatewayHost")),
+                                  onHosts && s.needsBundledGateway());
+    m_topologyForm->setRowVisible(row(QStringLiteral("topology.redisHost")),
+                                  onHosts && s.needsLocalRedis());
+    m_topologyForm->setRowVisible(m_loadToPrivate, onHosts);
     updateBodyStatus();
 }
 

@@ -169,8 +169,12 @@ QWidget* ScenarioEditor::buildPreview()
     m_loadSummary = new QLabel(group);
     m_loadSummary->setWordWrap(true);
     m_loadSummary->setObjectName(QStringLiteral("loadSummary"));
+    m_hostsSummary = new QLabel(group);
+    m_hostsSummary->setWordWrap(true);
+    m_hostsSummary->setObjectName(QStringLiteral("hostsSummary"));
     m_preview = new RatePreview(group);
     layout->addWidget(m_pathSummary);
+    layout->addWidget(m_hostsSummary);
     layout->addWidget(m_loadSummary);
     layout->addWidget(m_preview);
     return group;

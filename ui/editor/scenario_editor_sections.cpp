@@ -233,6 +233,7 @@ QWidget* ScenarioEditor::buildTopology()
 {
     auto* group = new QGroupBox(QStringLiteral("Topology"));
     auto* form = new QFormLayout(group);
+    m_topologyForm = form;
     m_topology = new QComboBox;
     m_topology->setObjectName(QStringLiteral("topology.kind"));
     m_topology->addItem(QStringLiteral("Local: everything on this machine"),
@@ -243,12 +244,35 @@ QWidget* ScenarioEditor::buildTopology()
     form->addRow(QStringLiteral("Where"), m_topology);
     form->addRow(noteLabel(QStringLiteral("Local: the servers are started as child processes on "
                                           "free loopback ports and stopped after the run. Hosts: "
-                                          "they are deployed over SSH to the hosts file's "
-                                          "machines (headless for now: gatebench run --hosts "
-                                          "HOSTS.json)."),
+                                          "they are deployed over SSH to the machines of the "
+                                          "Hosts page (headless: gatebench run --hosts FILE)."),
                            group));
+    // Each role's host by name; empty: the first host with that role.
+    const auto hostChoice = [&](QComboBox*& combo, const QString& path, const QString& label) {
+        combo = new QComboBox;
+        combo->setObjectName(path);
+        combo->setEditable(true);
+        combo->lineEdit()->setPlaceholderText(QStringLiteral("the first host with the role"));
+        combo->setToolTip(QStringLiteral("A host of the Hosts page; empty: the first host with "
+                                         "the role"));
+        form->addRow(label, withMessage(path, combo));
+        connect(combo, &QComboBox::currentTextChanged, this, [this, path] { formEdited(path); });
+    };
+    hostChoice(m_upstreamHost, QStringLiteral("topology.upstreamHost"),
+               QStringLiteral("Upstream host"));
+    hostChoice(m_gatewayHost, QStringLiteral("topology.gatewayHost"),
+               QStringLiteral("Gateway host"));
+    hostChoice(m_redisHost, QStringLiteral("topology.redisHost"), QStringLiteral("Redis host"));
+    m_loadToPrivate = new QCheckBox(QStringLiteral("Send the load to private addresses"));
+    m_loadToPrivate->setObjectName(QStringLiteral("topology.loadToPrivateAddress"));
+    m_loadToPrivate->setToolTip(
+        QStringLiteral("As from a load generator inside the hosts' network; off: to the "
+                       "addresses this machine reaches them at"));
+    form->addRow(QString(), m_loadToPrivate);
     connect(m_topology, &QComboBox::currentIndexChanged, this,
             [this] { formEdited(QStringLiteral("topology.kind")); });
+    connect(m_loadToPrivate, &QCheckBox::toggled, this,
+            [this] { formEdited(QStringLiteral("topology.loadToPrivateAddress")); });
     return group;
 }
 

@@ -9,6 +9,8 @@
 #include <QJsonArray>
 #include <QJsonObject>
 
+#include <algorithm>
+
 namespace gb::ui::report {
 
 namespace {
@@ -43,6 +45,35 @@ Table comparisonTable(const app::Comparison& comparison, const QHash<QString, QS
         if (i > 0 && rows[i].group != rows[i - 1].group)
             table.ruleAboveRows.append(i);
         table.rows.append(comparisonCells(rows[i]));
+    }
+    // CPU has a table of its own on paper (cpuTable): an A4 page has no room for it here.
+    table.header.removeAt(int(ComparisonColumn::Cpu));
+    for (QStringList& row : table.rows)
+        row.removeAt(int(ComparisonColumn::Cpu));
+    return table;
+}
+
+Table cpuTable(const app::Comparison& comparison)
+{
+    QStringList machines;
+    for (const app::ComparisonGroup& g : comparison.groups)
+        for (const app::MachineCpu& m : g.statistics.meanCpu)
+            if (!machines.contains(m.machine))
+                machines.append(m.machine);
+    Table table;
+    table.header = QStringList{QStringLiteral("Group")} + machines;
+    for (int c = 1; c <= machines.size(); ++c)
+        table.numericColumns.append(c);
+    for (const app::ComparisonGroup& g : comparison.groups) {
+        QStringList row{g.name};
+        for (const QString& machine : machines) {
+            const auto it =
+                std::find_if(g.statistics.meanCpu.begin(), g.statistics.meanCpu.end(),
+                             [&](const app::MachineCpu& m) { return m.machine == machine; });
+            row.append(it == g.statistics.meanCpu.end() ? QStringLiteral("–")
+                                                        : formatPercent(it->busyPercent, 0));
+        }
+        table.rows.append(row);
     }
     return table;
 }
@@ -163,6 +194,14 @@ PdfDocument comparisonDocument(const app::Comparison& comparison, const QList<ap
                                  .arg(g.name, g.inconsistentSettings.join(QStringLiteral(", "))));
     }
 
+    if (const Table cpu = cpuTable(comparison); cpu.header.size() > 1) {
+        doc.addHeading(QStringLiteral("CPU by machine"));
+        doc.addParagraph(QStringLiteral(
+            "Each machine's mean busy share of all its cores over the measured seconds: this "
+            "machine from the run's processes (/proc/PID/stat), hosts from /proc/stat over SSH."));
+        doc.addTable(cpu);
+    }
+
     // Charts: every run's throughput, coloured by group, and each group's merged distribution.
     QList<const app::RunRecord*> ordered;
     QList<int> groupOf;
@@ -261,6 +300,7 @@ PdfDocument runDocument(const app::RunRecord& run)
     doc.addHeading(QStringLiteral("Charts"));
     for (const charts::ChartSpec& chart : runCharts(run))
         doc.addChart(chart, 72);
+    doc.addParagraph(cpuSources(run.hostSamples));
 
     doc.addHeading(QStringLiteral("Scenario %1").arg(run.scenario.name));
     if (!run.scenario.description.isEmpty())

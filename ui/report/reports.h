@@ -25,8 +25,12 @@ QString exportComparisonPdf(const app::Comparison& comparison, const QList<app::
 QString exportRunPdf(const app::RunRecord& run, const QString& path);
 
 /// Building blocks, for other documents (the study report) to lay out the same way.
+/// The summary table, without the CPU column (cpuTable has it).
 Table comparisonTable(const app::Comparison& comparison,
                       const QHash<QString, QString>& runLabels = {});
+/// Group by machine: each group's mean CPU on each machine; just the Group column when no run
+/// was sampled.
+Table cpuTable(const app::Comparison& comparison);
 Table differencesTable(const app::Comparison& comparison);
 Table settingsTable(const app::Scenario& scenario);
 Table environmentTable(const app::EnvironmentInfo& environment);

@@ -83,16 +83,32 @@ SshServer::~SshServer()
     stop();
 }
 
-bool SshServer::makeKey(const QString& path)
+bool SshServer::makeKey(const QString& path, const QString& passphrase)
 {
     QFile::remove(path);
     QFile::remove(path + QStringLiteral(".pub"));
     run(QStringLiteral("ssh-keygen"),
         {QStringLiteral("-q"), QStringLiteral("-t"), QStringLiteral("ed25519"),
-         QStringLiteral("-N"), QString(), QStringLiteral("-C"), QStringLiteral("gatebench-test"),
+         QStringLiteral("-N"), passphrase, QStringLiteral("-C"), QStringLiteral("gatebench-test"),
          QStringLiteral("-f"), path},
         &m_error);
     return m_error.isEmpty();
+}
+
+QString SshServer::addEncryptedClientKey(const QString& passphrase)
+{
+    const QString path = m_dir.filePath(QStringLiteral("encrypted_client_key"));
+    if (!makeKey(path, passphrase))
+        return {};
+    // sshd reads authorized_keys at each login: the key works at once.
+    QFile pub(path + QStringLiteral(".pub"));
+    QFile authorized(m_dir.filePath(QStringLiteral("authorized_keys")));
+    if (!pub.open(QIODevice::ReadOnly) || !authorized.open(QIODevice::Append)) {
+        m_error = QStringLiteral("cannot add the key to authorized_keys");
+        return {};
+    }
+    authorized.write(pub.readAll());
+    return path;
 }
 
 bool SshServer::start()

@@ -47,11 +47,14 @@ public:
     /// The host key's public line, for writing known_hosts entries by hand.
     QString hostKeyLine() const;
     QString clientKey() const;
+    /// Makes a second client key, encrypted with passphrase, that this server lets in too; its
+    /// path, or empty with error() set.
+    QString addEncryptedClientKey(const QString& passphrase);
     QString directory() const { return m_dir.path(); }
     QString error() const { return m_error; }
 
 private:
-    bool makeKey(const QString& path);
+    bool makeKey(const QString& path, const QString& passphrase = {});
     bool launch();
 
     QString m_address;
