@@ -1,4 +1,5 @@
 // gatebench-load: hey's command line on GateBench's engine. Wiring only.
+#include "common/sys/open_files.h"
 #include "engine/cli_options.h"
 #include "engine/load_engine.h"
 #include "engine/report.h"
@@ -46,6 +47,9 @@ int main(int argc, char** argv)
         std::fputs(kUsage, stdout);
         return 0;
     }
+
+    // A socket per connection, thousands of them; hey's Go runtime raises it the same way.
+    gb::raiseOpenFilesLimit();
 
     File live, json;
     if (!options.livePath.empty() && !(live = openOutput(options.livePath))) {

@@ -90,6 +90,8 @@ GatewayConfig parseGatewayConfig(std::string text, const std::string& fileLabel,
     }
     if (auto v = root.integer("max_idle_connections_per_host", 0, kIntMax))
         c.maxIdleConnectionsPerHost = static_cast<int>(*v);
+    if (auto v = root.integer("max_connections_per_host", 0, kIntMax))
+        c.maxConnectionsPerHost = static_cast<int>(*v);
     if (auto v = root.boolean("close_connections"))
         c.closeConnections = *v;
     return c;

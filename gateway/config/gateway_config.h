@@ -60,6 +60,9 @@ struct GatewayConfig
     std::chrono::nanoseconds proxyDefaultTimeout = std::chrono::seconds(30);
     /// Idle upstream connections kept per host; 0 = not set, the proxy picks its own default.
     int maxIdleConnectionsPerHost = 0;
+    /// GateBench's own (Tyk has no such field): upstream connections open at once per host, for
+    /// the whole process; more requests wait in line for one. 0: the default (1,024).
+    int maxConnectionsPerHost = 0;
     /// Disable keep-alive between clients and the gateway.
     bool closeConnections = false;
     /// The file this came from, for messages; empty for flags.

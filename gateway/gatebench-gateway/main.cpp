@@ -1,5 +1,6 @@
 // gatebench-gateway: wiring only (flags, setup, the gateway, signals).
 
+#include "common/sys/open_files.h"
 #include "gateway/access/gateway_features.h"
 #include "gateway/config/gateway_setup.h"
 #include "gateway/config/json_reader.h"
@@ -26,6 +27,10 @@ int main(int argc, char** argv)
         std::fputs(gatewayUsage().c_str(), stdout);
         return 0;
     }
+
+    // A connection per client and one per upstream connection: thousands of each.
+    if (const std::string raised = gb::raiseOpenFilesLimit().describeChange(); !raised.empty())
+        std::fprintf(stderr, "gatebench-gateway: %s\n", raised.c_str());
 
     GatewaySetup setup;
     try {

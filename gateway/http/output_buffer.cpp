@@ -105,4 +105,12 @@ void OutputBuffer::clear()
     m_pending = 0;
 }
 
+void OutputBuffer::releaseMemory()
+{
+    clear();
+    m_segments = {};
+    m_store.reset();
+    m_storeCapacity = 0;
+}
+
 } // namespace gb::http

@@ -38,6 +38,9 @@ public:
     /// Drops n sent bytes from the front.
     void consume(std::size_t n);
     void clear();
+    /// clear(), and gives the store and the segment list back to the allocator: for a
+    /// connection that waits idle, whose next response may be long in coming.
+    void releaseMemory();
 
 private:
     struct Segment

@@ -17,6 +17,10 @@ namespace {
 // Idle upstream connections per host when tyk.conf does not say (max_idle_connections_per_host
 // 0 or absent), for the whole process.
 constexpr std::size_t kDefaultMaxIdlePerHost = 256;
+// Connections open at once to one upstream host:port when tyk.conf does not say
+// (max_connections_per_host 0 or absent), for the whole process: far more than a fast upstream
+// needs, few enough that a flood of clients cannot turn into a flood of connects.
+constexpr std::size_t kDefaultMaxConnsPerHost = 1024;
 
 /// The control listener's handler: the admin API and nothing else.
 class AdminOnlyHandler final : public Handler
@@ -91,6 +95,10 @@ struct GatewayApp::Impl
                                       : kDefaultMaxIdlePerHost;
         const std::size_t threads = std::max<std::size_t>(1, setup.threads);
         s.maxIdlePerHost = std::max<std::size_t>(1, (total + threads - 1) / threads);
+        const std::size_t open = c.maxConnectionsPerHost > 0
+                                     ? static_cast<std::size_t>(c.maxConnectionsPerHost)
+                                     : kDefaultMaxConnsPerHost;
+        s.maxConnsPerHost = std::max<std::size_t>(1, (open + threads - 1) / threads);
         s.closeConnections = c.closeConnections;
         return s;
     }

@@ -184,6 +184,8 @@ void ProxyExchange::onAbort()
 
 void ProxyExchange::finishExchange(int status, bool proxied)
 {
+    if (m_waiting)
+        m_slot.pool->cancelWait(this); // timed out, or the client left, while in line
     m_handler.deactivate(this);
     m_deferred = false;
     if (m_slot.counters)

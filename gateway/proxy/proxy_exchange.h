@@ -7,6 +7,7 @@
 #include "gateway/proxy/table_lease.h"
 #include "gateway/proxy/upstream_connection.h"
 #include "gateway/proxy/upstream_error.h"
+#include "gateway/proxy/upstream_pool.h"
 #include "gateway/server/exchange.h"
 
 #include <array>
@@ -34,7 +35,7 @@ class ProxyHandler;
 /// A request that failed on a pooled connection before any response byte is sent once more on
 /// a new connection when it is idempotent and bodiless (the upstream had closed the idle
 /// connection as we picked it). Recycled by its ProxyHandler; worker thread only.
-class ProxyExchange final : public ExchangeListener, public UpstreamUser
+class ProxyExchange final : public ExchangeListener, public UpstreamUser, public PoolWaiter
 {
 public:
     explicit ProxyExchange(ProxyHandler& handler);
@@ -63,6 +64,9 @@ public:
     void onUpstreamData(std::size_t bytes) override;
     void onUpstreamEnd(std::error_code ec) override;
 
+    // PoolWaiter
+    void onPoolReady() override { acquireConnection(); }
+
     // The handler's active list (exchanges with a deadline) and the deadline, steady ns; 0: none.
     ProxyExchange* m_prevActive = nullptr;
     ProxyExchange* m_nextActive = nullptr;
@@ -76,7 +80,9 @@ private:
     void runFilters();
     void finishByFilter();
     void beginUpstream();
-    void connectFresh();
+    /// A pooled connection, or a new one (m_newOnly: a new one only), or a place in the pool's
+    /// line until one frees up.
+    void acquireConnection();
     void sendRequest();
     void queueBody(std::string_view data, bool last);
     void flushRequest();
@@ -135,6 +141,7 @@ private:
     bool m_requestSent = false; // head and whole body written upstream
     bool m_writing = false;     // a writeLater is outstanding
     bool m_reusedConnection = false;
+    bool m_newOnly = false; // the resend goes on a new connection
     bool m_retried = false;
     bool m_gotBytes = false;      // this attempt received response bytes
     bool m_headPending = false;   // the head is parsed but not yet handed to the client

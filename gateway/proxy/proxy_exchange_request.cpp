@@ -48,21 +48,24 @@ void ProxyExchange::beginUpstream()
     m_parser.reset(ex->request().methodId == http::Method::Head);
     m_responseHead.clear();
 
-    if (UpstreamConnection* c = m_slot.pool->takeIdle()) {
-        m_conn = c;
-        m_reusedConnection = true;
+    m_newOnly = false;
+    acquireConnection();
+}
+
+void ProxyExchange::acquireConnection()
+{
+    bool reused = false;
+    UpstreamConnection* c = m_slot.pool->acquire(this, m_newOnly, reused);
+    if (!c)
+        return; // in line: onPoolReady, or the deadline, comes next
+    m_conn = c;
+    m_reusedConnection = reused;
+    if (reused) {
         c->attach(this);
         sendRequest();
         return;
     }
-    connectFresh();
-}
-
-void ProxyExchange::connectFresh()
-{
-    m_reusedConnection = false;
-    m_conn = m_slot.pool->fresh();
-    m_conn->connect(m_slot.pool->endpoints(), this);
+    c->connect(m_slot.pool->endpoints(), this);
 }
 
 void ProxyExchange::onUpstreamConnected(std::error_code ec)
@@ -214,7 +217,8 @@ void ProxyExchange::retry()
     m_parser.reset(exchange()->request().methodId == http::Method::Head);
     m_responseHead.clear();
     setDeadlineFromNow();
-    connectFresh();
+    m_newOnly = true;
+    acquireConnection();
 }
 
 } // namespace gb::gateway::proxy

@@ -111,7 +111,8 @@ const ApiSlot& ProxyHandler::slotFor(TableLease& lease, const ApiDefinition& api
     if (it == m_pools.end()) {
         auto pool = std::make_unique<UpstreamPool>(
             m_worker.ioContext, *m_events, api.target.host, api.target.port,
-            m_shared.settings.maxIdlePerHost, m_shared.endpoints, m_counters);
+            m_shared.settings.maxIdlePerHost, m_shared.settings.maxConnsPerHost, m_shared.endpoints,
+            m_counters);
         it = m_pools.emplace(std::move(key), std::move(pool)).first;
     }
     slot.pool = it->second.get();

@@ -100,6 +100,18 @@ void ProxyMetrics::render(std::string& out) const
     appendValue(out, sum([](const ProxyWorkerCounters& w) -> const WorkerCounter& {
                     return w.upstreamOpen;
                 }));
+    out.append("\n# HELP gateway_upstream_waits_total Requests that waited for an upstream "
+               "connection: max_connections_per_host were open and none was idle.\n"
+               "# TYPE gateway_upstream_waits_total counter\ngateway_upstream_waits_total ");
+    appendValue(out, sum([](const ProxyWorkerCounters& w) -> const WorkerCounter& {
+                    return w.upstreamWaits;
+                }));
+    out.append("\n# HELP gateway_upstream_waiting_requests Requests waiting for an upstream "
+               "connection now.\n# TYPE gateway_upstream_waiting_requests gauge\n"
+               "gateway_upstream_waiting_requests ");
+    appendValue(out, sum([](const ProxyWorkerCounters& w) -> const WorkerCounter& {
+                    return w.upstreamWaiting;
+                }));
     out.push_back('\n');
 }
 

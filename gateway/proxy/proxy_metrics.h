@@ -64,6 +64,8 @@ struct ProxyWorkerCounters
     WorkerCounter upstreamConnects; ///< connections opened to upstreams
     WorkerCounter upstreamOpen;     ///< gauge: upstream connections open now
     WorkerCounter retries;          ///< requests re-sent after a stale pooled connection
+    WorkerCounter upstreamWaits;    ///< requests that waited for a pooled connection
+    WorkerCounter upstreamWaiting;  ///< gauge: requests waiting for one now
     WorkerCounter unmatched;        ///< requests no API matched (404)
 };
 

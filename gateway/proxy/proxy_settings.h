@@ -14,6 +14,9 @@ struct ProxySettings
     /// max_idle_connections_per_host, per worker thread (the process-wide figure divided by the
     /// thread count, rounded up).
     std::size_t maxIdlePerHost = 128;
+    /// max_connections_per_host (GateBench's, as nginx's max_conns), per worker thread: the
+    /// upstream connections open at once to one host:port; more requests wait for one.
+    std::size_t maxConnsPerHost = 512;
     /// close_connections: neither client nor upstream connections are kept alive.
     bool closeConnections = false;
 };

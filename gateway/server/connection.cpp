@@ -107,11 +107,18 @@ void Connection::readLoop()
             return; // no more requests: leave the bytes in the socket
         char* at;
         std::size_t space;
+        // A connection waiting for a request without a buffer (new, or one that gave it back
+        // while idle) reads onto the stack and allocates only once bytes come: an idle client
+        // costs no buffer, even at its first readiness edge.
+        char firstBytes[kInitialInput];
         if (m_lingering) {
             if (!m_in)
                 growInput(kInitialInput);
             at = m_in.get(); // leftovers are read only to be dropped
             space = m_inCap;
+        } else if (!m_in) {
+            at = firstBytes;
+            space = sizeof firstBytes;
         } else {
             if (!makeRoom()) {
                 // Backpressure: the buffer is full of bytes nobody may drop yet. Resumed by
@@ -129,6 +136,10 @@ void Connection::readLoop()
             // with the bytes raises none: read on to see it (the request, then the end).
             if (static_cast<std::size_t>(n) < space && !m_peerHangUp)
                 m_readReady = false;
+            if (at == firstBytes) {
+                growInput(kInitialInput);
+                std::memcpy(m_in.get(), firstBytes, static_cast<std::size_t>(n));
+            }
             if (!m_lingering) {
                 m_inEnd += static_cast<std::size_t>(n);
                 m_received += static_cast<std::size_t>(n);
@@ -254,7 +265,9 @@ void Connection::processRequests()
             m_dispatchBlocked = true; // resumed by onOutputDrained
             break;
         }
-        const auto r = m_parser.parse({m_in.get() + m_inBegin, m_inEnd - m_inBegin}, m_request);
+        if (!m_request)
+            m_request = std::make_unique<http::Request>();
+        const auto r = m_parser.parse({m_in.get() + m_inBegin, m_inEnd - m_inBegin}, *m_request);
         if (r.status == http::RequestParser::Status::NeedMore)
             break;
         if (r.status == http::RequestParser::Status::Error) {
@@ -275,9 +288,9 @@ void Connection::processRequests()
 bool Connection::dispatch(std::size_t headBytes)
 {
     std::size_t headEnd = m_inBegin + headBytes;
-    if (m_request.framing != http::BodyFraming::None) {
-        const bool whole = m_request.framing == http::BodyFraming::Length &&
-                           m_inEnd - headEnd >= m_request.contentLength;
+    if (m_request->framing != http::BodyFraming::None) {
+        const bool whole = m_request->framing == http::BodyFraming::Length &&
+                           m_inEnd - headEnd >= m_request->contentLength;
         if (!whole && m_inCap - headEnd < kMinBodyWindow) {
             // Make room for the body to stream through while the head stays put: move this
             // request to the front (and grow if the head alone is that large), then parse the
@@ -289,7 +302,7 @@ bool Connection::dispatch(std::size_t headBytes)
             }
             if (m_inCap < headBytes + kMinBodyWindow)
                 growInput(headBytes + kMinBodyWindow);
-            m_parser.parse({m_in.get(), m_inEnd}, m_request);
+            m_parser.parse({m_in.get(), m_inEnd}, *m_request);
             m_parser.reset();
             headEnd = headBytes;
         }
@@ -303,14 +316,14 @@ bool Connection::dispatch(std::size_t headBytes)
     m_bodyLastDelivered = false;
     m_continueSent = false;
     m_notifyWritable = false;
-    switch (m_request.framing) {
+    switch (m_request->framing) {
     case http::BodyFraming::None:
         m_bodyDone = true;
         m_bodyLeft = 0;
         break;
     case http::BodyFraming::Length:
         m_bodyDone = false;
-        m_bodyLeft = m_request.contentLength;
+        m_bodyLeft = m_request->contentLength;
         break;
     case http::BodyFraming::Chunked:
         m_bodyDone = false;
@@ -320,7 +333,7 @@ bool Connection::dispatch(std::size_t headBytes)
     }
     m_response = Response::None;
     m_status = 0;
-    m_headRequest = m_request.methodId == http::Method::Head;
+    m_headRequest = m_request->methodId == http::Method::Head;
     setDeadline(Deadline::None); // the handler owns time now (delays, upstream timeouts)
     m_worker.stats().countRequest();
     m_worker.handler().onRequest(m_exchange);

@@ -45,6 +45,11 @@ public:
     void onDrain();
     /// Drain deadline passed: close whatever state we are in.
     void forceClose(FailKind why);
+    /// The worker's sweep: a connection that has waited for its next request since idleSince
+    /// (a tick) gives its input and output buffers and its request head back, as nginx does, so
+    /// that thousands of idle keep-alive clients cost their sockets and a few hundred bytes
+    /// each. The next request allocates them again. Nothing happens to a busy connection.
+    void releaseBuffersIfIdleSince(std::uint64_t idleSince);
 
     void addRef() { ++m_refs; }
     void release()
@@ -54,7 +59,7 @@ public:
     }
 
     // --- Exchange implementation (see exchange.h for the contract) ---
-    const http::Request& request() const { return m_request; }
+    const http::Request& request() const { return *m_request; }
     WorkerContext& workerContext() const;
     std::string_view peerAddress();
     void setListener(ExchangeListener* l) { m_listener = l; }
@@ -149,7 +154,9 @@ private:
     std::size_t m_inBegin = 0; // first byte of the current (or next) request
     std::size_t m_inEnd = 0;   // end of received bytes
     http::RequestParser m_parser;
-    http::Request m_request;
+    /// The head being parsed or served. 4 KB of header slots: allocated with the first bytes of
+    /// a request and given back with the buffers when the connection idles.
+    std::unique_ptr<http::Request> m_request;
     http::ChunkedDecoder m_chunked;
 
     Exchange m_exchange;
@@ -193,6 +200,7 @@ private:
     bool m_peerEof = false;
     bool m_resetOnClose = false;
     Deadline m_deadlineKind = Deadline::None;
+    std::uint64_t m_waitingSince = 0; // the tick it began to wait for a request (Idle, FirstByte)
 };
 
 /// Intrusive owner of a Connection (single-threaded count).

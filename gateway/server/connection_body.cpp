@@ -44,7 +44,7 @@ void Connection::pumpBody()
             return;
         }
         if (!piece.available) {
-            if (m_request.expectContinue && !m_continueSent && m_response == Response::None) {
+            if (m_request->expectContinue && !m_continueSent && m_response == Response::None) {
                 m_continueSent = true;
                 m_out.append("HTTP/1.1 100 Continue\r\n\r\n");
                 if (!m_inDispatch)
@@ -81,7 +81,7 @@ Connection::BodyPiece Connection::nextBodyPiece()
         return p;
     }
     const char* base = m_in.get();
-    if (m_request.framing == http::BodyFraming::Length) {
+    if (m_request->framing == http::BodyFraming::Length) {
         const std::size_t avail = m_inEnd - m_bodyPos;
         if (avail == 0)
             return p;

@@ -19,12 +19,12 @@ using namespace connection_limits;
 
 http::ConnectionToken Connection::connectionToken()
 {
-    if (m_worker.draining() || m_closeAfter || !m_request.keepAlive) {
+    if (m_worker.draining() || m_closeAfter || !m_request || !m_request->keepAlive) {
         m_closeAfter = true;
         return http::ConnectionToken::Close;
     }
-    return m_request.versionMinor == 0 ? http::ConnectionToken::KeepAlive
-                                       : http::ConnectionToken::None;
+    return m_request->versionMinor == 0 ? http::ConnectionToken::KeepAlive
+                                        : http::ConnectionToken::None;
 }
 
 void Connection::respond(int status, std::span<const http::Header> headers, std::string_view body,
@@ -35,8 +35,8 @@ void Connection::respond(int status, std::span<const http::Header> headers, std:
     if (!m_bodyDone) {
         // The rest of the body is read and dropped to reach the next request, unless the client
         // still waits for 100 Continue (it may never send it) or it is not worth reading.
-        if ((m_request.expectContinue && !m_continueSent) ||
-            (m_request.framing == http::BodyFraming::Length && m_bodyLeft > kMaxDiscard))
+        if ((m_request->expectContinue && !m_continueSent) ||
+            (m_request->framing == http::BodyFraming::Length && m_bodyLeft > kMaxDiscard))
             m_closeAfter = true;
     }
     const bool noBody = http::statusHasNoBody(status);
@@ -57,7 +57,7 @@ void Connection::writeHead(int status, std::span<const http::Header> headers,
 {
     if (!m_exchangeOpen || m_response != Response::None || m_closed)
         return;
-    if (!m_bodyDone && m_request.expectContinue && !m_continueSent)
+    if (!m_bodyDone && m_request->expectContinue && !m_continueSent)
         m_closeAfter = true;
     http::ResponseFraming framing;
     bool untilClose = false;
@@ -65,7 +65,7 @@ void Connection::writeHead(int status, std::span<const http::Header> headers,
         framing = http::ResponseFraming::NoBody;
     } else if (contentLength) {
         framing = http::ResponseFraming::Length;
-    } else if (m_request.versionMinor == 0) {
+    } else if (m_request->versionMinor == 0) {
         // An HTTP/1.0 client cannot read chunked: delimit the body by closing.
         framing = http::ResponseFraming::NoBody;
         untilClose = true;

@@ -28,9 +28,12 @@ void Connection::setDeadline(Deadline kind)
     case Deadline::FirstByte:
     case Deadline::Header:
         m_deadline = m_worker.ticksFor(c.headerTimeout);
+        if (kind == Deadline::FirstByte)
+            m_waitingSince = m_worker.tick();
         return;
     case Deadline::Idle:
         m_deadline = m_worker.ticksFor(c.idleTimeout);
+        m_waitingSince = m_worker.tick();
         return;
     case Deadline::Body:
         m_deadline = m_worker.ticksFor(c.bodyTimeout);
@@ -100,6 +103,18 @@ void Connection::onDeadline()
         closeNow();
         return;
     }
+}
+
+void Connection::releaseBuffersIfIdleSince(std::uint64_t idleSince)
+{
+    const bool waiting = m_deadlineKind == Deadline::Idle || m_deadlineKind == Deadline::FirstByte;
+    if (!waiting || m_waitingSince > idleSince || !m_in || m_closed || m_exchangeOpen ||
+        m_discarding || m_inEnd != m_inBegin || !m_out.empty() || m_writeWaiting || m_inRead)
+        return;
+    m_in.reset();
+    m_inCap = m_inBegin = m_inEnd = 0;
+    m_out.releaseMemory();
+    m_request.reset();
 }
 
 void Connection::onDrain()

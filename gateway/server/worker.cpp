@@ -204,9 +204,12 @@ void Worker::onTick()
         maybeFinishDrain();
         return;
     }
-    forEachConnection([this](Connection& c) {
+    const std::uint64_t idleSince = m_tick > kBufferReleaseTicks ? m_tick - kBufferReleaseTicks : 0;
+    forEachConnection([this, idleSince](Connection& c) {
         if (c.m_deadline != 0 && c.m_deadline <= m_tick)
             c.onDeadline();
+        else
+            c.releaseBuffersIfIdleSince(idleSince);
     });
     if (!m_stopped)
         startTicker();

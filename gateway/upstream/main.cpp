@@ -1,5 +1,6 @@
 // gatebench-upstream: wiring only (options, content, server, signals).
 
+#include "common/sys/open_files.h"
 #include "gateway/server/server.h"
 #include "gateway/server/signals.h"
 #include "gateway/upstream/content.h"
@@ -24,6 +25,9 @@ int main(int argc, char** argv)
         std::fputs(upstream::upstreamUsage().data(), stdout);
         return 0;
     }
+
+    // A connection per client, thousands of them; Go (go-bench-suite) raises it the same way.
+    gb::raiseOpenFilesLimit();
 
     const auto start = std::chrono::steady_clock::now();
     const upstream::Content content(20200406);

@@ -4,6 +4,7 @@
 #include <QFile>
 #include <QRegularExpression>
 
+#include <algorithm>
 #include <arpa/inet.h>
 #include <cerrno>
 #include <csignal>
@@ -435,6 +436,7 @@ void RecordingUpstream::run()
             if (fd >= 0) {
                 ++m_connections;
                 peers.push_back({fd, {}, 0});
+                m_mostOpen = std::max<std::uint64_t>(m_mostOpen, peers.size());
             }
         }
         for (std::size_t i = 2; i < fds.size(); ++i) {

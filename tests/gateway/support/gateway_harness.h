@@ -138,6 +138,8 @@ public:
     /// Connections accepted and bytes received so far.
     std::uint64_t connections() const { return m_connections.load(); }
     std::uint64_t bytes() const { return m_bytes.load(); }
+    /// The most connections it had open at once.
+    std::uint64_t mostOpenAtOnce() const { return m_mostOpen.load(); }
     /// Complete requests received (head and body, as sent), in order.
     std::vector<std::string> requests() const;
     /// Replaces the canned response for the requests that follow.
@@ -159,6 +161,7 @@ private:
     std::uint16_t m_port = 0;
     std::atomic<std::uint64_t> m_connections{0};
     std::atomic<std::uint64_t> m_bytes{0};
+    std::atomic<std::uint64_t> m_mostOpen{0};
     std::atomic<bool> m_onePerConnection{false};
     std::atomic<bool> m_closeAfterResponse{false};
     mutable std::mutex m_mutex;
