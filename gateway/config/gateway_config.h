@@ -61,7 +61,8 @@ struct GatewayConfig
     /// Idle upstream connections kept per host; 0 = not set, the proxy picks its own default.
     int maxIdleConnectionsPerHost = 0;
     /// GateBench's own (Tyk has no such field): upstream connections open at once per host, for
-    /// the whole process; more requests wait in line for one. 0: the default (1,024).
+    /// the whole process; more requests wait in line for one. 0: as many as the pool may keep
+    /// idle (max_idle_connections_per_host, or its default).
     int maxConnectionsPerHost = 0;
     /// Disable keep-alive between clients and the gateway.
     bool closeConnections = false;

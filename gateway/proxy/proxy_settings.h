@@ -16,7 +16,7 @@ struct ProxySettings
     std::size_t maxIdlePerHost = 128;
     /// max_connections_per_host (GateBench's, as nginx's max_conns), per worker thread: the
     /// upstream connections open at once to one host:port; more requests wait for one.
-    std::size_t maxConnsPerHost = 512;
+    std::size_t maxConnsPerHost = 128;
     /// close_connections: neither client nor upstream connections are kept alive.
     bool closeConnections = false;
 };
