@@ -15,28 +15,36 @@ namespace gb::gateway::proxy {
 // ---------------------------------------------------------------------------------------------
 // FilterResume
 
+ProxyExchange* FilterResume::waiting() const
+{
+    return m_handler ? m_handler->exchangeIn(m_slot) : nullptr;
+}
+
 RequestContext* FilterResume::context() const
 {
-    return m_exchange ? m_exchange->deferredContext(m_generation) : nullptr;
+    ProxyExchange* exchange = waiting();
+    return exchange ? exchange->deferredContext(m_generation) : nullptr;
 }
 
 void FilterResume::proceed() const
 {
-    if (m_exchange)
-        m_exchange->resumeFilters(m_generation, false);
+    if (ProxyExchange* exchange = waiting())
+        exchange->resumeFilters(m_generation, false);
 }
 
 void FilterResume::done() const
 {
-    if (m_exchange)
-        m_exchange->resumeFilters(m_generation, true);
+    if (ProxyExchange* exchange = waiting())
+        exchange->resumeFilters(m_generation, true);
 }
 
 // ---------------------------------------------------------------------------------------------
 // Start
 
-ProxyExchange::ProxyExchange(ProxyHandler& handler)
+ProxyExchange::ProxyExchange(ProxyHandler& handler, std::uint32_t slot, std::uint64_t generation)
     : m_handler(handler)
+    , m_slotIndex(slot)
+    , m_generation(generation)
 {
     m_visitor.context = this;
     m_visitor.onHeader = &ProxyExchange::onHeaderField;
@@ -94,8 +102,8 @@ void ProxyExchange::runFilters()
 {
     auto& filters = m_handler.filters();
     while (m_filterIndex < filters.size()) {
-        const FilterVerdict v =
-            filters[m_filterIndex]->onRequest(m_ctx, FilterResume(this, m_generation));
+        const FilterVerdict v = filters[m_filterIndex]->onRequest(
+            m_ctx, FilterResume(&m_handler, m_slotIndex, m_generation));
         if (v == FilterVerdict::Continue) {
             ++m_filterIndex;
             continue;

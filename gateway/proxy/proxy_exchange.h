@@ -38,7 +38,9 @@ class ProxyHandler;
 class ProxyExchange final : public ExchangeListener, public UpstreamUser, public PoolWaiter
 {
 public:
-    explicit ProxyExchange(ProxyHandler& handler);
+    /// In the handler's slot `slot`; `generation` continues the count of the exchange that held
+    /// the slot before, so a FilterResume of that one never matches this one.
+    ProxyExchange(ProxyHandler& handler, std::uint32_t slot, std::uint64_t generation);
     ProxyExchange(const ProxyExchange&) = delete;
     ProxyExchange& operator=(const ProxyExchange&) = delete;
 
@@ -66,6 +68,10 @@ public:
 
     // PoolWaiter
     void onPoolReady() override { acquireConnection(); }
+
+    std::uint32_t slotIndex() const { return m_slotIndex; }
+    /// The generation the next request will have (each completed request moves it on).
+    std::uint64_t generation() const { return m_generation; }
 
     // The handler's active list (exchanges with a deadline) and the deadline, steady ns; 0: none.
     ProxyExchange* m_prevActive = nullptr;
@@ -112,7 +118,8 @@ private:
     ApiSlot m_slot;
     RouteMatch m_route;
     UpstreamConnection* m_conn = nullptr;
-    std::uint64_t m_generation = 0;
+    const std::uint32_t m_slotIndex;
+    std::uint64_t m_generation;
     std::size_t m_filterIndex = 0;
 
     // request

@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <malloc.h>
 #include <sys/epoll.h>
 
 namespace gb::gateway::proxy {
@@ -24,6 +25,11 @@ constexpr int kLogsPerSecond = 5;
 // are not starved by a flood.
 constexpr int kUpstreamBatch = 128;
 constexpr int kUpstreamRounds = 4;
+// Spare exchanges kept however long they go unused, and how often the unused ones are freed.
+constexpr std::size_t kSpareExchanges = 16;
+constexpr std::int64_t kTrimPeriodNs = 1'000'000'000;
+// Exchanges freed at once after which the heap's free pages are returned to the system.
+constexpr std::size_t kTrimHeapAfter = 256;
 
 } // namespace
 
@@ -125,15 +131,47 @@ ProxyExchange* ProxyHandler::acquire()
     if (!m_free.empty()) {
         ProxyExchange* p = m_free.back();
         m_free.pop_back();
+        m_fewestFree = std::min(m_fewestFree, m_free.size());
         return p;
     }
-    m_exchanges.push_back(std::make_unique<ProxyExchange>(*this));
-    return m_exchanges.back().get();
+    m_fewestFree = 0;
+    std::uint32_t slot;
+    if (!m_emptySlots.empty()) {
+        slot = m_emptySlots.back();
+        m_emptySlots.pop_back();
+    } else {
+        slot = static_cast<std::uint32_t>(m_slots.size());
+        m_slots.emplace_back();
+    }
+    ExchangeSlot& s = m_slots[slot];
+    s.exchange = std::make_unique<ProxyExchange>(*this, slot, s.nextGeneration);
+    return s.exchange.get();
 }
 
 void ProxyHandler::recycle(ProxyExchange* p)
 {
     m_free.push_back(p);
+    if (m_free.size() > kSpareExchanges)
+        armTicker(); // the sweep trims them
+}
+
+void ProxyHandler::trimSpares(std::int64_t now)
+{
+    if (now - m_lastTrim < kTrimPeriodNs)
+        return;
+    m_lastTrim = now;
+    const std::size_t unused = m_fewestFree > kSpareExchanges ? m_fewestFree - kSpareExchanges : 0;
+    for (std::size_t i = 0; i < unused; ++i) {
+        ExchangeSlot& s = m_slots[m_free[i]->slotIndex()];
+        s.nextGeneration = s.exchange->generation();
+        s.exchange.reset();
+        m_emptySlots.push_back(m_free[i]->slotIndex());
+    }
+    m_free.erase(m_free.begin(), m_free.begin() + static_cast<std::ptrdiff_t>(unused));
+    m_fewestFree = m_free.size();
+    // free() keeps what lies between live blocks; after a burst's worth, hand the pages back.
+    if (unused >= kTrimHeapAfter)
+        ::malloc_trim(0);
 }
 
 void ProxyHandler::activate(ProxyExchange* p)
@@ -186,7 +224,8 @@ void ProxyHandler::onTick()
             p->onDeadline();
         p = next;
     }
-    if (m_active)
+    trimSpares(now);
+    if (m_active || m_free.size() > kSpareExchanges)
         armTicker();
 }
 

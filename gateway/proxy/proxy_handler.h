@@ -68,6 +68,11 @@ public:
     void deactivate(ProxyExchange* p);
     void releaseLease(TableLease* lease);
     void recycle(ProxyExchange* p);
+    /// The exchange in `slot`, or null once it was freed (FilterResume).
+    ProxyExchange* exchangeIn(std::uint32_t slot) const
+    {
+        return slot < m_slots.size() ? m_slots[slot].exchange.get() : nullptr;
+    }
     /// Logs an upstream failure, at most a few lines per second per worker.
     bool mayLog();
 
@@ -77,6 +82,9 @@ private:
     ProxyExchange* acquire();
     void armTicker();
     void onTick();
+    /// Frees the spare exchanges no request needed since the last trim (the least recently used
+    /// first), so a burst's thousands of 5 KB exchanges do not stay for the process's life.
+    void trimSpares(std::int64_t now);
     void onUpstreamEvents(std::span<const epoll_event> batch);
 
     WorkerContext& m_worker;
@@ -90,8 +98,18 @@ private:
     std::unique_ptr<EpollSet> m_events;
     std::map<std::pair<std::string, std::uint16_t>, std::unique_ptr<UpstreamPool>> m_pools;
     std::vector<std::unique_ptr<RequestFilter>> m_filters;
-    std::vector<std::unique_ptr<ProxyExchange>> m_exchanges; ///< every one made (owner)
-    std::vector<ProxyExchange*> m_free;
+    /// Every exchange made, by slot (the owner); a freed exchange leaves its slot empty with the
+    /// generation its successor in the slot starts from.
+    struct ExchangeSlot
+    {
+        std::unique_ptr<ProxyExchange> exchange;
+        std::uint64_t nextGeneration = 0;
+    };
+    std::vector<ExchangeSlot> m_slots;
+    std::vector<std::uint32_t> m_emptySlots;
+    std::vector<ProxyExchange*> m_free; ///< spare exchanges, the most recently used last
+    std::size_t m_fewestFree = 0;       ///< since the last trim: these were never needed
+    std::int64_t m_lastTrim = 0;
     ProxyExchange* m_active = nullptr; ///< intrusive list of exchanges with a deadline
     boost::asio::steady_timer m_ticker;
     bool m_tickerArmed = false;

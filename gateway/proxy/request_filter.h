@@ -20,6 +20,7 @@
 namespace gb::gateway::proxy {
 
 class ProxyExchange;
+class ProxyHandler;
 
 /// Text a filter owns per request, for the views it puts in a RequestContext when nothing else
 /// outlives the request (e.g. a rewritten Cookie value). Each next() is a cleared string whose
@@ -103,8 +104,9 @@ class FilterResume
 {
 public:
     FilterResume() = default;
-    FilterResume(ProxyExchange* exchange, std::uint64_t generation)
-        : m_exchange(exchange)
+    FilterResume(ProxyHandler* handler, std::uint32_t slot, std::uint64_t generation)
+        : m_handler(handler)
+        , m_slot(slot)
         , m_generation(generation)
     {}
     /// The request's context while it still waits for this filter; null once the client has
@@ -117,7 +119,12 @@ public:
     void done() const;
 
 private:
-    ProxyExchange* m_exchange = nullptr;
+    /// The exchange that waits, if it still does. A slot and a generation, not the object: the
+    /// handler frees spare exchanges while filters may still hold their FilterResume.
+    ProxyExchange* waiting() const;
+
+    ProxyHandler* m_handler = nullptr;
+    std::uint32_t m_slot = 0;
     std::uint64_t m_generation = 0;
 };
 

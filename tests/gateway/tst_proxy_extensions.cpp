@@ -13,6 +13,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include <algorithm>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -66,6 +67,16 @@ public:
             ctx.filterStatus = 403;
             ctx.exchange->respond(403, kText, "denied");
             return FilterVerdict::Responded;
+        }
+        if (const std::string_view ms = req.header("x-defer-long"); !ms.empty()) {
+            // Its own timer: many such requests wait at once.
+            auto timer = std::make_shared<boost::asio::steady_timer>(
+                m_timer.get_executor(), std::chrono::milliseconds(std::stoi(std::string(ms))));
+            timer->async_wait([timer, resume](const boost::system::error_code& ec) {
+                if (!ec)
+                    resume.proceed();
+            });
+            return FilterVerdict::Deferred;
         }
         const bool deferDeny = req.hasHeader("x-defer-deny");
         if (req.hasHeader("x-defer") || deferDeny) {
@@ -279,6 +290,27 @@ private slots:
         QVERIFY(m_rec->waitForRequests(before + 1));
         up = m_rec->requests().back();
         QVERIFY2(up.substr(0, up.find("\r\n")).find('?') == std::string::npos, up.c_str());
+    }
+
+    void resumeAfterTheSpareExchangesWereFreed()
+    {
+        // 80 clients leave while their filter waits; their exchanges become spares, unused for
+        // two trim periods, and are freed. The late resumes then find no exchange: ignored.
+        const std::size_t before = completed().size();
+        std::vector<std::unique_ptr<RawClient>> clients;
+        for (int i = 0; i < 80; ++i) {
+            clients.push_back(std::make_unique<RawClient>(m_port));
+            QVERIFY(clients.back()->send(getRequest("/api/x", "X-Defer-Long: 2600\r\n")));
+        }
+        QTest::qWait(20);
+        clients.clear();
+        QTest::qWait(2900);
+        QCOMPARE(fetch(m_port, getRequest("/api/y"))->status, 200);
+        // 80 clients gone, then /api/y (an earlier test's last record may come in late).
+        QTRY_VERIFY(completed().size() >= before + 81);
+        const auto records = completed();
+        QCOMPARE(std::count(records.begin() + before, records.end(), std::make_pair(0, false)),
+                 std::ptrdiff_t(80));
     }
 
     void metricsWriters()
