@@ -70,6 +70,8 @@ void Connection::onConnect(const error_code& ec)
     }
     m_tls =
         std::make_unique<asio::ssl::stream<asio::ip::tcp::socket&>>(m_socket, *m_worker.m_plan.tls);
+    if (!m_tlsBuffer)
+        m_tlsBuffer = std::make_unique<ReadBuffer>();
     const std::string& host = m_worker.m_plan.config->request.url.host;
     SSL_set_tlsext_host_name(m_tls->native_handle(), host.c_str());
     m_tls->async_handshake(asio::ssl::stream_base::client,
@@ -90,7 +92,7 @@ void Connection::send(std::optional<std::int64_t> intendedNs)
     m_sentNs = m_worker.now();
     m_intendedNs = intendedNs.value_or(m_sentNs);
     m_firstByteNs = 0;
-    m_buffered = 0;
+    m_carry.clear();
     m_parser.reset(m_worker.m_plan.config->request.isHead());
     const std::string& bytes = *m_worker.m_plan.requestBytes;
     if (m_tls) {
@@ -167,11 +169,14 @@ void Connection::onReadiness(std::uint32_t events)
 
 void Connection::readAvailable()
 {
+    // Consumed before anything else reads into it: once consume() has completed the response,
+    // this connection (or another, from complete()) may read into the same buffer.
+    char* buffer = m_worker.m_readBuffer->data();
     for (;;) {
-        const ssize_t n =
-            ::recv(m_fd, m_buffer.data() + m_buffered, m_buffer.size() - m_buffered, 0);
+        const std::size_t carried = restoreCarry(buffer);
+        const ssize_t n = ::recv(m_fd, buffer + carried, kReadBufferSize - carried, 0);
         if (n > 0) {
-            if (!consume(std::size_t(n)))
+            if (!consume(buffer, carried + std::size_t(n)))
                 return;
         } else if (n == 0) {
             return onReadEnd(asio::error::eof, true);
@@ -198,27 +203,36 @@ void Connection::onReadEnd(const error_code& ec, bool orderlyClose)
 
 void Connection::readTls()
 {
-    m_tls->async_read_some(asio::buffer(m_buffer.data() + m_buffered, m_buffer.size() - m_buffered),
-                           [this, gen = m_generation](const error_code& ec, std::size_t n) {
-                               if (gen != m_generation)
-                                   return;
-                               if (ec)
-                                   return onReadEnd(ec,
-                                                    ec == asio::error::eof ||
-                                                        ec == asio::ssl::error::stream_truncated);
-                               if (consume(n))
-                                   readTls();
-                           });
+    char* buffer = m_tlsBuffer->data();
+    const std::size_t carried = restoreCarry(buffer);
+    m_tls->async_read_some(
+        asio::buffer(buffer + carried, kReadBufferSize - carried),
+        [this, gen = m_generation, buffer, carried](const error_code& ec, std::size_t n) {
+            if (gen != m_generation)
+                return;
+            if (ec)
+                return onReadEnd(ec, ec == asio::error::eof ||
+                                         ec == asio::ssl::error::stream_truncated);
+            if (consume(buffer, carried + n))
+                readTls();
+        });
 }
 
-// Feeds n new bytes to the parser. Returns true when more bytes are needed.
-bool Connection::consume(std::size_t n)
+std::size_t Connection::restoreCarry(char* buffer) const
+{
+    std::memcpy(buffer, m_carry.data(), m_carry.size());
+    return m_carry.size();
+}
+
+// Feeds the carried and newly read bytes at `data` to the parser. Returns true when more bytes
+// are needed.
+bool Connection::consume(char* data, std::size_t available)
 {
     if (m_firstByteNs == 0)
         m_firstByteNs = m_worker.now();
-    const std::size_t available = m_buffered + n;
+    m_carry.clear();
     using S = gb::http::ResponseParser::Status;
-    const S s = m_parser.parse(m_buffer.data(), available);
+    const S s = m_parser.parse(data, available);
     const std::size_t rest = available - m_parser.consumed();
     if (s == S::Error) {
         fail(ErrorClass::Parse, gb::http::ResponseParser::errorText(m_parser.error()));
@@ -231,10 +245,10 @@ bool Connection::consume(std::size_t n)
         complete(rest == 0);
         return false;
     }
-    // Only a split head line is ever left unconsumed; keep it at the front for the next read.
-    if (rest != 0 && m_parser.consumed() != 0)
-        std::memmove(m_buffer.data(), m_buffer.data() + m_parser.consumed(), rest);
-    m_buffered = rest;
+    // Only a split head line is ever left unconsumed (the parser refuses one longer than
+    // kMaxLine, so the next read still has room): keep it for the next read.
+    static_assert(gb::http::ResponseParser::kMaxLine + 2 < kReadBufferSize);
+    m_carry.assign(data + m_parser.consumed(), rest);
     return true;
 }
 
@@ -315,7 +329,7 @@ void Connection::close()
     m_peerClosed = false;
     m_state = State::Closed;
     m_reused = false;
-    m_buffered = 0;
+    m_carry.clear();
 }
 
 } // namespace gb::engine

@@ -3,6 +3,7 @@
 // Internal to the engine: one client connection of a Worker.
 
 #include "common/http/response_parser.h"
+#include "engine/read_buffer.h"
 #include "engine/stats.h"
 
 #include <boost/asio/ip/tcp.hpp>
@@ -13,6 +14,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <string>
 
 namespace gb::engine {
 
@@ -59,7 +61,9 @@ private:
     void readAvailable();
     void readTls();
     void onReadEnd(const boost::system::error_code& ec, bool orderlyClose);
-    bool consume(std::size_t n);
+    /// Copies the carried bytes of a split head line to the front of `buffer`; their count.
+    std::size_t restoreCarry(char* buffer) const;
+    bool consume(char* data, std::size_t available);
     void complete(bool reusable);
     void fail(ErrorClass cls, const boost::system::error_code& ec);
     void fail(ErrorClass cls, std::string_view message);
@@ -83,8 +87,11 @@ private:
     std::int64_t m_sentNs = 0;
     std::int64_t m_writtenNs = 0;
     std::int64_t m_firstByteNs = 0;
-    std::size_t m_buffered = 0; // unparsed bytes of a split head line at the buffer front
-    std::array<char, 16384> m_buffer;
+    // Plain sockets read into the worker's buffer, so an idle connection holds none; only a head
+    // line split between two reads is kept here (rare: usually empty, no allocation).
+    std::string m_carry;
+    // A TLS read completes later, while others read: it needs a buffer of its own.
+    std::unique_ptr<ReadBuffer> m_tlsBuffer;
 };
 
 } // namespace gb::engine

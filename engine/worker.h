@@ -5,6 +5,7 @@
 #include "common/io/epoll_set.h"
 #include "engine/load_config.h"
 #include "engine/rate_schedule.h"
+#include "engine/read_buffer.h"
 #include "engine/stats.h"
 
 #include <boost/asio/io_context.hpp>
@@ -122,6 +123,8 @@ private:
     bool m_stopping = false;
     bool m_finishedSignalled = false;
     std::string m_csvBuffer;
+    /// What every plain connection of this worker reads into (see Connection::readAvailable).
+    std::unique_ptr<ReadBuffer> m_readBuffer = std::make_unique<ReadBuffer>();
     boost::asio::executor_work_guard<boost::asio::io_context::executor_type> m_work{
         m_io.get_executor()};
 };

@@ -3,7 +3,9 @@
 # number of keep-alive clients grows, and what an idle client costs.
 #   1. Idle clients, first, on fresh processes: IDLE_CONNS connections at IDLE_RATE req/s; each
 #      proxy's RSS growth per connection (goal <= 2 KB for ours; nginx's is about 1 KB).
-#   2. For each count of client connections (SIZES), gatebench-load --rate RATE -c N for SECS
+#   2. gatebench-load and a fresh gatebench-upstream with IDLE_CONNS connections at IDLE_RATE:
+#      their RSS growth per connection (the load's: with IDLE_CONNS less with one connection).
+#   3. For each count of client connections (SIZES), gatebench-load --rate RATE -c N for SECS
 #      seconds, open loop, through: our keyless gateway, our full gateway (auth + rate limit +
 #      analytics in Redis), nginx proxy_pass and HAProxy, each configured for that many
 #      connections; upstream nginx, Redis and the proxy pinned to SERVER_CPU, the load to
@@ -19,7 +21,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 BIN=${1:-$here/../../build/bin}
-SIZES=${SIZES:-50 1000 5000 10000 20000}
+SIZES=${SIZES-50 1000 5000 10000 20000} # SIZES="" measures memory only
 RATE=${RATE:-20000}
 SECS=${SECS:-5}
 ROUNDS=${ROUNDS:-2}
@@ -189,7 +191,33 @@ else
     python3 -c "print(f'{\"$p\":9s} {$grow / $IDLE_CONNS * 1024:8.0f} bytes per idle connection ({$rps:.0f} req/s, p99 {$p99} ms, $err errors)')"
   done
 fi
-echo "# 2. client connections at $RATE req/s offered"
+echo "# 2. gatebench-load and gatebench-upstream (fresh) with $IDLE_CONNS connections at $IDLE_RATE req/s, RSS growth per connection"
+if ((IDLE_CONNS + 200 > FILES)); then
+  echo "skipped: the open-file limit ($FILES) is too low on this machine"
+else
+  UPG=$(free_port)
+  setsid taskset -c "$SERVER_CPU" "$BIN/gatebench-upstream" --addr "127.0.0.1:$UPG" --quiet >"$BENCH_DIR/upstream.log" 2>&1 &
+  UPG_PID=$!
+  BENCH_PIDS+=($UPG_PID)
+  wait_port 127.0.0.1 "$UPG"
+  up_before=$(rss_kb "$UPG_PID")
+  # The load's RSS mid-run with one connection, then with IDLE_CONNS: the difference is theirs.
+  declare -A LOAD_RSS UP_RSS
+  for c in 1 "$IDLE_CONNS"; do
+    wait_quiet; quiet_time_wait
+    setsid taskset -c "$CLIENT_CPU" "$LOAD" --rate "$IDLE_RATE" -z 8s -c "$c" -t 30 \
+      "http://127.0.0.1:$UPG/json/valid" >"$BENCH_DIR/load-$c.out" 2>&1 &
+    lp=$!
+    sleep 6
+    LOAD_RSS[$c]=$(rss_kb "$lp"); UP_RSS[$c]=$(rss_kb "$UPG_PID")
+    wait "$lp"
+  done
+  load_grow=$((LOAD_RSS[$IDLE_CONNS] - LOAD_RSS[1])); up_grow=$((UP_RSS[$IDLE_CONNS] - up_before))
+  python3 -c "print(f'gatebench-load     {$load_grow / $IDLE_CONNS * 1024:8.0f} bytes per connection')"
+  python3 -c "print(f'gatebench-upstream {$up_grow / $IDLE_CONNS * 1024:8.0f} bytes per connection')"
+  grep -m1 'Requests/sec' "$BENCH_DIR/load-$IDLE_CONNS.out" | sed 's/^ */  load with all connections: /'
+fi
+echo "# 3. client connections at $RATE req/s offered"
 printf '%-8s %-6s %-9s %10s %10s %8s %12s %9s\n' conns round proxy rps p99_ms errors rss_kb/conn upstream
 declare -A RES
 for n in $SIZES; do

@@ -89,6 +89,7 @@ private slots:
         QTest::newRow("close-delimited, many reads") << "/eof/100000" << 100000 << 200 << true;
         QTest::newRow("Connection: close") << "/close/700" << 700 << 200 << true;
         QTest::newRow("100 Continue first") << "/continue" << 5 << 200 << false;
+        QTest::newRow("head line split between reads") << "/split/20" << 5 << 200 << false;
         QTest::newRow("204") << "/status/204" << 0 << 204 << false;
         QTest::newRow("503 is a response, not an error") << "/status/503" << 0 << 503 << false;
         QTest::newRow("404") << "/nothing-here" << 0 << 404 << false;

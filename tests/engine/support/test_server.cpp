@@ -366,6 +366,17 @@ void TestServer::respond(Conn& c, std::string_view method, std::string_view targ
         c.awaiting = true;
         m_timers.push_back({Clock::now() + std::chrono::milliseconds(ms), c.id, ok(n)});
         c.closeAfter = clientClose;
+    } else if (starts("/split/")) {
+        // The head cut inside a header line, the rest after a pause: the client must carry the
+        // line's first part over to the next read.
+        const std::string whole = ok(5, "X-Split: " + std::string(4000, 's') + "\r\n");
+        const std::size_t cut = whole.find("X-Split: ") + 2000;
+        c.out += whole.substr(0, cut);
+        c.awaiting = true;
+        m_timers.push_back(
+            {Clock::now() + std::chrono::milliseconds(numberAfter(target, "/split/", 20)), c.id,
+             whole.substr(cut)});
+        c.closeAfter = clientClose;
     } else if (target == "/continue") {
         c.out += "HTTP/1.1 100 Continue\r\n\r\n" + ok(5);
     } else if (starts("/status/")) {
