@@ -58,6 +58,17 @@ struct AccessControl::State
     }
 };
 
+/// A limiter decision a check waits for, and how it goes on from there.
+struct AccessControl::LimitWait
+{
+    bool quota = false; ///< else a rate window
+    std::string key;
+    WindowSpec spec;
+    AccessOutcome refusal = AccessOutcome::RateLimited;
+    Stage next = Stage::Done;
+    bool keepInfo = false;
+};
+
 /// A check that waits (for the store, for a lease). Lives on the heap, owned by the callbacks
 /// that will resume it; touched only on its worker's thread, hence no atomics.
 struct AccessControl::Pending : State
@@ -65,7 +76,9 @@ struct AccessControl::Pending : State
     std::string ownedApiId;
     std::string ownedToken;
     Callback callback;
-    std::unique_ptr<boost::asio::steady_timer> timer;
+    std::unique_ptr<boost::asio::steady_timer> timer; ///< the current wait's budget
+    std::uint32_t waitNumber = 0; ///< answers of an earlier wait (late, replaced) are ignored
+    LimitWait limitWait;
     bool finished = false;
 };
 
@@ -272,10 +285,8 @@ bool AccessControl::run(State& st, const PendingPtr& pending, Callback* later, A
                 break;
             }
             const PendingPtr p = wait();
-            m_limiter.rateLater(globalKey(p->apiId), spec, *p->io,
-                                [this, p, next](WindowDecision d) {
-                                    afterLimit(p, d, AccessOutcome::RateLimited, next, p->keyless);
-                                });
+            waitForLimit(p, {false, std::string(globalKey(p->apiId)), spec,
+                             AccessOutcome::RateLimited, next, p->keyless});
             return false;
         }
         case Stage::KeyRate: {
@@ -292,11 +303,8 @@ bool AccessControl::run(State& st, const PendingPtr& pending, Callback* later, A
                 break;
             }
             const PendingPtr p = wait();
-            m_limiter.rateLater(rateKey(p->scope(), p->session->storageId), p->rateSpec, *p->io,
-                                [this, p](WindowDecision d) {
-                                    afterLimit(p, d, AccessOutcome::RateLimited, Stage::Quota,
-                                               true);
-                                });
+            waitForLimit(p, {false, std::string(rateKey(p->scope(), p->session->storageId)),
+                             p->rateSpec, AccessOutcome::RateLimited, Stage::Quota, true});
             return false;
         }
         case Stage::Quota: {
@@ -315,11 +323,9 @@ bool AccessControl::run(State& st, const PendingPtr& pending, Callback* later, A
                 break;
             }
             const PendingPtr p = wait();
-            m_limiter.quotaLater(quotaKey(p->scope(), p->session->storageId), p->quotaSpec, *p->io,
-                                 [this, p](WindowDecision d) {
-                                     afterLimit(p, d, AccessOutcome::QuotaExceeded, Stage::Done,
-                                                !p->rate.present);
-                                 });
+            waitForLimit(p, {true, std::string(quotaKey(p->scope(), p->session->storageId)),
+                             p->quotaSpec, AccessOutcome::QuotaExceeded, Stage::Done,
+                             !p->rate.present});
             return false;
         }
         case Stage::Done:
@@ -338,14 +344,55 @@ AccessControl::PendingPtr AccessControl::promote(State& st, Callback&& later)
     p->ownedToken = std::string(st.token);
     p->token = p->ownedToken;
     p->callback = std::move(later);
-    p->timer = std::make_unique<boost::asio::steady_timer>(*st.io, m_options.storeTimeout);
-    p->timer->async_wait([this, p](const boost::system::error_code& ec) {
-        if (ec || p->finished)
-            return;
-        // The store did not answer in time: say so rather than guess (never a 401/403).
-        finish(p, AccessDecision{AccessOutcome::StoreUnavailable, p->session, {}});
-    });
+    p->timer = std::make_unique<boost::asio::steady_timer>(*st.io);
     return p;
+}
+
+std::uint32_t AccessControl::armBudget(const PendingPtr& p, std::chrono::milliseconds budget)
+{
+    const std::uint32_t number = ++p->waitNumber;
+    p->timer->expires_after(budget); // cancels the previous wait's budget
+    p->timer->async_wait([this, p, number](const boost::system::error_code& ec) {
+        if (!ec && !p->finished && number == p->waitNumber)
+            onBudgetPassed(p);
+    });
+    return number;
+}
+
+void AccessControl::onBudgetPassed(const PendingPtr& p)
+{
+    if (p->stage == Stage::Lookup) {
+        // No answer without the store: say so rather than guess (never a 401/403). The read goes
+        // on and fills the cache for the requests after this one.
+        finish(p, AccessDecision{AccessOutcome::StoreUnavailable, p->session, {}});
+        return;
+    }
+    // The lease is late (a stalled or slow Redis): this node's counters decide.
+    const LimitWait& w = p->limitWait;
+    limitDecided(p, w.quota ? m_limiter.quotaLocally(w.key, w.spec)
+                            : m_limiter.rateLocally(w.key, w.spec));
+}
+
+void AccessControl::waitForLimit(const PendingPtr& p, LimitWait wait)
+{
+    p->limitWait = std::move(wait);
+    const std::uint32_t number = armBudget(p, m_options.decisionBudget);
+    auto decided = [this, p, number](WindowDecision d) {
+        if (!p->finished && number == p->waitNumber)
+            limitDecided(p, d);
+    };
+    const LimitWait& w = p->limitWait;
+    if (w.quota)
+        m_limiter.quotaLater(w.key, w.spec, *p->io, std::move(decided));
+    else
+        m_limiter.rateLater(w.key, w.spec, *p->io, std::move(decided));
+}
+
+void AccessControl::limitDecided(const PendingPtr& p, const WindowDecision& d)
+{
+    ++p->waitNumber; // whichever of the lease and the budget comes second is ignored
+    const LimitWait& w = p->limitWait;
+    afterLimit(p, d, w.refusal, w.next, w.keepInfo);
 }
 
 void AccessControl::afterLimit(const PendingPtr& p, const WindowDecision& d, AccessOutcome refusal,
@@ -386,6 +433,7 @@ void AccessControl::finish(const PendingPtr& p, AccessDecision decision)
 
 void AccessControl::startLoad(const PendingPtr& p)
 {
+    armBudget(p, m_options.lookupBudget);
     {
         std::lock_guard lock(m_loadMutex);
         std::vector<PendingPtr>& waiting = m_loading[p->ownedToken];

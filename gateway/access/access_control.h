@@ -32,8 +32,13 @@ class SessionCache;
 struct AccessOptions
 {
     bool hashKeys = true; ///< tyk.conf hash_keys: the store files keys under their SHA-256
-    /// No request waits longer than this for the store (storage.timeout): past it, 503.
-    std::chrono::milliseconds storeTimeout{5000};
+    /// Longest a request waits for a rate-limit or quota lease from a shared store; past it the
+    /// node's own counters decide (a stalled Redis must not stop requests it can answer).
+    std::chrono::milliseconds decisionBudget{5};
+    /// Longest a request waits for the store to read a key not cached yet; past it, 503 (there is
+    /// no answer without the store). Longer than decisionBudget, so that a slow but working
+    /// store still admits new keys.
+    std::chrono::milliseconds lookupBudget{50};
     /// A cached session older than this is re-read from a shared store in the background (the
     /// request is served from the cache meanwhile). This bounds how long another gateway's
     /// update or delete of a key can go unnoticed here. Unused for the in-memory store.
@@ -56,9 +61,10 @@ struct AccessQuery
 ///
 /// check() answers at once whenever it can: a cached key with tokens in hand costs no
 /// allocation and no store round trip. Otherwise (a key not cached yet, a rate-limit lease to
-/// fetch) it returns false and calls `later` exactly once, on the query's io_context, within
-/// storeTimeout; if the store does not answer in time the answer is StoreUnavailable (503),
-/// never a misleading 401/403. Keys already cached keep working while the store is down.
+/// fetch) it returns false and calls `later` exactly once, on the query's io_context: a lease
+/// that does not come within decisionBudget is replaced by the node's own counters' decision; a
+/// key read that does not come within lookupBudget is answered StoreUnavailable (503), never a
+/// misleading 401/403. Keys already cached keep working while the store is down or stalled.
 /// Concurrent checks of the same uncached key share one store read.
 ///
 /// Lifetime: must outlive every io_context it was given work for, or be destroyed after their
@@ -88,6 +94,7 @@ private:
     struct State;
     struct Pending;
     struct LoadResult;
+    struct LimitWait;
     using PendingPtr = std::shared_ptr<Pending>;
     enum class Stage : std::uint8_t;
 
@@ -100,6 +107,12 @@ private:
                       StoreResult result);
     void afterLimit(const PendingPtr& p, const WindowDecision& d, AccessOutcome refusal, Stage next,
                     bool keepInfo);
+    /// Waits for the limiter's lease, at most decisionBudget.
+    void waitForLimit(const PendingPtr& p, LimitWait wait);
+    void limitDecided(const PendingPtr& p, const WindowDecision& d);
+    /// Starts the budget of the pending's current wait; the wait's number.
+    std::uint32_t armBudget(const PendingPtr& p, std::chrono::milliseconds budget);
+    void onBudgetPassed(const PendingPtr& p);
     void resume(const PendingPtr& p);
     void finish(const PendingPtr& p, AccessDecision decision);
     void count(int worker, AccessOutcome o);

@@ -78,15 +78,17 @@ GatewayFeatures::GatewayFeatures(const GatewayConfig& config, FeaturesOptions op
         m_keysClient =
             std::make_unique<RedisClient>(redisOptions(config.storage, "keys", options.log));
         m_store = std::make_unique<RedisKeyStore>(*m_keysClient);
-        m_limiter = std::make_unique<SharedRequestLimiter>(*m_keysClient, m_clock, options.limiter);
+        DistributedLimiterOptions limiter = options.limiter;
+        limiter.waitBudgetMs = config.storage.decisionBudget.count();
+        m_limiter = std::make_unique<SharedRequestLimiter>(*m_keysClient, m_clock, limiter);
     } else {
         m_store = std::make_unique<MemoryKeyStore>();
         m_limiter = std::make_unique<LocalRequestLimiter>(m_clock);
     }
     AccessOptions access;
     access.hashKeys = config.hashKeys;
-    access.storeTimeout =
-        std::chrono::duration_cast<std::chrono::milliseconds>(config.storage.timeout);
+    access.decisionBudget = config.storage.decisionBudget;
+    access.lookupBudget = config.storage.lookupBudget;
     access.refreshAfter = options.sessionRefresh;
     m_access = std::make_unique<AccessControl>(access, *m_store, m_cache, *m_limiter, m_clock,
                                                options.workers);

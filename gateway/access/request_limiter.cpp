@@ -49,6 +49,16 @@ void LocalRequestLimiter::quotaLater(std::string_view key, const WindowSpec& spe
     boost::asio::post(io, [done = std::move(done), d]() mutable { done(d); });
 }
 
+WindowDecision LocalRequestLimiter::rateLocally(std::string_view key, const WindowSpec& spec)
+{
+    return m_rates.hit(key, spec);
+}
+
+WindowDecision LocalRequestLimiter::quotaLocally(std::string_view key, const WindowSpec& spec)
+{
+    return m_quotas.hit(key, spec);
+}
+
 void LocalRequestLimiter::quotaUsage(std::string_view key, UsageCallback done)
 {
     done(m_quotas.usage(key));
@@ -103,6 +113,16 @@ void SharedRequestLimiter::quotaLater(std::string_view key, const WindowSpec& sp
     m_quotas.hitLater(key, spec, io, std::move(done));
 }
 
+WindowDecision SharedRequestLimiter::rateLocally(std::string_view key, const WindowSpec& spec)
+{
+    return m_rates.decideLocally(key, spec);
+}
+
+WindowDecision SharedRequestLimiter::quotaLocally(std::string_view key, const WindowSpec& spec)
+{
+    return m_quotas.decideLocally(key, spec);
+}
+
 void SharedRequestLimiter::quotaUsage(std::string_view key, UsageCallback done)
 {
     m_quotas.usage(key, std::move(done));
@@ -132,8 +152,21 @@ void SharedRequestLimiter::appendMetrics(std::string& out) const
     series("gatebench_ratelimit_waits_total", "Requests that waited for a lease.", rates.waits,
            quotas.waits);
     series("gatebench_ratelimit_fallbacks_total",
-           "Decisions taken by local counters because Redis was unavailable.", rates.fallbacks,
-           quotas.fallbacks);
+           "Decisions taken by local counters: Redis down, stalled past the wait budget, or "
+           "failing.",
+           rates.fallbacks, quotas.fallbacks);
+    out.append("# HELP gatebench_ratelimit_fallback_seconds_total Time from a first local "
+               "decision to Redis granting a lease again.\n"
+               "# TYPE gatebench_ratelimit_fallback_seconds_total counter\n");
+    const std::pair<const char*, std::uint64_t> spans[] = {{"rate", rates.fallbackMs},
+                                                           {"quota", quotas.fallbackMs}};
+    for (const auto& [kind, ms] : spans) {
+        out.append("gatebench_ratelimit_fallback_seconds_total{kind=\"")
+            .append(kind)
+            .append("\"} ");
+        appendValue(out, static_cast<double>(ms) / 1000.0);
+        out.push_back('\n');
+    }
 }
 
 } // namespace gb::gateway

@@ -43,6 +43,9 @@ public:
                           WindowDecision& out) = 0;
     virtual void quotaLater(std::string_view key, const WindowSpec& spec,
                             boost::asio::io_context& io, Callback done) = 0;
+    /// Decisions by this node's own counters, for a request that waited its budget for Redis.
+    virtual WindowDecision rateLocally(std::string_view key, const WindowSpec& spec) = 0;
+    virtual WindowDecision quotaLocally(std::string_view key, const WindowSpec& spec) = 0;
     /// The quota counter now; nullopt when unknown. `done` may run inline or on a storage thread.
     virtual void quotaUsage(std::string_view key, UsageCallback done) = 0;
     /// Starts a new quota period (key created or updated without suppress_reset, or deleted).
@@ -64,6 +67,8 @@ public:
                   WindowDecision& out) override;
     void quotaLater(std::string_view key, const WindowSpec& spec, boost::asio::io_context& io,
                     Callback done) override;
+    WindowDecision rateLocally(std::string_view key, const WindowSpec& spec) override;
+    WindowDecision quotaLocally(std::string_view key, const WindowSpec& spec) override;
     void quotaUsage(std::string_view key, UsageCallback done) override;
     void resetQuota(std::string_view key, UniqueFunction<void(bool ok)> done) override;
     void appendMetrics(std::string& out) const override;
@@ -89,6 +94,8 @@ public:
                   WindowDecision& out) override;
     void quotaLater(std::string_view key, const WindowSpec& spec, boost::asio::io_context& io,
                     Callback done) override;
+    WindowDecision rateLocally(std::string_view key, const WindowSpec& spec) override;
+    WindowDecision quotaLocally(std::string_view key, const WindowSpec& spec) override;
     void quotaUsage(std::string_view key, UsageCallback done) override;
     void resetQuota(std::string_view key, UniqueFunction<void(bool ok)> done) override;
     void appendMetrics(std::string& out) const override;

@@ -34,6 +34,11 @@ void readStorage(const JsonObjectReader& s, StorageConfig& out)
         out.database = static_cast<int>(*database);
     if (auto timeout = s.integer("timeout", 0, 86400); timeout && *timeout > 0)
         out.timeout = std::chrono::seconds(*timeout);
+    const auto timeoutMs = std::chrono::duration_cast<std::chrono::milliseconds>(out.timeout);
+    if (auto ms = s.integer("decision_budget_ms", 1, timeoutMs.count()))
+        out.decisionBudget = std::chrono::milliseconds(*ms);
+    if (auto ms = s.integer("lookup_budget_ms", 1, timeoutMs.count()))
+        out.lookupBudget = std::chrono::milliseconds(*ms);
 }
 
 void readAnalytics(const JsonObjectReader& a, AnalyticsConfig& out)

@@ -25,6 +25,12 @@ struct StorageConfig
     std::string password;
     int database = 0;
     std::chrono::seconds timeout{5}; ///< Tyk's default when absent or 0
+    /// GateBench's own (Tyk has no such fields), "decision_budget_ms" and "lookup_budget_ms":
+    /// how long a request may wait for Redis when this node can decide without it (a rate-limit
+    /// or quota lease: then its own counters decide), and for a key not cached yet (then 503).
+    /// Both at most `timeout`.
+    std::chrono::milliseconds decisionBudget{5};
+    std::chrono::milliseconds lookupBudget{50};
 };
 
 /// tyk.conf "analytics_config" (the parts gatebench-gateway uses).

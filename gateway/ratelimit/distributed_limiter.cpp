@@ -74,6 +74,7 @@ struct DistributedWindowLimiter::Lease
     std::uint64_t knownUsed = 0; ///< the window's counter after our last grant
     bool exhausted = false;      ///< Redis has no more tokens in this window
     bool refilling = false;
+    std::int64_t refillSentMs = 0; ///< steady ms the outstanding refill was asked for
     std::vector<Waiter> waiters;
 };
 
@@ -98,8 +99,12 @@ std::string_view DistributedWindowLimiter::script() noexcept
 
 DistributedWindowLimiter::Stats DistributedWindowLimiter::stats() const noexcept
 {
+    std::uint64_t fallbackMs = m_fallbackMs.load(std::memory_order_relaxed);
+    if (const std::int64_t since = m_fallbackSince.load(std::memory_order_relaxed); since != 0)
+        fallbackMs +=
+            static_cast<std::uint64_t>(std::max<std::int64_t>(0, m_clock.steadyMs() - since));
     return {m_leases.load(std::memory_order_relaxed), m_waits.load(std::memory_order_relaxed),
-            m_fallbacks.load(std::memory_order_relaxed)};
+            m_fallbacks.load(std::memory_order_relaxed), fallbackMs};
 }
 
 std::uint64_t DistributedWindowLimiter::leaseSize(const WindowSpec& spec) const noexcept
@@ -113,7 +118,15 @@ WindowDecision DistributedWindowLimiter::fallbackHit(const std::string& redisKey
                                                      const WindowSpec& spec)
 {
     m_fallbacks.fetch_add(1, std::memory_order_relaxed);
+    std::int64_t none = 0;
+    m_fallbackSince.compare_exchange_strong(none, std::max<std::int64_t>(1, m_clock.steadyMs()),
+                                            std::memory_order_relaxed);
     return m_fallback.hit(redisKey, spec);
+}
+
+WindowDecision DistributedWindowLimiter::decideLocally(std::string_view key, const WindowSpec& spec)
+{
+    return fallbackHit(m_prefix + std::string(key), spec);
 }
 
 DistributedWindowLimiter::LeasePtr DistributedWindowLimiter::leaseFor(std::string_view key)
@@ -166,6 +179,7 @@ DistributedWindowLimiter::Step DistributedWindowLimiter::decideLocked(Lease& lea
         const std::uint64_t size = leaseSize(spec);
         if (!lease.refilling && !lease.exhausted && lease.tokens <= size / 2 && m_client.isUp()) {
             lease.refilling = true;
+            lease.refillSentMs = now;
             want = size;
         }
         return Step::Decided;
@@ -179,6 +193,8 @@ DistributedWindowLimiter::Step DistributedWindowLimiter::decideLocked(Lease& lea
     }
     if (!m_client.isUp() && !lease.refilling)
         return Step::Fallback; // known down: no point queueing behind a round trip that fails
+    if (lease.refilling && now - lease.refillSentMs >= m_options.waitBudgetMs)
+        return Step::Fallback; // stalled: the lease will not come within the budget
     return Step::Wait;
 }
 
@@ -215,6 +231,7 @@ void DistributedWindowLimiter::hitLater(std::string_view key, const WindowSpec& 
             lease->waiters.push_back(Waiter{&io, std::move(later)});
             if (!lease->refilling) {
                 lease->refilling = true;
+                lease->refillSentMs = m_clock.steadyMs();
                 want = std::max<std::uint64_t>(leaseSize(spec), lease->waiters.size());
             }
         }
@@ -291,6 +308,12 @@ void DistributedWindowLimiter::onGrant(const LeasePtr& lease, bool ok, std::uint
         const std::int64_t now = m_clock.steadyMs();
         const WindowSpec spec = lease->spec;
         if (ok) {
+            // Redis answers again: the time decided locally ends here.
+            if (const std::int64_t since = m_fallbackSince.exchange(0, std::memory_order_relaxed);
+                since != 0)
+                m_fallbackMs.fetch_add(
+                    static_cast<std::uint64_t>(std::max<std::int64_t>(0, now - since)),
+                    std::memory_order_relaxed);
             const std::int64_t end = now + std::max<std::int64_t>(ttlMs, 1);
             // Same Redis window as the tokens in hand? Their ends agree up to a round trip;
             // a window that ended and restarted in Redis ends about a period later.
@@ -319,6 +342,7 @@ void DistributedWindowLimiter::onGrant(const LeasePtr& lease, bool ok, std::uint
             }
             if (!lease->waiters.empty()) {
                 lease->refilling = true;
+                lease->refillSentMs = now;
                 again = std::max<std::uint64_t>(leaseSize(spec), lease->waiters.size());
             }
         } else {

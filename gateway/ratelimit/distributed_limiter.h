@@ -34,6 +34,12 @@ struct DistributedLimiterOptions
     /// limits".
     double leaseFraction = 0.004;
     std::uint64_t maxLease = 100'000;
+    /// Longest a decision waits for a lease. A lease asked for longer ago than this is taken as
+    /// a stalled Redis: decisions of that key are then local (the fallback counters) until it
+    /// arrives, so a Redis that stops answering costs a request at most this, not
+    /// storage.timeout. The access check releases requests already waiting after the same time
+    /// (decideLocally).
+    std::int64_t waitBudgetMs = 5;
 };
 
 /// Fixed-window limits shared by every gateway on one Redis, without a Redis round trip per
@@ -45,8 +51,9 @@ struct DistributedLimiterOptions
 ///
 /// hit() decides at once when it can (a token in hand, or the window known to be used up) and
 /// otherwise completes later, on the caller's io_context, once the lease arrives. While Redis is
-/// down, or if it fails to answer, decisions come from the local fallback limiter with the same
-/// limit: each node then enforces the whole limit on its own (documented degradation).
+/// down, stalled (a lease asked for more than waitBudgetMs ago), or if it fails to answer,
+/// decisions come from the local fallback limiter with the same limit: each node then enforces
+/// the whole limit on its own (documented degradation).
 ///
 /// Thread-safe; one instance serves all workers. Counters live in Redis under keyPrefix + key.
 class DistributedWindowLimiter
@@ -72,6 +79,10 @@ public:
     bool hit(std::string_view key, const WindowSpec& spec, WindowDecision& out,
              boost::asio::io_context& io, Callback&& later);
 
+    /// A decision by the local fallback counters, for a request that waited its budget for a
+    /// lease (its place among the lease's waiters is then wasted: a token at most).
+    WindowDecision decideLocally(std::string_view key, const WindowSpec& spec);
+
     /// The counter of `key` now (Redis GET + PTTL); nullopt when Redis cannot be asked. `done`
     /// runs on the storage thread or inline.
     void usage(std::string_view key, UniqueFunction<void(std::optional<WindowUsage>)> done);
@@ -82,7 +93,9 @@ public:
     {
         std::uint64_t leases = 0;    ///< round trips to Redis for tokens
         std::uint64_t waits = 0;     ///< requests that waited for a lease
-        std::uint64_t fallbacks = 0; ///< decisions taken locally because Redis was unavailable
+        std::uint64_t fallbacks = 0; ///< decisions taken locally: Redis down, stalled or failing
+        /// Time from a first local decision to the next lease Redis granted, summed (ms).
+        std::uint64_t fallbackMs = 0;
     };
     Stats stats() const noexcept;
 
@@ -137,6 +150,9 @@ private:
     std::atomic<std::uint64_t> m_leases{0};
     std::atomic<std::uint64_t> m_waits{0};
     std::atomic<std::uint64_t> m_fallbacks{0};
+    std::atomic<std::int64_t> m_fallbackSince{
+        0}; ///< steady ms of the first local decision; 0: none
+    std::atomic<std::uint64_t> m_fallbackMs{0};
 };
 
 } // namespace gb::gateway
