@@ -54,6 +54,8 @@ private slots:
         QCOMPARE(c.storage.port, 6379);
         QCOMPARE(c.storage.database, 0);
         QVERIFY(c.storage.timeout == 5s);
+        QVERIFY(c.storage.decisionBudget == 5ms);
+        QVERIFY(c.storage.lookupBudget == 50ms);
         QVERIFY(!c.enableAnalytics);
         QCOMPARE(c.analytics.recordsBufferSize, std::uint64_t(1000));
         QVERIFY(c.analytics.storageExpirationTime == 60s);
@@ -74,7 +76,8 @@ private slots:
             "secret": "s3cret",
             "app_path": "/opt/tyk-gateway/apps/",
             "storage": {"type": "redis", "host": "redis.local", "port": 6380,
-                        "password": "pw", "database": 3, "timeout": 2},
+                        "password": "pw", "database": 3, "timeout": 2,
+                        "decision_budget_ms": 3, "lookup_budget_ms": 2000},
             "enable_analytics": true,
             "analytics_config": {"records_buffer_size": 5000, "storage_expiration_time": 120,
                                  "enable_detailed_recording": true, "ignored_ips": ["10.0.0.1"]},
@@ -95,6 +98,8 @@ private slots:
         QCOMPARE(c.storage.password, std::string("pw"));
         QCOMPARE(c.storage.database, 3);
         QVERIFY(c.storage.timeout == 2s);
+        QVERIFY(c.storage.decisionBudget == 3ms);
+        QVERIFY(c.storage.lookupBudget == 2000ms);
         QVERIFY(c.enableAnalytics);
         QCOMPARE(c.analytics.recordsBufferSize, std::uint64_t(5000));
         QVERIFY(c.analytics.storageExpirationTime == 120s);
@@ -191,6 +196,12 @@ private slots:
         QTest::newRow("unknown storage type")
             << QByteArray("{\"storage\": {\"type\": \"mongo\"}}") << "1:22"
             << "must be \"redis\" or \"memory\", not \"mongo\"";
+        QTest::newRow("budget longer than the storage timeout")
+            << QByteArray("{\"storage\": {\"timeout\": 1, \"lookup_budget_ms\": 1500}}") << "1:48"
+            << "\"storage.lookup_budget_ms\"";
+        QTest::newRow("budget zero")
+            << QByteArray("{\"storage\": {\"decision_budget_ms\": 0}}") << "1:36"
+            << "\"storage.decision_budget_ms\"";
         QTest::newRow("timeout as string")
             << QByteArray("{\"proxy_default_timeout\": \"30s\"}") << "1:27"
             << "\"proxy_default_timeout\" must be a number";
