@@ -8,6 +8,7 @@
 #include <bit>
 #include <cstdio>
 #include <future>
+#include <iterator>
 
 namespace gb::gateway {
 
@@ -189,17 +190,15 @@ void AnalyticsSink::drop(std::uint64_t n, const char* why)
     m_lastDropLog = now;
 }
 
-bool AnalyticsSink::writeOnce(bool final)
+void AnalyticsSink::serializeQueued(std::vector<std::string>& into, std::size_t heldElsewhere)
 {
-    // Serialize what the workers queued, after what is already waiting.
-    std::vector<std::string>& batch = m_retry;
     std::unordered_map<std::uint32_t, const ApiIdentity*> apis;
     std::unordered_map<std::uint32_t, const KeyIdentity*> keys;
     std::uint64_t overflow = 0;
     for (const auto& recorder : m_recorders) {
         recorder->m_ring.drain(
             [&](const AnalyticsRecord& r) {
-                if (batch.size() >= m_options.retryCapacity) {
+                if (heldElsewhere + into.size() >= m_options.retryCapacity) {
                     ++overflow;
                     return;
                 }
@@ -212,13 +211,20 @@ bool AnalyticsSink::writeOnce(bool final)
                 std::string json;
                 json.reserve(640);
                 appendRecordJson(json, r, a->second, k->second, m_options.storageExpiration);
-                batch.push_back(std::move(json));
+                into.push_back(std::move(json));
             },
             SIZE_MAX);
     }
-    m_retrySize.store(batch.size());
+    m_retrySize.store(heldElsewhere + into.size());
     if (overflow > 0)
-        drop(overflow, "Redis unavailable, retry buffer full");
+        drop(overflow, "Redis unavailable or stalled, retry buffer full");
+}
+
+bool AnalyticsSink::writeOnce(bool final)
+{
+    // Serialize what the workers queued, after what is already waiting.
+    std::vector<std::string>& batch = m_retry;
+    serializeQueued(batch, 0);
     if (batch.empty())
         return true;
     if (!m_client.isUp() && !final)
@@ -242,11 +248,18 @@ bool AnalyticsSink::writeOnce(bool final)
     m_client.submitBatch(std::move(commands), [promise](std::vector<RedisResult> r) {
         promise->set_value(std::move(r));
     });
-    // The client answers every command within its timeout; the margin covers scheduling.
-    const auto limit = m_client.options().timeout + std::chrono::seconds(1);
-    if (future.wait_for(limit) != std::future_status::ready) {
-        m_failedWrites.fetch_add(1);
-        return false; // everything stays in the retry buffer
+    // The client answers every command within its timeout; the margin covers scheduling. While
+    // Redis takes its time (a stall), the rings keep being emptied into `later`, behind this
+    // batch and within the retry buffer's bound, so the workers' rings do not overflow.
+    const auto deadline = SteadyClock::now() + m_client.options().timeout + std::chrono::seconds(1);
+    std::vector<std::string> later;
+    while (future.wait_for(m_options.flushInterval) != std::future_status::ready) {
+        serializeQueued(later, batch.size());
+        if (SteadyClock::now() >= deadline) {
+            m_failedWrites.fetch_add(1);
+            std::move(later.begin(), later.end(), std::back_inserter(batch));
+            return false; // everything stays in the retry buffer
+        }
     }
     const std::vector<RedisResult> results = future.get();
     std::vector<std::string> failed;
@@ -265,6 +278,8 @@ bool AnalyticsSink::writeOnce(bool final)
         m_batches.fetch_add(1);
     else
         m_failedWrites.fetch_add(1);
+    // The failed records are older than those that came in meanwhile: they go first.
+    std::move(later.begin(), later.end(), std::back_inserter(failed));
     batch = std::move(failed);
     m_retrySize.store(batch.size());
     return batch.empty();

@@ -78,8 +78,9 @@ private:
 /// Analytics to Redis, off the request path: workers copy fixed-size records into their own
 /// rings; one writer thread turns them into JSON (Tyk's field names) and appends them to the
 /// Redis list with pipelined RPUSH batches, at most every flushInterval or as soon as
-/// recordsBufferSize records wait. While Redis is down, serialized records wait in a bounded
-/// retry buffer and are written once it is back; what does not fit is dropped, counted in
+/// recordsBufferSize records wait. While Redis is down or stalled, serialized records wait in a
+/// bounded retry buffer (retryCapacity, 100,000 by default) and are written once it is back, in
+/// order; what does not fit is dropped, counted in
 /// stats() and logged (at most one line per 10 s). Nothing is dropped while Redis is up and
 /// keeps pace. stop() flushes.
 ///
@@ -121,6 +122,9 @@ private:
     friend class AnalyticsRecorder;
     void run();
     bool writeOnce(bool final);
+    /// Serializes what the workers queued onto `into`, dropping (counted) what would take the
+    /// records held beyond retryCapacity.
+    void serializeQueued(std::vector<std::string>& into, std::size_t heldElsewhere);
     void drop(std::uint64_t n, const char* why);
 
     AnalyticsOptions m_options;
