@@ -1,5 +1,7 @@
 #include "app/json_members.h"
 
+#include <QJsonArray>
+
 #include <cmath>
 
 namespace gb::app {
@@ -31,6 +33,22 @@ void JsonMembers::string(const QString& key, QString& out)
     if (!v.isString())
         return fail(key, QStringLiteral("must be text in quotes"));
     out = v.toString();
+}
+
+void JsonMembers::stringList(const QString& key, QStringList& out)
+{
+    const QJsonValue v = m_object.value(key);
+    if (v.isUndefined())
+        return;
+    if (!v.isArray())
+        return fail(key, QStringLiteral("must be a list of texts in quotes ([\"a\", \"b\"])"));
+    QStringList items;
+    for (const QJsonValue& item : v.toArray()) {
+        if (!item.isString())
+            return fail(key, QStringLiteral("must be a list of texts in quotes ([\"a\", \"b\"])"));
+        items.append(item.toString());
+    }
+    out = items;
 }
 
 void JsonMembers::number(const QString& key, double& out)

@@ -39,6 +39,7 @@ public:
     }
 
     void string(const QString& key, QString& out);
+    void stringList(const QString& key, QStringList& out);
     void number(const QString& key, double& out);
     void optionalNumber(const QString& key, std::optional<double>& out);
     void integer(const QString& key, int& out);

@@ -2,6 +2,7 @@
 
 #include "app/binaries.h"
 #include "app/host_sampler.h"
+#include "app/hosts/load_agents.h"
 #include "app/hosts/ssh_deployment.h"
 #include "app/local_deployment.h"
 #include "app/logging.h"
@@ -13,6 +14,7 @@
 #include <QThread>
 
 #include <mutex>
+#include <optional>
 
 namespace gb::app {
 
@@ -23,7 +25,46 @@ struct RunController::Shared
     std::mutex mutex;
     std::atomic<bool> cancel{false};
     engine::LoadEngine* engine = nullptr;
+    LoadAgents* agents = nullptr;
+
+    /// Under mutex.
+    void stopLoad()
+    {
+        if (engine)
+            engine->stop();
+        if (agents)
+            agents->stop();
+    }
 };
+
+namespace {
+
+/// The scenario's load hosts, found in the hosts file, as agents not yet prepared.
+Result<std::unique_ptr<LoadAgents>> makeLoadAgents(const Scenario& scenario,
+                                                   const std::optional<HostsFile>& hosts,
+                                                   const SshOptions& ssh, const QString& bundle)
+{
+    using R = Result<std::unique_ptr<LoadAgents>>;
+    if (!hosts)
+        return R::failure(QStringLiteral("Scenario \"%1\" sends its load from hosts: give it a "
+                                         "hosts file (headless: --hosts HOSTS.json)")
+                              .arg(scenario.name));
+    QList<HostSpec> loadHosts;
+    for (const QString& name : scenario.topology.loadHosts) {
+        const auto it = std::find_if(hosts->hosts.begin(), hosts->hosts.end(),
+                                     [&](const HostSpec& h) { return h.name == name; });
+        if (it == hosts->hosts.end())
+            return R::failure(
+                QStringLiteral("Load host \"%1\" is not in the hosts file").arg(name));
+        if (!it->plays(HostRole::LoadGen))
+            return R::failure(
+                QStringLiteral("Host \"%1\" does not have the loadgen role").arg(name));
+        loadHosts.append(*it);
+    }
+    return std::make_unique<LoadAgents>(loadHosts, ssh, bundle);
+}
+
+} // namespace
 
 struct RunController::Outcome
 {
@@ -100,8 +141,7 @@ void RunController::stop()
         return;
     std::lock_guard lock(m_shared->mutex);
     m_shared->cancel = true;
-    if (m_shared->engine)
-        m_shared->engine->stop();
+    m_shared->stopLoad();
 }
 
 void RunController::post(std::function<void()> emitter)
@@ -154,6 +194,19 @@ void RunController::work(Scenario scenario, Settings settings, std::shared_ptr<S
                         .arg(scenario.name, lines.join(QStringLiteral("; "))));
     }
 
+    // Load agents first: installing the bundle on a host stops the servers of its workdir.
+    std::unique_ptr<LoadAgents> agents;
+    if (!scenario.topology.loadHosts.isEmpty()) {
+        auto made = makeLoadAgents(scenario, settings.hosts, settings.ssh, settings.bundle);
+        if (!made)
+            return fail(made.error());
+        agents = std::move(made).value();
+        if (const QString e =
+                agents->prepare([&](const QString& step) { phase(RunPhase::Starting, step); });
+            !e.isEmpty())
+            return fail(e);
+    }
+
     phase(RunPhase::Starting, QStringLiteral("Starting servers"));
     std::unique_ptr<Deployment> deployment;
     if (scenario.topology.kind == TopologyKind::Hosts) {
@@ -192,16 +245,20 @@ void RunController::work(Scenario scenario, Settings settings, std::shared_ptr<S
     sampler.sample(0);
 
     QString failure;
+    QStringList lost; // load agents that ended early
     engine::RunResult result;
     {
-        engine::LoadEngine engine(config.value());
+        std::optional<engine::LoadEngine> engine;
+        if (!agents)
+            engine.emplace(config.value());
         {
             std::lock_guard lock(shared->mutex);
             if (shared->cancel) {
                 deployment->stop();
                 return fail(QStringLiteral("The run was stopped before the load started."));
             }
-            shared->engine = &engine;
+            shared->engine = engine ? &*engine : nullptr;
+            shared->agents = agents.get();
         }
         const auto postLog = [&] {
             if (QStringList lines = deployment->takeLogLines(); !lines.isEmpty())
@@ -210,7 +267,7 @@ void RunController::work(Scenario scenario, Settings settings, std::shared_ptr<S
         postLog(); // how the servers started
         run.startedAt = QDateTime::currentDateTimeUtc();
         phase(RunPhase::Running, QStringLiteral("Running %1").arg(scenario.name));
-        result = engine.run([&](const engine::Snapshot& s) {
+        const auto onSnapshot = [&](const engine::Snapshot& s) {
             HostSample host = sampler.sample(s.elapsedS);
             host.hosts = deployment->hostSamples();
             run.series.push_back(s);
@@ -225,13 +282,28 @@ void RunController::work(Scenario scenario, Settings settings, std::shared_ptr<S
             if (failure.isEmpty()) {
                 if (auto died = deployment->checkExited()) {
                     failure = *died;
-                    engine.stop();
+                    std::lock_guard lock(shared->mutex);
+                    shared->stopLoad();
                 }
             }
-        });
+        };
+        if (engine) {
+            result = engine->run(onSnapshot);
+        } else {
+            LoadAgents::Outcome out =
+                agents->run(config.value(), [&](const engine::Snapshot& s,
+                                                const std::vector<AgentShare>&) { onSnapshot(s); });
+            result.fatalError = out.fatalError.toStdString();
+            result.interrupted = out.interrupted;
+            result.elapsedS = out.elapsedS;
+            run.agents = std::move(out.agents);
+            run.incomplete = !out.lost.isEmpty();
+            lost = out.lost;
+        }
         postLog();
         std::lock_guard lock(shared->mutex);
         shared->engine = nullptr;
+        shared->agents = nullptr;
     }
     run.finishedAt = QDateTime::currentDateTimeUtc();
 
@@ -249,11 +321,25 @@ void RunController::work(Scenario scenario, Settings settings, std::shared_ptr<S
     run.error = failure;
     if (run.status == RunStatus::Stopped)
         run.error = QStringLiteral("Stopped after %1 s").arg(result.elapsedS, 0, 'f', 1);
+    if (run.incomplete)
+        run.error += (run.error.isEmpty() ? QString() : QStringLiteral("; ")) +
+                     QStringLiteral("Incomplete: %1").arg(lost.join(QStringLiteral("; ")));
     run.environment = EnvironmentInfo::current();
     run.environment.hosts = deployment->hostsEnvironment();
     run.summary = RunSummary::fromSeries(run.series);
-    if (result.fatalError.empty())
+    if (agents) {
+        for (const QJsonValue& host : agents->hostsEnvironment())
+            run.environment.hosts.append(host);
+        QStringList names;
+        for (const AgentSeries& a : run.agents)
+            names.append(a.lost.isEmpty() ? a.host : a.host + QStringLiteral(" (lost)"));
+        run.report = QStringLiteral("Load from %1 agents (%2). The series is their exact merge; "
+                                    "each agent's own series is stored with the run.\n")
+                         .arg(run.agents.size())
+                         .arg(names.join(QStringLiteral(", ")));
+    } else if (result.fatalError.empty()) {
         run.report = QString::fromStdString(engine::heyTextReport(result));
+    }
 
     if (!run.series.empty()) {
         const RunStore store(settings.runsDirectory);

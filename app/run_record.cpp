@@ -31,6 +31,10 @@ QStringList runKeyOrder()
         QStringLiteral("report"),
         QStringLiteral("series"),
         QStringLiteral("hostSamples"),
+        QStringLiteral("incomplete"),
+        QStringLiteral("agents"),
+        QStringLiteral("host"),
+        QStringLiteral("lost"),
         // summary and snapshots (engine::snapshotToJson's members)
         QStringLiteral("index"),
         QStringLiteral("elapsed_s"),
@@ -241,6 +245,15 @@ QJsonObject runToJson(const RunRecord& run)
         series.append(snapshotToJson(s));
     for (const HostSample& h : run.hostSamples)
         hostSamples.append(hostSampleToJson(h));
+    QJsonArray agents;
+    for (const AgentSeries& a : run.agents) {
+        QJsonArray own;
+        for (const engine::Snapshot& s : a.series)
+            own.append(snapshotToJson(s));
+        agents.append(QJsonObject{{QStringLiteral("host"), a.host},
+                                  {QStringLiteral("lost"), a.lost},
+                                  {QStringLiteral("series"), own}});
+    }
     return {{QStringLiteral("version"), kRunFormatVersion},
             {QStringLiteral("id"), run.id},
             {QStringLiteral("name"), run.name},
@@ -254,7 +267,9 @@ QJsonObject runToJson(const RunRecord& run)
             {QStringLiteral("environment"), run.environment.toJson()},
             {QStringLiteral("report"), run.report},
             {QStringLiteral("series"), series},
-            {QStringLiteral("hostSamples"), hostSamples}};
+            {QStringLiteral("hostSamples"), hostSamples},
+            {QStringLiteral("incomplete"), run.incomplete},
+            {QStringLiteral("agents"), agents}};
 }
 
 Result<RunRecord> runFromJson(const QJsonObject& o)
@@ -310,6 +325,22 @@ Result<RunRecord> runFromJson(const QJsonObject& o)
     }
     for (const QJsonValue& v : o.value(QStringLiteral("hostSamples")).toArray())
         run.hostSamples.append(hostSampleFromJson(v.toObject()));
+    run.incomplete = o.value(QStringLiteral("incomplete")).toBool();
+    for (const QJsonValue& v : o.value(QStringLiteral("agents")).toArray()) {
+        const QJsonObject a = v.toObject();
+        AgentSeries agent{a.value(QStringLiteral("host")).toString(),
+                          {},
+                          a.value(QStringLiteral("lost")).toString()};
+        for (const QJsonValue& s : a.value(QStringLiteral("series")).toArray()) {
+            auto snapshot = snapshotFromJson(s.toObject());
+            if (!snapshot)
+                return R::failure(QStringLiteral("agents[%1].series: %2")
+                                      .arg(run.agents.size())
+                                      .arg(snapshot.error()));
+            agent.series.push_back(std::move(snapshot).value());
+        }
+        run.agents.push_back(std::move(agent));
+    }
     run.summary = summaryFromJson(o.value(QStringLiteral("summary")).toObject());
     return run;
 }

@@ -2,6 +2,7 @@
 
 #include "app/environment_info.h"
 #include "app/host_sample.h"
+#include "app/hosts/load_agents.h"
 #include "app/result.h"
 #include "app/scenario.h"
 #include "engine/snapshot.h"
@@ -57,6 +58,11 @@ struct RunRecord
     EnvironmentInfo environment;
     std::vector<engine::Snapshot> series; ///< one per interval, warm-up included (flagged)
     QList<HostSample> hostSamples;        ///< one per snapshot
+    /// Load from loadgen hosts: each agent's own series (series holds their exact merge).
+    std::vector<AgentSeries> agents;
+    /// Part of the load was lost (an agent's link or process ended early): the figures are
+    /// those of the agents that ran to the end; error names the hosts.
+    bool incomplete = false;
     RunSummary summary;
     QString report; ///< hey's text report of the run
 

@@ -6,6 +6,7 @@
 #include <QList>
 #include <QMetaType>
 #include <QString>
+#include <QStringList>
 
 #include <chrono>
 #include <optional>
@@ -128,6 +129,9 @@ struct TopologySettings
     /// Hosts: the load goes to the gateway's (or upstream's) private address, as from a load
     /// generator inside the hosts' network, rather than its public one.
     bool loadToPrivateAddress = false;
+    /// Hosts: the loadgen hosts the load comes from, by name, each running a load agent with
+    /// its share; empty: this machine's own engine.
+    QStringList loadHosts;
     friend bool operator==(const TopologySettings&, const TopologySettings&) = default;
 };
 

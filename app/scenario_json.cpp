@@ -141,6 +141,9 @@ QJsonObject scenarioToJson(const Scenario& s)
             if (!name.isEmpty())
                 topology.insert(key, name);
         topology.insert(QStringLiteral("loadToPrivateAddress"), s.topology.loadToPrivateAddress);
+        if (!s.topology.loadHosts.isEmpty())
+            topology.insert(QStringLiteral("loadHosts"),
+                            QJsonArray::fromStringList(s.topology.loadHosts));
     }
     return QJsonObject{
         {QStringLiteral("version"), kScenarioFormatVersion},
@@ -216,6 +219,7 @@ Result<Scenario> scenarioFromJson(const QJsonObject& object)
     topology.string(QStringLiteral("gatewayHost"), s.topology.gatewayHost);
     topology.string(QStringLiteral("redisHost"), s.topology.redisHost);
     topology.boolean(QStringLiteral("loadToPrivateAddress"), s.topology.loadToPrivateAddress);
+    topology.stringList(QStringLiteral("loadHosts"), s.topology.loadHosts);
 
     if (!error.isEmpty())
         return Result<Scenario>::failure(error);

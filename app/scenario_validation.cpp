@@ -4,6 +4,7 @@
 #include "engine/url.h"
 
 #include <QRegularExpression>
+#include <QSet>
 
 #include <variant>
 
@@ -197,6 +198,21 @@ QList<ValidationIssue> Scenario::validate() const
                    QStringLiteral("Body is not valid JSON: %1").arg(error));
     }
     c.duration(QStringLiteral("load.timeout"), QStringLiteral("Timeout"), load.timeout, 1h);
+    if (!topology.loadHosts.isEmpty()) {
+        if (topology.kind != TopologyKind::Hosts)
+            c.fail(QStringLiteral("topology.loadHosts"),
+                   QStringLiteral("Load hosts need the hosts topology"));
+        else if (QSet<QString>(topology.loadHosts.begin(), topology.loadHosts.end()).size() !=
+                 topology.loadHosts.size())
+            c.fail(QStringLiteral("topology.loadHosts"),
+                   QStringLiteral("A load host is named twice"));
+        if (load.connections < topology.loadHosts.size())
+            c.fail(QStringLiteral("topology.loadHosts"),
+                   QStringLiteral("Each load host needs at least one connection: %1 hosts, %2 "
+                                  "connections")
+                       .arg(topology.loadHosts.size())
+                       .arg(load.connections));
+    }
     return c.take();
 }
 

@@ -1,5 +1,6 @@
 // gatebench-load: hey's command line on GateBench's engine. Wiring only.
 #include "common/sys/open_files.h"
+#include "engine/agent.h"
 #include "engine/cli_options.h"
 #include "engine/load_engine.h"
 #include "engine/report.h"
@@ -37,6 +38,12 @@ File openOutput(const std::string& path)
 
 int main(int argc, char** argv)
 {
+    // A load agent on a remote host (the workbench speaks to it over SSH): a plan on stdin,
+    // snapshots on stdout.
+    if (argc == 2 && std::string_view(argv[1]) == "--agent") {
+        gb::raiseOpenFilesLimit();
+        return runAgent(stdin, stdout);
+    }
     const auto parsed = parseCommandLine(std::vector<std::string>(argv + 1, argv + argc));
     if (const auto* e = std::get_if<UsageError>(&parsed)) {
         std::fprintf(stderr, "gatebench-load: %s\n", e->message.c_str());

@@ -96,8 +96,12 @@ QString describeHosts(const app::Scenario& s, const app::HostsFile& hosts)
         place(app::HostRole::Gateway, QStringLiteral("gatebench-gateway"));
     if (!missing.isEmpty())
         return QStringLiteral("On hosts, but %1.").arg(missing.join(QStringLiteral("; ")));
+    const QString source = s.topology.loadHosts.isEmpty()
+                               ? QStringLiteral("this machine")
+                               : QStringLiteral("load agents on %1")
+                                     .arg(s.topology.loadHosts.join(QStringLiteral(", ")));
     if (!entry.isEmpty())
-        parts.append(QStringLiteral("load from this machine to %1").arg(entry));
+        parts.append(QStringLiteral("load from %1 to %2").arg(source, entry));
     return QStringLiteral("On hosts: %1.").arg(parts.join(QStringLiteral("; ")));
 }
 

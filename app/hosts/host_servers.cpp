@@ -69,6 +69,18 @@ Result<SshSession::Upload> HostServers::install(const QString& bundleTarball,
     return uploaded;
 }
 
+QString HostServers::commandLine(const QString& program, const QStringList& args) const
+{
+    QStringList words{m_workdir + QStringLiteral("/bundle/lib/ld-linux-x86-64.so.2"),
+                      QStringLiteral("--library-path"), m_workdir + QStringLiteral("/bundle/lib"),
+                      m_workdir + QStringLiteral("/bundle/bin/") + program};
+    words += args;
+    QStringList quoted;
+    for (const QString& w : words)
+        quoted.append(shellQuote(w));
+    return quoted.join(QLatin1Char(' '));
+}
+
 Result<qint64> HostServers::start(const RemoteProgram& p)
 {
     using R = Result<qint64>;
@@ -87,13 +99,7 @@ Result<qint64> HostServers::start(const RemoteProgram& p)
                                                  QString::fromUtf8(written->err).trimmed())
                                       : written.error());
     }
-    QStringList words{m_workdir + QStringLiteral("/bundle/lib/ld-linux-x86-64.so.2"),
-                      QStringLiteral("--library-path"), m_workdir + QStringLiteral("/bundle/lib"),
-                      m_workdir + QStringLiteral("/bundle/bin/") + p.program};
-    words += p.args;
-    QStringList quoted;
-    for (const QString& w : words)
-        quoted.append(shellQuote(w));
+    const QString command = commandLine(p.program, p.args);
     const QString log = QStringLiteral("%1/logs/%2.log").arg(m_workdir, p.name);
     const QString pid = QStringLiteral("%1/pids/%2.pid").arg(m_workdir, p.name);
     // setsid: a session of its own, so the end of this SSH session (or of the link) does not
@@ -104,8 +110,8 @@ Result<qint64> HostServers::start(const RemoteProgram& p)
                                        "setsid nohup %4 > %5 2>&1 < /dev/null &\n"
                                        "echo $! > %6 && cat %6\n")
                             .arg(shellQuote(run), shellQuote(m_workdir + QStringLiteral("/logs")),
-                                 shellQuote(m_workdir + QStringLiteral("/pids")),
-                                 quoted.join(QLatin1Char(' ')), shellQuote(log), shellQuote(pid)),
+                                 shellQuote(m_workdir + QStringLiteral("/pids")), command,
+                                 shellQuote(log), shellQuote(pid)),
                         30s);
     if (!started)
         return R::failure(started.error());

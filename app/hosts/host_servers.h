@@ -47,6 +47,9 @@ public:
     /// Starts program and returns its pid; the sentence why not, with the log's last lines
     /// when it ended at once.
     Result<qint64> start(const RemoteProgram& program);
+    /// The shell command line that runs program (in the bundle's bin/) with args through the
+    /// bundle's own loader, quoted. install() must have resolved the workdir.
+    QString commandLine(const QString& program, const QStringList& args) const;
     /// Whether the server of that name runs (its pid file names a live process of ours).
     bool running(const QString& name);
     /// SIGTERM to every server of this workdir's pid files, SIGKILL to those still there after

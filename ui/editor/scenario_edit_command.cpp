@@ -47,6 +47,7 @@ QString fieldLabel(const QString& path)
         {QStringLiteral("topology.gatewayHost"), QStringLiteral("gateway host")},
         {QStringLiteral("topology.redisHost"), QStringLiteral("Redis host")},
         {QStringLiteral("topology.loadToPrivateAddress"), QStringLiteral("load address")},
+        {QStringLiteral("topology.loadHosts"), QStringLiteral("load hosts")},
     };
     return labels.value(path, path);
 }

@@ -143,6 +143,10 @@ app::Scenario ScenarioEditor::readForm(QList<app::ValidationIssue>* formIssues) 
     s.topology.gatewayHost = m_gatewayHost->currentText().trimmed();
     s.topology.redisHost = m_redisHost->currentText().trimmed();
     s.topology.loadToPrivateAddress = m_loadToPrivate->isChecked();
+    s.topology.loadHosts.clear();
+    for (const QString& name : m_loadHosts->text().split(QLatin1Char(','), Qt::SkipEmptyParts))
+        if (!name.trimmed().isEmpty())
+            s.topology.loadHosts.append(name.trimmed());
     return s;
 }
 
@@ -211,6 +215,9 @@ void ScenarioEditor::writeForm(const app::Scenario& s)
         if (combo->currentText() != name)
             combo->setCurrentText(name);
     m_loadToPrivate->setChecked(s.topology.loadToPrivateAddress);
+    if (const QString hosts = s.topology.loadHosts.join(QStringLiteral(", "));
+        m_loadHosts->text() != hosts)
+        m_loadHosts->setText(hosts);
     m_writing = wasWriting;
 }
 
@@ -230,6 +237,14 @@ void ScenarioEditor::setHosts(const app::HostsFile& hosts)
                 combo->addItem(h.name);
         combo->setCurrentText(chosen);
     }
+    QStringList loadgens;
+    for (const app::HostSpec& h : hosts.hosts)
+        if (h.plays(app::HostRole::LoadGen))
+            loadgens.append(h.name);
+    m_loadHosts->setToolTip(
+        loadgens.isEmpty()
+            ? QStringLiteral("No host of the Hosts page has the loadgen role")
+            : QStringLiteral("Loadgen hosts: %1").arg(loadgens.join(QStringLiteral(", "))));
     m_writing = wasWriting;
     m_hostsSummary->setText(describeHosts(m_scenario, m_hosts));
 }

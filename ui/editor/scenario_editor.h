@@ -147,6 +147,7 @@ private:
     QComboBox* m_gatewayHost = nullptr;
     QComboBox* m_redisHost = nullptr;
     QCheckBox* m_loadToPrivate = nullptr;
+    QLineEdit* m_loadHosts = nullptr;
     app::HostsFile m_hosts;
 
     RatePreview* m_preview = nullptr;

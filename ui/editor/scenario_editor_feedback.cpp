@@ -95,6 +95,7 @@ void ScenarioEditor::updateVisibility()
     m_topologyForm->setRowVisible(row(QStringLiteral("topology.redisHost")),
                                   onHosts && s.needsLocalRedis());
     m_topologyForm->setRowVisible(m_loadToPrivate, onHosts);
+    m_topologyForm->setRowVisible(row(QStringLiteral("topology.loadHosts")), onHosts);
     updateBodyStatus();
 }
 

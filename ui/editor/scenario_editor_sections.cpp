@@ -269,6 +269,19 @@ QWidget* ScenarioEditor::buildTopology()
         QStringLiteral("As from a load generator inside the hosts' network; off: to the "
                        "addresses this machine reaches them at"));
     form->addRow(QString(), m_loadToPrivate);
+    // The load's source: this machine's engine, or load agents on loadgen hosts sharing it.
+    m_loadHosts = new QLineEdit;
+    m_loadHosts->setObjectName(QStringLiteral("topology.loadHosts"));
+    m_loadHosts->setPlaceholderText(QStringLiteral("this machine"));
+    form->addRow(QStringLiteral("Load from"),
+                 withMessage(QStringLiteral("topology.loadHosts"), m_loadHosts));
+    connect(m_loadHosts, &QLineEdit::textEdited, this,
+            [this] { formEdited(QStringLiteral("topology.loadHosts")); });
+    form->addRow(noteLabel(QStringLiteral("Load from: loadgen hosts of the Hosts page, separated "
+                                          "by commas, each running a load agent with its share of "
+                                          "the connections and rate; their figures are merged "
+                                          "exactly. Empty: this machine."),
+                           group));
     connect(m_topology, &QComboBox::currentIndexChanged, this,
             [this] { formEdited(QStringLiteral("topology.kind")); });
     connect(m_loadToPrivate, &QCheckBox::toggled, this,
