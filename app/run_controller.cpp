@@ -80,6 +80,7 @@ RunController::RunController(QObject* parent)
     qRegisterMetaType<gb::app::HostSample>();
     qRegisterMetaType<gb::app::RunRecord>();
     qRegisterMetaType<gb::app::RunPhase>();
+    qRegisterMetaType<QList<gb::app::AgentShare>>();
 }
 
 RunController::~RunController()
@@ -270,6 +271,11 @@ void RunController::work(Scenario scenario, Settings settings, std::shared_ptr<S
         const auto onSnapshot = [&](const engine::Snapshot& s) {
             HostSample host = sampler.sample(s.elapsedS);
             host.hosts = deployment->hostSamples();
+            if (agents)
+                for (const MachineSample& m : agents->hostSamples())
+                    if (std::none_of(host.hosts.begin(), host.hosts.end(),
+                                     [&](const MachineSample& h) { return h.host == m.host; }))
+                        host.hosts.append(m); // a load host that runs no server
             run.series.push_back(s);
             run.hostSamples.append(host);
             post([this, s, host] {
@@ -291,8 +297,12 @@ void RunController::work(Scenario scenario, Settings settings, std::shared_ptr<S
             result = engine->run(onSnapshot);
         } else {
             LoadAgents::Outcome out =
-                agents->run(config.value(), [&](const engine::Snapshot& s,
-                                                const std::vector<AgentShare>&) { onSnapshot(s); });
+                agents->run(config.value(),
+                            [&](const engine::Snapshot& s, const std::vector<AgentShare>& shares) {
+                                onSnapshot(s);
+                                const QList<AgentShare> list(shares.begin(), shares.end());
+                                post([this, list] { Q_EMIT agentSharesReady(list); });
+                            });
             result.fatalError = out.fatalError.toStdString();
             result.interrupted = out.interrupted;
             result.elapsedS = out.elapsedS;

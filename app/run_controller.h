@@ -2,6 +2,7 @@
 
 #include "app/host_sample.h"
 #include "app/hosts/hosts_file.h"
+#include "app/hosts/load_agents.h"
 #include "app/local_deployment.h"
 #include "app/measurement_lock.h"
 #include "app/run_record.h"
@@ -75,6 +76,9 @@ Q_SIGNALS:
     void phaseChanged(gb::app::RunPhase phase, const QString& description);
     void snapshotReady(const gb::engine::Snapshot& snapshot);
     void hostSampleReady(const gb::app::HostSample& sample);
+    /// Load from loadgen hosts: each agent's part of the interval just merged (with
+    /// snapshotReady).
+    void agentSharesReady(const QList<gb::app::AgentShare>& shares);
     /// Lines the servers wrote to their logs, "gateway: ..." (on hosts "gw gateway: ..."): once
     /// they are up, then every second, then once the load has ended.
     void serverLog(const QStringList& lines);
@@ -114,3 +118,4 @@ private:
 } // namespace gb::app
 
 Q_DECLARE_METATYPE(gb::app::RunPhase)
+Q_DECLARE_METATYPE(gb::app::AgentShare)

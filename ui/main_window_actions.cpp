@@ -254,6 +254,8 @@ void MainWindow::wire()
             &RunDashboard::addSnapshot);
     connect(m_controller, &app::RunController::hostSampleReady, m_dashboard,
             &RunDashboard::addHostSample);
+    connect(m_controller, &app::RunController::agentSharesReady, m_dashboard,
+            &RunDashboard::setAgentShares);
     connect(m_controller, &app::RunController::runFinished, this,
             [this](const app::RunRecord& run) {
                 m_dashboard->runFinished(run);

@@ -2,6 +2,7 @@
 
 #include "app/hosts/host_check.h"
 #include "app/hosts/host_servers.h"
+#include "app/hosts/remote_sampler.h"
 #include "engine/load_plan.h"
 #include "engine/snapshot_json.h"
 #include "engine/snapshot_merge.h"
@@ -82,8 +83,21 @@ QString LoadAgents::prepare(const std::function<void(const QString&)>& progress)
             QStringLiteral("ulimit -n \"$(ulimit -Hn)\" 2>/dev/null; exec ") +
             servers.commandLine(QStringLiteral("gatebench-load"), {QStringLiteral("--agent")});
         m_agents.push_back(std::move(agent));
+        auto sampler = RemoteSampler::start(host, m_ssh, servers.workdir());
+        if (!sampler)
+            return sampler.error();
+        m_samplers.push_back(std::move(sampler).value());
     }
     return {};
+}
+
+QList<MachineSample> LoadAgents::hostSamples() const
+{
+    QList<MachineSample> samples;
+    for (const auto& sampler : m_samplers)
+        if (auto s = sampler->latest())
+            samples.append(*s);
+    return samples;
 }
 
 void LoadAgents::stop()
@@ -204,10 +218,13 @@ LoadAgents::Outcome LoadAgents::run(const engine::LoadConfig& config,
             std::vector<engine::Snapshot> parts;
             std::vector<AgentShare> shares;
             for (auto& a : m_agents) {
-                if (a->queue.empty() || a->queue.front().index != next)
+                if (a->queue.empty() || a->queue.front().index != next) {
+                    shares.push_back({a->host.name, 0, 0,
+                                      a->lost.isEmpty() ? QStringLiteral("ended") : a->lost});
                     continue;
+                }
                 const engine::Snapshot& s = a->queue.front();
-                shares.push_back({a->host.name, s.rps, s.latency.p99});
+                shares.push_back({a->host.name, s.rps, s.latency.p99, {}});
                 parts.push_back(std::move(a->queue.front()));
                 a->queue.pop_front();
             }

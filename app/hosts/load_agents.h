@@ -1,5 +1,6 @@
 #pragma once
 
+#include "app/host_sample.h"
 #include "app/hosts/hosts_file.h"
 #include "app/ssh/ssh_session.h"
 #include "engine/load_config.h"
@@ -19,6 +20,7 @@
 namespace gb::app {
 
 class HostServers;
+class RemoteSampler;
 
 /// One load generator's own series of a run on several.
 struct AgentSeries
@@ -35,6 +37,8 @@ struct AgentShare
     QString host;
     double rps = 0;
     double p99Ms = 0;
+    QString lost; ///< why it no longer counts (it ended early, or fell behind); empty: it runs
+    friend bool operator==(const AgentShare&, const AgentShare&) = default;
 };
 
 /// The load from one or several loadgen hosts: `gatebench-load --agent` on each (from the
@@ -62,6 +66,8 @@ public:
     QString prepare(const std::function<void(const QString&)>& progress);
     /// The agents' hosts as the host check found them (for the run's environment).
     const QJsonArray& hostsEnvironment() const { return m_environment; }
+    /// Each load host's CPU and memory of the last second (sampled over SSH from prepare() on).
+    QList<MachineSample> hostSamples() const;
 
     struct Outcome
     {
@@ -88,6 +94,7 @@ private:
     QString m_bundle;
     QJsonArray m_environment;
     std::vector<std::unique_ptr<Agent>> m_agents;
+    std::vector<std::unique_ptr<RemoteSampler>> m_samplers;
     std::atomic<bool> m_stop{false};
     std::mutex m_mutex; ///< guards every Agent's queue, ended and lost
     std::condition_variable m_changed;

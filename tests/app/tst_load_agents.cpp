@@ -36,6 +36,8 @@ private:
     {
         std::optional<RunRecord> run;
         QString failure;
+        QList<AgentShare> shares; ///< the last agentSharesReady
+        int shareSignals = 0;
     };
 
     Scenario scenario(double rate) const
@@ -71,6 +73,11 @@ private:
                                  duringDone = true;
                                  during();
                              }
+                         });
+        QObject::connect(&controller, &RunController::agentSharesReady,
+                         [&](const QList<AgentShare>& shares) {
+                             outcome.shares = shares;
+                             ++outcome.shareSignals;
                          });
         QObject::connect(&controller, &RunController::runFinished,
                          [&](const RunRecord& run) { outcome.run = run; });
@@ -155,6 +162,16 @@ private Q_SLOTS:
               run.summary.latency.p99);
         QVERIFY2(std::abs(rate - kRate) <= 0.01 * kRate,
                  qPrintable(QStringLiteral("%1 req/s merged").arg(rate)));
+        // Live: each interval's shares, one per agent; each load host's CPU beside the others'.
+        QCOMPARE(o.shareSignals, int(run.series.size()));
+        QCOMPARE(o.shares.size(), 2);
+        QCOMPARE(o.shares[1].host, QStringLiteral("lg2"));
+        QVERIFY(o.shares[0].lost.isEmpty() && o.shares[0].rps > 0);
+        QStringList sampled;
+        for (const MachineSample& m : run.hostSamples.last().hosts)
+            sampled.append(m.host);
+        QVERIFY2(sampled.contains(QStringLiteral("lg1")) && sampled.contains(QStringLiteral("lg2")),
+                 qPrintable(sampled.join(QLatin1Char(','))));
         for (const AgentSeries& a : run.agents) {
             engine::SnapshotTotals own;
             for (const engine::Snapshot& s : a.series)
@@ -182,6 +199,7 @@ private Q_SLOTS:
         QCOMPARE(run.agents.size(), std::size_t(2));
         QVERIFY(run.agents[0].lost.isEmpty());
         QVERIFY(!run.agents[1].lost.isEmpty());
+        QVERIFY(!o.shares.isEmpty() && !o.shares[1].lost.isEmpty()); // shown as lost, live
         // lg1's five seconds are all there.
         QVERIFY(run.agents[0].series.size() >= 5);
         QCOMPARE(run.series.size(), run.agents[0].series.size());

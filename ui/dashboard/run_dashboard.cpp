@@ -43,6 +43,7 @@ RunDashboard::RunDashboard(QWidget* parent)
     , m_progress(new QProgressBar(this))
     , m_progressText(new QLabel(this))
     , m_message(new QLabel(this))
+    , m_agents(new QLabel(this))
     , m_throughputTile(new MetricTile(QStringLiteral("Throughput"), this))
     , m_p50Tile(new MetricTile(QStringLiteral("Latency p50"), this))
     , m_p90Tile(new MetricTile(QStringLiteral("Latency p90"), this))
@@ -87,6 +88,10 @@ RunDashboard::RunDashboard(QWidget* parent)
     m_message->setWordWrap(true);
     m_message->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_message->hide();
+    m_agents->setObjectName(QStringLiteral("agentShares"));
+    m_agents->setWordWrap(true);
+    m_agents->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_agents->hide();
 
     auto* header = new QHBoxLayout;
     header->addWidget(m_start);
@@ -148,6 +153,7 @@ RunDashboard::RunDashboard(QWidget* parent)
     layout->setSpacing(8);
     layout->addLayout(header);
     layout->addWidget(m_message);
+    layout->addWidget(m_agents);
     layout->addLayout(tiles);
     layout->addWidget(m_splitter, 1);
 

@@ -63,6 +63,8 @@ public:
     void addHostSample(const app::HostSample& sample);
     /// Lines the run's servers wrote, shown under "Server logs" (the newest 5,000 are kept).
     void appendServerLog(const QStringList& lines);
+    /// Load from loadgen hosts: each agent's part of the last interval, shown under the title.
+    void setAgentShares(const QList<gb::app::AgentShare>& shares);
     QPlainTextEdit* serverLog() const { return m_serverLog; }
     void runFinished(const app::RunRecord& run);
     void runFailed(const QString& message, const app::RunRecord& run);
@@ -129,6 +131,7 @@ private:
     QProgressBar* m_progress;
     QLabel* m_progressText;
     QLabel* m_message;
+    QLabel* m_agents;
     MetricTile* m_throughputTile;
     MetricTile* m_p50Tile;
     MetricTile* m_p90Tile;

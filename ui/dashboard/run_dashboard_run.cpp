@@ -67,6 +67,19 @@ void RunDashboard::appendServerLog(const QStringList& lines)
     m_serverLog->appendPlainText(lines.join(QLatin1Char('\n')));
 }
 
+void RunDashboard::setAgentShares(const QList<app::AgentShare>& shares)
+{
+    QStringList parts;
+    for (const app::AgentShare& a : shares)
+        parts.append(a.lost.isEmpty()
+                         ? QStringLiteral("%1: %2 req/s, p99 %3 ms")
+                               .arg(a.host, formatRps(a.rps), formatMs(a.p99Ms))
+                         : QStringLiteral("<span style=\"color:#c62828\">%1: %2</span>")
+                               .arg(a.host, a.lost.toHtmlEscaped()));
+    m_agents->setText(QStringLiteral("Load agents — ") + parts.join(QStringLiteral(" · ")));
+    m_agents->setVisible(!shares.isEmpty());
+}
+
 void RunDashboard::runStarting(const app::Scenario& scenario)
 {
     m_scenario = scenario;
@@ -76,6 +89,7 @@ void RunDashboard::runStarting(const app::Scenario& scenario)
     m_shownRun.reset();
     m_data.clear();
     m_serverLog->clear();
+    m_agents->hide();
     prepareCharts(scenario.load.model != app::LoadModelKind::Max, expectedRoles(scenario),
                   seconds(scenario.totalDuration()));
     for (charts::ChartWidget* c : {m_throughputChart, m_latencyChart, m_cpuChart})
