@@ -142,9 +142,10 @@ void LoadAgents::read(Agent& agent, const QByteArray& plan)
                                                      : QStringLiteral(": ") + command.error()));
             continue;
         }
-        const QJsonObject object = QJsonDocument::fromJson(*line).object();
-        if (object.contains(QStringLiteral("end"))) {
-            const QJsonObject e = object.value(QStringLiteral("end")).toObject();
+        // The end line is {"end": {...}}; everything else is a snapshot (parsed once, below).
+        if (line->startsWith("{\"end\":")) {
+            const QJsonObject e =
+                QJsonDocument::fromJson(*line).object().value(QStringLiteral("end")).toObject();
             std::lock_guard lock(m_mutex);
             agent.ended = true;
             agent.interrupted = e.value(QStringLiteral("interrupted")).toBool();

@@ -7,7 +7,7 @@ set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 BIN=${1:-$here/../../build/bin}
 status=0
-for b in bench_load bench_upstream bench_gateway bench_features bench_connections; do
+for b in bench_load bench_upstream bench_gateway bench_features bench_connections bench_redis_stall bench_agent_merge; do
   echo "=== $b"
   bash "$here/$b.sh" "$BIN" || { echo "=== $b failed"; status=1; }
 done
