@@ -108,6 +108,9 @@ int parseStudyOptions(const QStringList& args, StudyOptions& options, QTextStrea
                 QStringLiteral("--duration \"%1\" is not a duration above 0, e.g. 30s or 2m")
                     .arg(parser.value(duration)));
         options.study.setRunDuration(*d);
+        // On hosts the reference profile runs unscaled (hostsScaling): for this long too.
+        if (options.hosts.hosts && options.study.reference)
+            options.study.reference->duration = *d;
     }
     if (const QList<ValidationIssue> issues = options.study.validate(); !issues.isEmpty()) {
         err << QStringLiteral("gatebench study: %1: %2: %3%4\n")

@@ -46,6 +46,9 @@ Result<HostSpec> SshDeployment::hostFor(const Scenario& scenario, const HostsFil
     for (const HostSpec& h : hosts.hosts)
         if (named.isEmpty() ? h.plays(role) : h.name == named)
             return h;
+    // The classic layout: Redis beside the gateway unless a host is named for it.
+    if (role == HostRole::Redis && named.isEmpty())
+        return hostFor(scenario, hosts, HostRole::Gateway);
     return Result<HostSpec>::failure(
         named.isEmpty()
             ? QStringLiteral("no host of the hosts file has the role \"%1\"").arg(toKeyword(role))

@@ -85,6 +85,18 @@ ScalingOutcome calibratedScaling(const Study& study, double peakRps)
     return o;
 }
 
+std::optional<ScalingOutcome> hostsScaling(const Study& study)
+{
+    if (!study.reference || study.localScaling.mode == ScalingMode::None)
+        return std::nullopt;
+    ScalingOutcome o;
+    o.profile = *study.reference;
+    o.note = QStringLiteral("On hosts, unscaled: every stage offers %1 (%2), as the study was "
+                            "designed.")
+                 .arg(rateAndDuration(o.profile), workers(o.profile));
+    return o;
+}
+
 std::optional<ScalingOutcome> fixedScaling(const Study& study)
 {
     if (study.localScaling.mode != ScalingMode::Fixed)

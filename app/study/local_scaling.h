@@ -36,4 +36,9 @@ ScalingOutcome calibratedScaling(const Study& study, double peakRps);
 /// ScalingMode::Fixed: the study's fixed profile and its note. nullopt for the other modes.
 std::optional<ScalingOutcome> fixedScaling(const Study& study);
 
+/// On hosts nothing shares the load generator's cores with the servers: the study offers its
+/// reference profile unscaled. nullopt when the study has
+/// no reference or does not scale (ScalingMode::None).
+std::optional<ScalingOutcome> hostsScaling(const Study& study);
+
 } // namespace gb::app

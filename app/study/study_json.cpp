@@ -9,7 +9,6 @@
 #include <QJsonArray>
 #include <QSaveFile>
 
-
 namespace gb::app {
 
 namespace {

@@ -46,6 +46,7 @@ void StudyRunner::setRunsDirectory(const QString& directory)
 
 void StudyRunner::setHosts(HostsFile hosts, SshOptions ssh)
 {
+    m_hosts = hosts;
     m_controller->setHosts(std::move(hosts), std::move(ssh));
     m_onHosts = true;
 }
@@ -135,6 +136,9 @@ QString StudyRunner::resume(const QString& directory, MeasurementLease lease)
 
 void StudyRunner::begin()
 {
+    // On hosts the study runs as designed: no calibration against this machine.
+    if (m_onHosts && !m_state.scaling)
+        m_state.scaling = hostsScaling(m_state.study);
     m_active = true;
     m_cancelRequested = false;
     m_announcedStage = -1;
@@ -218,8 +222,15 @@ void StudyRunner::next()
 
 void StudyRunner::startRun(Scenario scenario)
 {
-    if (m_onHosts)
+    if (m_onHosts) {
         scenario.topology.kind = TopologyKind::Hosts;
+        // The classic layout's load generator: every loadgen host of the file, unless the
+        // study names its own.
+        if (scenario.topology.loadHosts.isEmpty())
+            for (const HostSpec& h : m_hosts.hosts)
+                if (h.plays(HostRole::LoadGen))
+                    scenario.topology.loadHosts.append(h.name);
+    }
     // Under the study's lease, so no other measurement slips in between two runs.
     if (const QString refusal = m_controller->start(scenario, m_lease); !refusal.isEmpty())
         fail(refusal);

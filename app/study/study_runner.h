@@ -122,6 +122,7 @@ private:
     RunController* m_controller = nullptr;
     MeasurementLease m_lease; ///< held while the study's runs go on
     bool m_onHosts = false;
+    HostsFile m_hosts; ///< with m_onHosts
     QString m_runsDirectory;
     QString m_studiesDirectory;
     StudyState m_state;

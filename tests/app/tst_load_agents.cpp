@@ -12,6 +12,11 @@
 #include "engine/snapshot_totals.h"
 #include "support/sshd_fixture.h"
 
+#include <QDir>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
@@ -112,14 +117,17 @@ private Q_SLOTS:
         m_bundle = test::makeBundle(QStringLiteral(GB_BIN_DIR), m_dir.path(), &error);
         QVERIFY2(!m_bundle.isEmpty(), qPrintable(error));
         const char* addresses[] = {"127.0.0.2", "127.0.0.3", "127.0.0.4"};
-        const char* names[] = {"lg1", "lg2", "up"};
+        const char* names[] = {"lg1", "lg2", "srv"};
         for (int i = 0; i < 3; ++i) {
             m_servers[i] = std::make_unique<test::SshServer>(QString::fromLatin1(addresses[i]));
             QVERIFY2(m_servers[i]->start(), qPrintable(m_servers[i]->error()));
-            const HostRole role = i < 2 ? HostRole::LoadGen : HostRole::Upstream;
-            HostSpec h = m_servers[i]->host(QString::fromLatin1(names[i]), {role});
-            if (role == HostRole::Upstream)
-                h.ports.insert(role, test::freePortOn(h.address));
+            // srv: the upstream and the gateway, and Redis beside the gateway (no redis host).
+            const QList<HostRole> roles =
+                i < 2 ? QList{HostRole::LoadGen} : QList{HostRole::Upstream, HostRole::Gateway};
+            HostSpec h = m_servers[i]->host(QString::fromLatin1(names[i]), roles);
+            if (i == 2)
+                for (HostRole role : {HostRole::Upstream, HostRole::Gateway, HostRole::Redis})
+                    h.ports.insert(role, test::freePortOn(h.address));
             m_hosts.hosts.append(h);
         }
     }
@@ -206,10 +214,66 @@ private Q_SLOTS:
         expectNothingLeft();
     }
 
+    void manualStudyOnHosts()
+    {
+        // As a user types it, 2 s runs: the classic layout, the load from the loadgen hosts,
+        // unscaled, a report and a PDF.
+        const QString hostsPath = m_dir.filePath(QStringLiteral("hosts.json"));
+        QCOMPARE(saveHostsFile(m_hosts, hostsPath), QString());
+        const QString pdf = m_dir.filePath(QStringLiteral("study.pdf"));
+        const QString json = m_dir.filePath(QStringLiteral("study.json"));
+        QProcess gatebench;
+        gatebench.start(QStringLiteral(GB_BIN_DIR "/gatebench"),
+                        {QStringLiteral("study"),
+                         QStringLiteral("--builtin"),
+                         QStringLiteral("manual"),
+                         QStringLiteral("--hosts"),
+                         hostsPath,
+                         QStringLiteral("--bundle"),
+                         m_bundle,
+                         QStringLiteral("--accept-new-host-keys"),
+                         QStringLiteral("--known-hosts"),
+                         m_dir.filePath(QStringLiteral("study_known_hosts")),
+                         QStringLiteral("--duration"),
+                         QStringLiteral("2s"),
+                         QStringLiteral("--repeats"),
+                         QStringLiteral("1"),
+                         QStringLiteral("--runs-dir"),
+                         m_dir.filePath(QStringLiteral("study-runs")),
+                         QStringLiteral("--studies-dir"),
+                         m_dir.filePath(QStringLiteral("studies")),
+                         QStringLiteral("--pdf"),
+                         pdf,
+                         QStringLiteral("--json"),
+                         json});
+        QVERIFY(gatebench.waitForFinished(200000));
+        const QString out = QString::fromUtf8(gatebench.readAllStandardOutput());
+        const QString err = QString::fromUtf8(gatebench.readAllStandardError());
+        QVERIFY2(gatebench.exitCode() == 0, qPrintable(err + out));
+        QVERIFY2(out.contains(QStringLiteral("On hosts, unscaled")), qPrintable(out));
+        QVERIFY2(out.contains(QStringLiteral("Full load")), qPrintable(out));
+        QVERIFY(QFileInfo(pdf).size() > 10000);
+        // Every stage's run came from both load agents.
+        QDir runs(m_dir.filePath(QStringLiteral("study-runs")));
+        int withAgents = 0;
+        for (const QString& name : runs.entryList({QStringLiteral("*.json")})) {
+            QFile f(runs.filePath(name));
+            QVERIFY(f.open(QIODevice::ReadOnly));
+            const QJsonArray agents = QJsonDocument::fromJson(f.readAll())
+                                          .object()
+                                          .value(QStringLiteral("agents"))
+                                          .toArray();
+            if (agents.size() == 2)
+                ++withAgents;
+        }
+        QCOMPARE(withAgents, 3);
+        expectNothingLeft();
+    }
+
     void loadHostsMustBeLoadgens()
     {
         Scenario s = scenario(100);
-        s.topology.loadHosts = {QStringLiteral("up")};
+        s.topology.loadHosts = {QStringLiteral("srv")};
         Outcome o = runOn(s);
         QVERIFY(!o.run);
         QVERIFY2(o.failure.contains(QStringLiteral("loadgen role")), qPrintable(o.failure));
