@@ -22,6 +22,7 @@
 #include <QApplication>
 #include <QDir>
 #include <QLabel>
+#include <QLineEdit>
 #include <QListWidget>
 #include <QMessageBox>
 #include <QPlainTextEdit>
@@ -334,6 +335,74 @@ private Q_SLOTS:
         for (const auto& server : m_servers)
             QCOMPARE(test::processesMentioning(server->directory() + QStringLiteral("/workdir/")),
                      QStringList());
+    }
+
+    void windowRunsWithALoadAgent()
+    {
+        // A fourth host generates the load: the editor names it, the Run page shows its part of
+        // every interval and its CPU beside the servers' hosts.
+        test::SshServer loadHost(QStringLiteral("127.0.0.5"));
+        QVERIFY2(loadHost.start(), qPrintable(loadHost.error()));
+        app::HostsFile hosts = m_hosts;
+        hosts.hosts.append(loadHost.host(QStringLiteral("lg"), {app::HostRole::LoadGen}));
+        const QString hostsPath = m_dir.filePath(QStringLiteral("hosts-with-load.json"));
+        QCOMPARE(app::saveHostsFile(hosts, hostsPath), QString());
+
+        MainWindow window(options());
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        window.hostsPage()->setKnownHostsFile(freshKnownHosts());
+        QVERIFY(window.hostsPage()->openFile(hostsPath));
+        window.controller()->setBundle(m_bundle);
+        window.controller()->setServerStartTimeout(10s);
+        HostKeyAnswerer user(true);
+        QSignalSpy checked(window.hostsPage(), &HostsPage::checkFinished);
+        window.hostsPage()->checkHosts();
+        QVERIFY(checked.wait(60000));
+
+        app::Scenario full = app::builtinScenario(QStringLiteral("full")).value();
+        full.load.duration = screenshotDirectory().isEmpty() ? 3s : 12s;
+        full.load.warmup = 0s;
+        full.topology.kind = app::TopologyKind::Hosts;
+        full.topology.loadHosts = {QStringLiteral("lg")};
+        window.editor()->setScenario(full);
+        QCOMPARE(
+            window.editor()->findChild<QLineEdit*>(QStringLiteral("topology.loadHosts"))->text(),
+            QStringLiteral("lg"));
+        const QString preview =
+            window.editor()->findChild<QLabel*>(QStringLiteral("hostsSummary"))->text();
+        QVERIFY2(preview.contains(QStringLiteral("load from load agents on lg to ")),
+                 qPrintable(preview));
+        window.showPage(MainWindow::Page::Scenario);
+        grabForReadme(window, QStringLiteral("editor-load-hosts.png"));
+
+        QSignalSpy finished(window.controller(), &app::RunController::runFinished);
+        QSignalSpy failed(window.controller(), &app::RunController::runFailed);
+        window.startRun();
+        auto* agents = window.dashboard()->findChild<QLabel*>(QStringLiteral("agentShares"));
+        QTRY_VERIFY_WITH_TIMEOUT(
+            agents->isVisible() && agents->text().contains(QStringLiteral("lg: ")), 60000);
+        if (!screenshotDirectory().isEmpty()) {
+            charts::ChartWidget* cpu = window.dashboard()->chart(RunDashboard::Chart::Cpu);
+            QTRY_VERIFY_WITH_TIMEOUT(cpu->spec().series.size() > 4 && cpu->pointCount(4) >= 7,
+                                     60000);
+            grabForReadme(window, QStringLiteral("live-run-load-agent.png"));
+        }
+        QTRY_VERIFY_WITH_TIMEOUT(!finished.isEmpty() || !failed.isEmpty(), 120000);
+        QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed[0][0].toString()));
+        const auto run = finished[0][0].value<app::RunRecord>();
+        QCOMPARE(run.agents.size(), std::size_t(1));
+        QCOMPARE(run.agents[0].host, QStringLiteral("lg"));
+        QVERIFY(run.summary.requests > 100);
+        QCOMPARE(run.summary.statusCodes.keys(), QList<int>{200});
+        QStringList lines;
+        for (const auto& series :
+             window.dashboard()->chart(RunDashboard::Chart::Cpu)->spec().series)
+            lines.append(series.name);
+        QVERIFY2(lines.contains(QStringLiteral("host lg")),
+                 qPrintable(lines.join(QLatin1Char(','))));
+        QCOMPARE(test::processesMentioning(loadHost.directory() + QStringLiteral("/workdir/")),
+                 QStringList());
     }
 
     void startWithoutHostsGoesToTheHostsPage()
