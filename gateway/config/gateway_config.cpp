@@ -97,6 +97,8 @@ GatewayConfig parseGatewayConfig(std::string text, const std::string& fileLabel,
         c.maxIdleConnectionsPerHost = static_cast<int>(*v);
     if (auto v = root.integer("max_connections_per_host", 0, kIntMax))
         c.maxConnectionsPerHost = static_cast<int>(*v);
+    if (auto v = root.integer("max_conn_time", -kIntMax, kIntMax))
+        c.maxConnTime = std::chrono::seconds(*v);
     if (auto v = root.boolean("close_connections"))
         c.closeConnections = *v;
     return c;

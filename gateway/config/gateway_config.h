@@ -70,6 +70,11 @@ struct GatewayConfig
     /// the whole process; more requests wait in line for one. 0: as many as the pool may keep
     /// idle (max_idle_connections_per_host, or its default).
     int maxConnectionsPerHost = 0;
+    /// Tyk's max_conn_time, in seconds: an upstream connection older than this is not reused
+    /// (closed after its request), so the gateway reconnects to the upstream (a new address
+    /// behind its name, a rebalanced pool). 0: no limit; negative: no reuse at all (as Tyk,
+    /// which then makes a new transport per request).
+    std::chrono::seconds maxConnTime{0};
     /// Disable keep-alive between clients and the gateway.
     bool closeConnections = false;
     /// The file this came from, for messages; empty for flags.

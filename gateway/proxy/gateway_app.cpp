@@ -99,6 +99,7 @@ struct GatewayApp::Impl
             c.maxConnectionsPerHost > 0 ? static_cast<std::size_t>(c.maxConnectionsPerHost) : total;
         s.maxConnsPerHost = std::max<std::size_t>(1, (open + threads - 1) / threads);
         s.closeConnections = c.closeConnections;
+        s.maxConnTime = c.maxConnTime;
         return s;
     }
 };

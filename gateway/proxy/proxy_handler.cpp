@@ -117,8 +117,9 @@ const ApiSlot& ProxyHandler::slotFor(TableLease& lease, const ApiDefinition& api
     if (it == m_pools.end()) {
         auto pool = std::make_unique<UpstreamPool>(
             m_worker.ioContext, *m_events, api.target.host, api.target.port,
-            m_shared.settings.maxIdlePerHost, m_shared.settings.maxConnsPerHost, m_shared.endpoints,
-            m_counters);
+            PoolLimits{m_shared.settings.maxIdlePerHost, m_shared.settings.maxConnsPerHost,
+                       m_shared.settings.maxConnTime},
+            m_shared.endpoints, m_counters);
         it = m_pools.emplace(std::move(key), std::move(pool)).first;
     }
     slot.pool = it->second.get();
@@ -162,10 +163,11 @@ void ProxyHandler::trimSpares(std::int64_t now)
     m_lastTrim = now;
     const std::size_t unused = m_fewestFree > kSpareExchanges ? m_fewestFree - kSpareExchanges : 0;
     for (std::size_t i = 0; i < unused; ++i) {
-        ExchangeSlot& s = m_slots[m_free[i]->slotIndex()];
+        const std::uint32_t slot = m_free[i]->slotIndex(); // before the exchange is gone
+        ExchangeSlot& s = m_slots[slot];
         s.nextGeneration = s.exchange->generation();
         s.exchange.reset();
-        m_emptySlots.push_back(m_free[i]->slotIndex());
+        m_emptySlots.push_back(slot);
     }
     m_free.erase(m_free.begin(), m_free.begin() + static_cast<std::ptrdiff_t>(unused));
     m_fewestFree = m_free.size();

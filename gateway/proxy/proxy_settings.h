@@ -17,6 +17,9 @@ struct ProxySettings
     /// max_connections_per_host (GateBench's, as nginx's max_conns), per worker thread: the
     /// upstream connections open at once to one host:port; more requests wait for one.
     std::size_t maxConnsPerHost = 128;
+    /// max_conn_time: an upstream connection older than this is closed after its request
+    /// instead of pooled; 0: no limit; negative: never pooled.
+    std::chrono::nanoseconds maxConnTime{0};
     /// close_connections: neither client nor upstream connections are kept alive.
     bool closeConnections = false;
 };

@@ -1,6 +1,7 @@
 #include "gateway/proxy/upstream_connection.h"
 
 #include "common/io/epoll_set.h"
+#include "gateway/proxy/clock.h"
 #include "gateway/proxy/upstream_pool.h"
 
 #include <boost/asio/post.hpp>
@@ -44,6 +45,8 @@ void UpstreamConnection::connect(std::span<const boost::asio::ip::tcp::endpoint>
     m_endpoints.assign(endpoints.begin(), endpoints.end());
     m_state = State::Connecting;
     m_buffered = 0;
+    if (m_pool.limitsAge())
+        m_openedAt = monotonicNs();
     m_readReady = m_wantRead = m_writeWaiting = m_peerClosed = false;
     if (!m_buffer)
         m_buffer = std::make_unique_for_overwrite<char[]>(kBufferSize);
@@ -236,7 +239,8 @@ void UpstreamConnection::release(bool reusable)
 {
     m_user = nullptr;
     m_writeWaiting = false;
-    if (!reusable || m_state != State::Busy || m_buffered != 0 || !m_pool.hasIdleRoom()) {
+    if (!reusable || m_state != State::Busy || m_buffered != 0 || !m_pool.hasIdleRoom() ||
+        (m_pool.limitsAge() && m_pool.tooOld(m_openedAt, monotonicNs()))) {
         close();
         return;
     }

@@ -67,6 +67,7 @@ public:
 
     State state() const { return m_state; }
     std::uint64_t generation() const { return m_generation; }
+    std::int64_t openedAt() const { return m_openedAt; }
 
     /// Opens a connection to the first endpoint that accepts (in order), then reports to user,
     /// always from the event loop.
@@ -117,6 +118,7 @@ private:
     std::vector<boost::asio::ip::tcp::endpoint> m_endpoints; // a copy: the pool may re-resolve
     std::size_t m_endpointIndex = 0;
     std::uint64_t m_generation = 0;
+    std::int64_t m_openedAt = 0; ///< steady ns of the connect, with max_conn_time only
     State m_state = State::Closed;
     bool m_readReady = false;    // the last edge may still have bytes behind it
     bool m_peerClosed = false;   // EPOLLRDHUP seen: read on to the EOF, past short reads

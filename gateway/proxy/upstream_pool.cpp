@@ -1,5 +1,6 @@
 #include "gateway/proxy/upstream_pool.h"
 
+#include "gateway/proxy/clock.h"
 #include "gateway/proxy/proxy_metrics.h"
 
 #include <boost/asio/post.hpp>
@@ -7,14 +8,15 @@
 namespace gb::gateway::proxy {
 
 UpstreamPool::UpstreamPool(boost::asio::io_context& io, EpollSet& events, std::string host,
-                           std::uint16_t port, std::size_t maxIdle, std::size_t maxOpen,
-                           EndpointCache& endpoints, ProxyWorkerCounters& counters)
+                           std::uint16_t port, PoolLimits limits, EndpointCache& endpoints,
+                           ProxyWorkerCounters& counters)
     : m_io(io)
     , m_events(events)
     , m_host(std::move(host))
     , m_port(port)
-    , m_maxIdle(maxIdle)
-    , m_maxOpen(std::max<std::size_t>(1, maxOpen))
+    , m_maxIdle(limits.maxIdle)
+    , m_maxOpen(std::max<std::size_t>(1, limits.maxOpen))
+    , m_maxAge(limits.maxAge)
     , m_endpointCache(endpoints)
     , m_counters(counters)
 {}
@@ -32,6 +34,10 @@ UpstreamConnection* UpstreamPool::acquire(PoolWaiter* waiter, bool newOnly, bool
     reused = false;
     // Those in line come first: a newcomer does not overtake them.
     if (waiter == m_serving || (!waiter->m_waiting && !m_waitHead)) {
+        // Past max_conn_time, idle ones are not reused either: the gateway reconnects.
+        if (limitsAge())
+            while (m_idleHead && tooOld(m_idleHead->openedAt(), monotonicNs()))
+                m_idleHead->close();
         if (UpstreamConnection* c = m_idleHead; c && !newOnly) {
             removeIdle(c);
             reused = true;

@@ -5,6 +5,7 @@
 
 #include <boost/asio/io_context.hpp>
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -14,6 +15,14 @@
 namespace gb::gateway::proxy {
 
 struct ProxyWorkerCounters;
+
+/// How many connections a pool keeps and for how long (ProxySettings, per worker).
+struct PoolLimits
+{
+    std::size_t maxIdle = 128;
+    std::size_t maxOpen = 128;
+    std::chrono::nanoseconds maxAge{0}; ///< max_conn_time: 0 none; negative: never reused
+};
 
 /// A request waiting for a connection of a pool that has maxOpen of them open. The pool keeps
 /// waiters in arrival order, linked through these members.
@@ -45,8 +54,8 @@ class UpstreamPool
 {
 public:
     UpstreamPool(boost::asio::io_context& io, EpollSet& events, std::string host,
-                 std::uint16_t port, std::size_t maxIdle, std::size_t maxOpen,
-                 EndpointCache& endpoints, ProxyWorkerCounters& counters);
+                 std::uint16_t port, PoolLimits limits, EndpointCache& endpoints,
+                 ProxyWorkerCounters& counters);
     ~UpstreamPool();
     UpstreamPool(const UpstreamPool&) = delete;
     UpstreamPool& operator=(const UpstreamPool&) = delete;
@@ -66,6 +75,12 @@ public:
 
     // Called by UpstreamConnection. While requests wait, a released connection stays for them.
     bool hasIdleRoom() const { return m_idleCount < m_maxIdle || m_waitHead; }
+    /// Whether a connection opened at openedAtNs (steady) is past max_conn_time.
+    bool tooOld(std::int64_t openedAtNs, std::int64_t nowNs) const
+    {
+        return m_maxAge.count() != 0 && nowNs - openedAtNs > m_maxAge.count();
+    }
+    bool limitsAge() const { return m_maxAge.count() != 0; }
     void addIdle(UpstreamConnection* c);
     void removeIdle(UpstreamConnection* c);
     void onClosed(UpstreamConnection* c, bool wasOpen);
@@ -79,6 +94,7 @@ private:
     std::uint16_t m_port;
     std::size_t m_maxIdle;
     std::size_t m_maxOpen;
+    std::chrono::nanoseconds m_maxAge;
     EndpointCache& m_endpointCache;
     ProxyWorkerCounters& m_counters;
     EndpointCache::Endpoints m_endpoints;

@@ -6,6 +6,7 @@
 // while requests wait), and /metrics counts the requests that waited. Loopback only; bounded.
 
 #include "support/gateway_harness.h"
+#include "support/prometheus_text.h"
 
 #include <QDir>
 #include <QElapsedTimer>
@@ -16,6 +17,7 @@
 
 #include <arpa/inet.h>
 #include <cerrno>
+#include <memory>
 #include <netinet/in.h>
 #include <poll.h>
 #include <string>
@@ -159,6 +161,88 @@ private Q_SLOTS:
         QVERIFY2(waits.hasMatch() && waits.captured(1).toInt() > 0, metrics->body.c_str());
         QVERIFY(QString::fromStdString(metrics->body)
                     .contains(QStringLiteral("gateway_upstream_waiting_requests 0")));
+        QCOMPARE(gateway.terminate(), 0);
+    }
+
+    void maxConnTimeReconnects()
+    {
+        // Tyk's max_conn_time: -1 reuses no upstream connection; 1 reuses one for a second.
+        for (const int maxConnTime : {-1, 1}) {
+            RecordingUpstream upstream;
+            QTemporaryDir dir;
+            QVERIFY(QDir(dir.path()).mkdir(QStringLiteral("apps")));
+            const std::string target = "http://127.0.0.1:" + std::to_string(upstream.port());
+            QVERIFY(writeTextFile(dir.filePath(QStringLiteral("apps/rec.json")),
+                                  apiJson("rec", "/rec/", target)));
+            QVERIFY(
+                writeTextFile(dir.filePath(QStringLiteral("tyk.conf")),
+                              tykConf(dir.filePath(QStringLiteral("apps")).toStdString(), "s", 30,
+                                      "\"max_conn_time\": " + std::to_string(maxConnTime))));
+            ChildServer gateway;
+            QVERIFY2(startGateway(gateway, dir.filePath(QStringLiteral("tyk.conf")), 1),
+                     qPrintable(gateway.errors()));
+            RawClient client(gateway.port());
+            for (int i = 0; i < 3; ++i) {
+                QVERIFY(client.send(getRequest("/rec/x")));
+                const auto r = client.read();
+                QVERIFY(r && r->status == 200);
+            }
+            QCOMPARE(upstream.connections(), std::uint64_t(maxConnTime < 0 ? 3 : 1));
+            if (maxConnTime > 0) {
+                QTest::qWait(1200); // older than max_conn_time now: not reused
+                QVERIFY(client.send(getRequest("/rec/x")));
+                const auto r = client.read();
+                QVERIFY(r && r->status == 200);
+                QCOMPARE(upstream.connections(), std::uint64_t(2));
+            }
+        }
+    }
+
+    void outOfDescriptorsIsSurvivable()
+    {
+        // A gateway allowed 64 descriptors and 100 clients: it keeps serving the connections it
+        // has, counts the refused accepts, and takes the waiting clients once others leave.
+        RecordingUpstream upstream;
+        QTemporaryDir dir;
+        QVERIFY(QDir(dir.path()).mkdir(QStringLiteral("apps")));
+        const std::string target = "http://127.0.0.1:" + std::to_string(upstream.port());
+        QVERIFY(writeTextFile(dir.filePath(QStringLiteral("apps/rec.json")),
+                              apiJson("rec", "/rec/", target)));
+        QVERIFY(writeTextFile(dir.filePath(QStringLiteral("tyk.conf")),
+                              tykConf(dir.filePath(QStringLiteral("apps")).toStdString(), "s")));
+        ChildServer gateway;
+        gateway.process().setChildProcessModifier([] {
+            const rlimit few{64, 64};
+            ::setrlimit(RLIMIT_NOFILE, &few);
+        });
+        QVERIFY2(startGateway(gateway, dir.filePath(QStringLiteral("tyk.conf")), 1),
+                 qPrintable(gateway.errors()));
+        RawClient first(gateway.port());
+        QVERIFY(first.send(getRequest("/rec/x"))); // its upstream connection is pooled now
+        QVERIFY(first.read()->status == 200);
+
+        std::vector<std::unique_ptr<RawClient>> flood;
+        for (int i = 0; i < 100; ++i)
+            flood.push_back(std::make_unique<RawClient>(gateway.port()));
+        QTest::qWait(300);
+        // Out of descriptors: what it has still works, and /metrics says what happened.
+        QVERIFY(first.send(getRequest("/rec/x")));
+        const auto again = first.read();
+        QVERIFY(again && again->status == 200);
+        QVERIFY(first.send(getRequest("/metrics")));
+        const auto metrics = first.read();
+        QVERIFY(metrics && metrics->status == 200);
+        const PromScrape scrape = parsePrometheusText(metrics->body);
+        const double refused =
+            scrape.value("gateway_client_failures_total", {{"kind", "accept"}}).value_or(0);
+        QVERIFY2(refused > 0, metrics->body.c_str());
+
+        // Clients leave: the last one waiting in the backlog is taken and answered.
+        for (int i = 0; i < 60; ++i)
+            flood[std::size_t(i)].reset();
+        QVERIFY(flood.back()->send(getRequest("/rec/x")));
+        const auto late = flood.back()->read(5000);
+        QVERIFY(late && late->status == 200);
         QCOMPARE(gateway.terminate(), 0);
     }
 };
