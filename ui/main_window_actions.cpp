@@ -218,6 +218,9 @@ void MainWindow::wire()
 
     // Hosts page: the editor names hosts by role and previews where each server runs.
     connect(m_hosts, &HostsPage::hostsChanged, m_editor, &ScenarioEditor::setHosts);
+    connect(m_hosts, &HostsPage::hostsChanged, this, [this](const app::HostsFile& hosts) {
+        m_study->setHosts(hosts, m_hosts->sshOptions());
+    });
     connect(m_hosts, &HostsPage::filePathChanged, this, [this](const QString& path) {
         m_settings->setValue(QStringLiteral("hosts/file"), path);
     });

@@ -46,6 +46,8 @@ public:
     void setRunsDirectory(const QString& directory);
     /// Runs every stage's scenario on these hosts (topology "hosts") instead of this machine.
     void setHosts(HostsFile hosts, SshOptions ssh);
+    /// The next study runs on this machine again (after setHosts).
+    void runLocally() { m_onHosts = false; }
     /// The server bundle for hosts (RunController::setBundle).
     void setBundle(const QString& tarball);
     /// Where each study gets its directory (<dir>/<id>/state.json); defaultStudiesDirectory().

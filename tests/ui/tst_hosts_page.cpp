@@ -10,6 +10,7 @@
 
 #include "app/builtin_scenarios.h"
 #include "app/run_controller.h"
+#include "app/study/study_runner.h"
 #include "support/sshd_fixture.h"
 #include "ui/charts/chart_widget.h"
 #include "ui/dashboard/run_dashboard.h"
@@ -18,8 +19,10 @@
 #include "ui/hosts/ssh_prompts.h"
 #include "ui/main_window.h"
 #include "ui/models/hosts_table_model.h"
+#include "ui/study/study_page.h"
 
 #include <QApplication>
+#include <QCheckBox>
 #include <QDir>
 #include <QLabel>
 #include <QLineEdit>
@@ -28,6 +31,7 @@
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSignalSpy>
+#include <QSpinBox>
 #include <QTabWidget>
 #include <QTableView>
 #include <QTableWidget>
@@ -403,6 +407,40 @@ private Q_SLOTS:
                  qPrintable(lines.join(QLatin1Char(','))));
         QCOMPARE(test::processesMentioning(loadHost.directory() + QStringLiteral("/workdir/")),
                  QStringList());
+    }
+
+    void windowRunsTheStudyOnHosts()
+    {
+        // The Study page offers the Hosts page's hosts once there are some; the study then runs
+        // there, unscaled.
+        MainWindow window(options());
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        window.hostsPage()->setKnownHostsFile(freshKnownHosts());
+        StudyPage* study = window.studyPage();
+        auto* onHosts = study->findChild<QCheckBox*>(QStringLiteral("studyOnHosts"));
+        QVERIFY(!onHosts->isEnabled());
+        QVERIFY(window.hostsPage()->openFile(m_hostsPath));
+        QVERIFY(onHosts->isEnabled());
+        onHosts->setChecked(true);
+        study->findChild<QSpinBox*>(QStringLiteral("studyRepeats"))->setValue(1);
+        study->findChild<QSpinBox*>(QStringLiteral("studyDuration"))->setValue(1);
+        study->runner()->setBundle(m_bundle);
+        HostKeyAnswerer user(true);
+        window.showPage(MainWindow::Page::Study);
+        const auto form = study->studyFromForm();
+        QVERIFY(form);
+        QVERIFY(study->start(form.value()));
+        QTRY_VERIFY_WITH_TIMEOUT(!study->isRunning(), 240000);
+        QVERIFY2(study->state() == StudyPage::State::Finished, qPrintable(study->errorText()));
+        grabForReadme(window, QStringLiteral("study-hosts.png"));
+        QVERIFY2(study->findChild<QLabel*>(QStringLiteral("studyScalingNote"))
+                     ->text()
+                     .contains(QStringLiteral("On hosts, unscaled")),
+                 qPrintable(study->findChild<QLabel*>(QStringLiteral("studyScalingNote"))->text()));
+        for (const auto& server : m_servers)
+            QCOMPARE(test::processesMentioning(server->directory() + QStringLiteral("/workdir/")),
+                     QStringList());
     }
 
     void startWithoutHostsGoesToTheHostsPage()

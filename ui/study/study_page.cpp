@@ -6,6 +6,7 @@
 #include "ui/colors.h"
 #include "ui/study/study_results_view.h"
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDir>
 #include <QFileDialog>
@@ -51,6 +52,7 @@ StudyPage::StudyPage(QWidget* parent)
     , m_error(wrappingLabel(QStringLiteral("studyError"), this))
     , m_results(new StudyResultsView(this))
     , m_lastDirectory(QDir::homePath())
+    , m_onHosts(new QCheckBox(QStringLiteral("Run on the hosts of the Hosts page"), this))
 {
     setObjectName(QStringLiteral("studyPage"));
     m_studyChoice->setObjectName(QStringLiteral("studyChoice"));
@@ -78,6 +80,10 @@ StudyPage::StudyPage(QWidget* parent)
     form->addRow(QStringLiteral("Built-in study:"), m_studyChoice);
     form->addRow(QStringLiteral("Repeats:"), m_repeats);
     form->addRow(QStringLiteral("Run duration:"), m_duration);
+    m_onHosts->setObjectName(QStringLiteral("studyOnHosts"));
+    m_onHosts->setEnabled(false);
+    m_onHosts->setToolTip(QStringLiteral("Add hosts on the Hosts page first"));
+    form->addRow(QString(), m_onHosts);
     auto* buttons = new QHBoxLayout;
     buttons->addWidget(m_startButton);
     buttons->addWidget(m_cancelButton);
@@ -131,8 +137,25 @@ app::Result<app::Study> StudyPage::studyFromForm() const
     if (study) {
         study->setRepeats(m_repeats->value());
         study->setRunDuration(std::chrono::seconds(m_duration->value()));
+        // On hosts the reference load runs unscaled, for the form's duration too.
+        if (m_onHosts->isChecked() && study->reference)
+            study->reference->duration = std::chrono::seconds(m_duration->value());
     }
     return study;
+}
+
+void StudyPage::setHosts(const app::HostsFile& hosts, const app::SshOptions& ssh)
+{
+    m_hosts = hosts;
+    m_ssh = ssh;
+    const bool any = !hosts.hosts.isEmpty();
+    m_onHosts->setEnabled(any);
+    if (!any)
+        m_onHosts->setChecked(false);
+    m_onHosts->setToolTip(any ? QStringLiteral("The classic layout on these hosts: the servers "
+                                               "deployed over SSH, the load from the loadgen "
+                                               "hosts, the study's load unscaled")
+                              : QStringLiteral("Add hosts on the Hosts page first"));
 }
 
 bool StudyPage::start(const app::Study& study)
@@ -143,6 +166,10 @@ bool StudyPage::start(const app::Study& study)
         setState(State::Failed);
         return false;
     }
+    if (m_onHosts->isChecked())
+        m_runner->setHosts(m_hosts, m_ssh);
+    else
+        m_runner->runLocally();
     // Whether anything else measures (the Run page, another gatebench) is the app's to decide.
     if (const QString refusal = m_runner->start(study); !refusal.isEmpty()) {
         m_error->hide(); // the refusal replaces what an earlier study left on the page
@@ -152,6 +179,9 @@ bool StudyPage::start(const app::Study& study)
     m_error->clear();
     m_error->hide();
     m_scalingNote->clear();
+    // Known from the start when nothing is calibrated (fixed, or unscaled on hosts).
+    if (const auto& scaling = m_runner->state().scaling)
+        m_scalingNote->setText(scaling->note);
     m_results->clear();
     m_progress->setRange(0, std::max(1, study.totalRuns()));
     m_progress->setValue(0);

@@ -1,10 +1,13 @@
 #pragma once
 
+#include "app/hosts/hosts_file.h"
 #include "app/result.h"
+#include "app/ssh/ssh_session.h"
 #include "app/study/study.h"
 
 #include <QWidget>
 
+class QCheckBox;
 class QComboBox;
 class QLabel;
 class QProgressBar;
@@ -48,6 +51,9 @@ public:
     void setBinDirectory(const QString& directory);
     void setRunsDirectory(const QString& directory);
     void setStudiesDirectory(const QString& directory);
+    /// The Hosts page's hosts: "Run on hosts" offers them (unscaled, the load from their loadgen
+    /// hosts); empty hosts: the study runs on this machine.
+    void setHosts(const app::HostsFile& hosts, const app::SshOptions& ssh);
 
     /// The study the form describes: the chosen built-in with its repeats and run duration.
     app::Result<app::Study> studyFromForm() const;
@@ -72,6 +78,10 @@ Q_SIGNALS:
     void runStored();
 
 private:
+    app::HostsFile m_hosts;
+    app::SshOptions m_ssh;
+    QCheckBox* m_onHosts;
+
     void wire();
     void setState(State state);
     void updateButtons();
