@@ -25,6 +25,8 @@ namespace {
 // The agents start this long after run() is called: time for every SSH channel to open and
 // every plan to arrive before the first scheduled request.
 constexpr std::int64_t kStartDelayMs = 1500;
+// An agent told to stop that has not ended after this long (a hung link) is given up on.
+constexpr auto kStopGrace = std::chrono::seconds(10);
 
 } // namespace
 
@@ -122,6 +124,7 @@ void LoadAgents::read(Agent& agent, const QByteArray& plan)
     if (!command.write(plan))
         return end(QStringLiteral("load agent on %1: %2").arg(agent.host.label(), command.error()));
     bool stopSent = false;
+    std::chrono::steady_clock::time_point stopSentAt;
     for (;;) {
         bool stopNow = m_stop;
         {
@@ -130,8 +133,14 @@ void LoadAgents::read(Agent& agent, const QByteArray& plan)
         }
         if (stopNow && !stopSent) {
             stopSent = true;
+            stopSentAt = std::chrono::steady_clock::now();
             command.write("stop\n");
         }
+        if (stopSent && std::chrono::steady_clock::now() - stopSentAt > kStopGrace)
+            return end(QStringLiteral("the load agent on %1 did not stop within %2 s and was "
+                                      "given up on")
+                           .arg(agent.host.label())
+                           .arg(std::chrono::seconds(kStopGrace).count()));
         const std::optional<QByteArray> line = command.readLine(200ms);
         if (!line) {
             if (command.ended() || !command.error().isEmpty())
