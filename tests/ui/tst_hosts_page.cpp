@@ -413,6 +413,7 @@ private Q_SLOTS:
     {
         // The Study page offers the Hosts page's hosts once there are some; the study then runs
         // there, unscaled.
+        QFile::remove(options().settingsFile); // no hosts file remembered from an earlier test
         MainWindow window(options());
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
