@@ -83,9 +83,8 @@ void LocalRequestLimiter::appendMetrics(std::string& out) const
 
 SharedRequestLimiter::SharedRequestLimiter(RedisClient& client, const Clock& clock,
                                            DistributedLimiterOptions options)
-    : m_fallback(clock, LocalWindowLimiter::TimeBase::Steady)
-    , m_rates(client, clock, m_fallback, "gb-rate-", options)
-    , m_quotas(client, clock, m_fallback, "", options)
+    : m_rates(client, clock, "gb-rate-", options)
+    , m_quotas(client, clock, "", options)
 {}
 
 bool SharedRequestLimiter::tryRate(std::string_view key, const WindowSpec& spec,

@@ -80,7 +80,7 @@ private:
 
 /// Several gateways on one Redis: windows shared through leases (DistributedWindowLimiter),
 /// rate counters under "gb-rate-<key>", quotas under Tyk's "quota-..." names. While Redis is
-/// unavailable each node falls back to its own exact local counters.
+/// unavailable each node decides without a lease (see DistributedWindowLimiter).
 class SharedRequestLimiter final : public RequestLimiter
 {
 public:
@@ -103,7 +103,6 @@ public:
     DistributedWindowLimiter& rates() { return m_rates; }
 
 private:
-    LocalWindowLimiter m_fallback;
     DistributedWindowLimiter m_rates;
     DistributedWindowLimiter m_quotas;
 };

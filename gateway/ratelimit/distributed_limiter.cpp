@@ -1,6 +1,5 @@
 #include "gateway/ratelimit/distributed_limiter.h"
 
-#include "gateway/ratelimit/local_window_limiter.h"
 #include "gateway/storage/clock.h"
 #include "gateway/storage/redis_client.h"
 
@@ -73,18 +72,19 @@ struct DistributedWindowLimiter::Lease
     std::uint64_t tokens = 0;    ///< granted to this node, not yet used
     std::uint64_t knownUsed = 0; ///< the window's counter after our last grant
     bool exhausted = false;      ///< Redis has no more tokens in this window
+    /// Admitted by this node without a lease (Redis late or down), not yet paid for with
+    /// granted tokens: the next grants pay it first, so Redis's counter learns of them.
+    std::uint64_t unsettled = 0;
     bool refilling = false;
     std::int64_t refillSentMs = 0; ///< steady ms the outstanding refill was asked for
     std::vector<Waiter> waiters;
 };
 
 DistributedWindowLimiter::DistributedWindowLimiter(RedisClient& client, const Clock& clock,
-                                                   LocalWindowLimiter& fallback,
                                                    std::string keyPrefix,
                                                    DistributedLimiterOptions options)
     : m_client(client)
     , m_clock(clock)
-    , m_fallback(fallback)
     , m_prefix(std::move(keyPrefix))
     , m_options(options)
     , m_scriptSha(sha1Hex(kScript))
@@ -114,19 +114,47 @@ std::uint64_t DistributedWindowLimiter::leaseSize(const WindowSpec& spec) const 
                                      std::max<std::uint64_t>(1, m_options.maxLease));
 }
 
-WindowDecision DistributedWindowLimiter::fallbackHit(const std::string& redisKey,
-                                                     const WindowSpec& spec)
+void DistributedWindowLimiter::endWindowIfOver(Lease& lease, std::int64_t now) noexcept
+{
+    if (now < lease.windowEnd)
+        return;
+    lease.tokens = 0;
+    lease.knownUsed = 0;
+    lease.exhausted = false;
+    lease.unsettled = 0; // admitted in a window that is over: nothing left to pay for
+}
+
+WindowDecision DistributedWindowLimiter::decideWithoutLease(Lease& lease, const WindowSpec& spec,
+                                                            std::int64_t now)
 {
     m_fallbacks.fetch_add(1, std::memory_order_relaxed);
     std::int64_t none = 0;
-    m_fallbackSince.compare_exchange_strong(none, std::max<std::int64_t>(1, m_clock.steadyMs()),
+    m_fallbackSince.compare_exchange_strong(none, std::max<std::int64_t>(1, now),
                                             std::memory_order_relaxed);
-    return m_fallback.hit(redisKey, spec);
+    endWindowIfOver(lease, now);
+    if (lease.windowEnd <= now)
+        lease.windowEnd = now + spec.periodMs; // this node's own window until Redis names one
+    // Spend what the last grant said was left in the window, no more: near the window's end,
+    // when the other nodes are taking the same last tokens, a late lease then admits few
+    // requests beyond the limit, not a whole window's worth.
+    const std::uint64_t left = spec.limit - std::min(spec.limit, lease.knownUsed);
+    WindowDecision out;
+    out.limit = spec.limit;
+    out.resetInMs = lease.windowEnd - now;
+    out.allowed = lease.unsettled < left;
+    if (out.allowed) {
+        ++lease.unsettled;
+        out.remaining = left - lease.unsettled;
+    }
+    return out;
 }
 
 WindowDecision DistributedWindowLimiter::decideLocally(std::string_view key, const WindowSpec& spec)
 {
-    return fallbackHit(m_prefix + std::string(key), spec);
+    const LeasePtr lease = leaseFor(key);
+    std::lock_guard lock(lease->mutex);
+    lease->spec = spec;
+    return decideWithoutLease(*lease, spec, m_clock.steadyMs());
 }
 
 DistributedWindowLimiter::LeasePtr DistributedWindowLimiter::leaseFor(std::string_view key)
@@ -162,11 +190,7 @@ DistributedWindowLimiter::Step DistributedWindowLimiter::decideLocked(Lease& lea
                                                                       std::uint64_t& want)
 {
     const std::int64_t now = m_clock.steadyMs();
-    if (now >= lease.windowEnd) {
-        lease.tokens = 0;
-        lease.knownUsed = 0;
-        lease.exhausted = false;
-    }
+    endWindowIfOver(lease, now);
     lease.spec = spec;
     if (lease.tokens > 0) {
         --lease.tokens;
@@ -180,7 +204,7 @@ DistributedWindowLimiter::Step DistributedWindowLimiter::decideLocked(Lease& lea
         if (!lease.refilling && !lease.exhausted && lease.tokens <= size / 2 && m_client.isUp()) {
             lease.refilling = true;
             lease.refillSentMs = now;
-            want = size;
+            want = size + lease.unsettled;
         }
         return Step::Decided;
     }
@@ -191,10 +215,14 @@ DistributedWindowLimiter::Step DistributedWindowLimiter::decideLocked(Lease& lea
         out.resetInMs = lease.windowEnd - now;
         return Step::Decided;
     }
-    if (!m_client.isUp() && !lease.refilling)
-        return Step::Fallback; // known down: no point queueing behind a round trip that fails
-    if (lease.refilling && now - lease.refillSentMs >= m_options.waitBudgetMs)
-        return Step::Fallback; // stalled: the lease will not come within the budget
+    // Known down: no point queueing behind a round trip that fails. Late: the lease will not
+    // come within the budget (a stalled Redis).
+    const bool down = !m_client.isUp() && !lease.refilling;
+    const bool late = lease.refilling && now - lease.refillSentMs >= m_options.waitBudgetMs;
+    if (down || late) {
+        out = decideWithoutLease(lease, spec, now);
+        return Step::Decided;
+    }
     return Step::Wait;
 }
 
@@ -211,9 +239,7 @@ bool DistributedWindowLimiter::tryHit(std::string_view key, const WindowSpec& sp
     // Outside the lease's lock: submit() may complete inline (client down) and take it again.
     if (want > 0)
         refill(lease, want);
-    if (step == Step::Fallback)
-        out = fallbackHit(lease->redisKey, spec);
-    return step != Step::Wait;
+    return step == Step::Decided;
 }
 
 void DistributedWindowLimiter::hitLater(std::string_view key, const WindowSpec& spec,
@@ -232,7 +258,8 @@ void DistributedWindowLimiter::hitLater(std::string_view key, const WindowSpec& 
             if (!lease->refilling) {
                 lease->refilling = true;
                 lease->refillSentMs = m_clock.steadyMs();
-                want = std::max<std::uint64_t>(leaseSize(spec), lease->waiters.size());
+                want = std::max<std::uint64_t>(leaseSize(spec), lease->waiters.size()) +
+                       lease->unsettled;
             }
         }
     }
@@ -240,8 +267,6 @@ void DistributedWindowLimiter::hitLater(std::string_view key, const WindowSpec& 
         refill(lease, want);
     if (step == Step::Wait)
         return;
-    if (step == Step::Fallback)
-        out = fallbackHit(lease->redisKey, spec);
     // Decided after all (the state moved since tryHit): still answer through the loop, as
     // promised to the caller.
     boost::asio::post(io, [cb = std::move(later), out]() mutable { cb(out); });
@@ -323,6 +348,15 @@ void DistributedWindowLimiter::onGrant(const LeasePtr& lease, bool ok, std::uint
             lease->windowEnd = end;
             lease->knownUsed = used;
             lease->exhausted = used >= spec.limit;
+            // Requests admitted without a lease in this window are paid for first; what cannot
+            // be paid (the window used up meanwhile) is what the late lease cost in accuracy.
+            // Those of a window of the node's own that Redis's window hardly overlaps (after a
+            // long stall) are not charged to it: that would refuse a window's worth for nothing.
+            if (!sameWindow)
+                lease->unsettled = 0;
+            const std::uint64_t paid = std::min(lease->tokens, lease->unsettled);
+            lease->tokens -= paid;
+            lease->unsettled -= paid;
             while (!lease->waiters.empty()) {
                 WindowDecision d;
                 d.limit = spec.limit;
@@ -340,21 +374,20 @@ void DistributedWindowLimiter::onGrant(const LeasePtr& lease, bool ok, std::uint
                 ready.emplace_back(std::move(lease->waiters.front()), d);
                 lease->waiters.erase(lease->waiters.begin());
             }
-            if (!lease->waiters.empty()) {
+            if (!lease->waiters.empty() || (lease->unsettled > 0 && !lease->exhausted)) {
                 lease->refilling = true;
                 lease->refillSentMs = now;
-                again = std::max<std::uint64_t>(leaseSize(spec), lease->waiters.size());
+                again = std::max<std::uint64_t>(leaseSize(spec), lease->waiters.size()) +
+                        lease->unsettled;
             }
         } else {
             // Redis could not answer: these requests are decided by this node alone.
             for (Waiter& w : lease->waiters)
-                ready.emplace_back(std::move(w), WindowDecision{});
+                ready.emplace_back(std::move(w), decideWithoutLease(*lease, spec, now));
             lease->waiters.clear();
         }
     }
     for (auto& [waiter, decision] : ready) {
-        if (!ok)
-            decision = fallbackHit(lease->redisKey, lease->spec);
         boost::asio::post(*waiter.io,
                           [cb = std::move(waiter.callback), decision]() mutable { cb(decision); });
     }
@@ -389,9 +422,9 @@ void DistributedWindowLimiter::reset(std::string_view key, UniqueFunction<void(b
         lease->tokens = 0;
         lease->knownUsed = 0;
         lease->exhausted = false;
+        lease->unsettled = 0;
         lease->windowEnd = 0;
     }
-    m_fallback.reset(lease->redisKey);
     m_client.submit({"DEL", lease->redisKey}, [done = std::move(done)](RedisResult r) mutable {
         done(r.ok() && !r.reply.isError());
     });

@@ -22,7 +22,6 @@ class io_context;
 namespace gb::gateway {
 
 class Clock;
-class LocalWindowLimiter;
 class RedisClient;
 
 struct DistributedLimiterOptions
@@ -30,15 +29,14 @@ struct DistributedLimiterOptions
     /// Share of a window's limit a node takes from Redis in one round trip. Unused tokens of a
     /// lease die with the window, so the admitted count can fall short of the limit by at most
     /// ~1.5 leases per node per window (a lease in hand plus half of one prefetched): 0.004 keeps
-    /// two nodes within -1.2 % and never above the limit. See docs/GATEWAY-FEATURES.md, "Rate
-    /// limits".
+    /// two nodes within -1.2 %, and never above the limit while every lease comes within
+    /// waitBudgetMs. See docs/GATEWAY-FEATURES.md, "Rate limits".
     double leaseFraction = 0.004;
     std::uint64_t maxLease = 100'000;
     /// Longest a decision waits for a lease. A lease asked for longer ago than this is taken as
-    /// a stalled Redis: decisions of that key are then local (the fallback counters) until it
-    /// arrives, so a Redis that stops answering costs a request at most this, not
-    /// storage.timeout. The access check releases requests already waiting after the same time
-    /// (decideLocally).
+    /// a stalled Redis: decisions of that key are then taken without a lease until it arrives,
+    /// so a Redis that stops answering costs a request at most this, not storage.timeout. The
+    /// access check releases requests already waiting after the same time (decideLocally).
     std::int64_t waitBudgetMs = 5;
 };
 
@@ -51,9 +49,11 @@ struct DistributedLimiterOptions
 ///
 /// hit() decides at once when it can (a token in hand, or the window known to be used up) and
 /// otherwise completes later, on the caller's io_context, once the lease arrives. While Redis is
-/// down, stalled (a lease asked for more than waitBudgetMs ago), or if it fails to answer,
-/// decisions come from the local fallback limiter with the same limit: each node then enforces
-/// the whole limit on its own (documented degradation).
+/// down, stalled (a lease asked for more than waitBudgetMs ago), or if it fails to answer, the
+/// node decides without a lease: it admits what its last grant said was left in the window (the
+/// whole limit in a window it has no grant of: each node then enforces the whole limit on its
+/// own, the documented degradation), and pays for those admissions with the first tokens Redis
+/// grants afterwards, so the shared counter learns of them.
 ///
 /// Thread-safe; one instance serves all workers. Counters live in Redis under keyPrefix + key.
 class DistributedWindowLimiter
@@ -61,8 +61,8 @@ class DistributedWindowLimiter
 public:
     using Callback = UniqueFunction<void(WindowDecision)>;
 
-    DistributedWindowLimiter(RedisClient& client, const Clock& clock, LocalWindowLimiter& fallback,
-                             std::string keyPrefix, DistributedLimiterOptions options = {});
+    DistributedWindowLimiter(RedisClient& client, const Clock& clock, std::string keyPrefix,
+                             DistributedLimiterOptions options = {});
     ~DistributedWindowLimiter();
     DistributedWindowLimiter(const DistributedWindowLimiter&) = delete;
     DistributedWindowLimiter& operator=(const DistributedWindowLimiter&) = delete;
@@ -79,8 +79,8 @@ public:
     bool hit(std::string_view key, const WindowSpec& spec, WindowDecision& out,
              boost::asio::io_context& io, Callback&& later);
 
-    /// A decision by the local fallback counters, for a request that waited its budget for a
-    /// lease (its place among the lease's waiters is then wasted: a token at most).
+    /// A decision without a lease, for a request that waited its budget for one (its place
+    /// among the lease's waiters is then wasted: a token at most).
     WindowDecision decideLocally(std::string_view key, const WindowSpec& spec);
 
     /// The counter of `key` now (Redis GET + PTTL); nullopt when Redis cannot be asked. `done`
@@ -93,7 +93,7 @@ public:
     {
         std::uint64_t leases = 0;    ///< round trips to Redis for tokens
         std::uint64_t waits = 0;     ///< requests that waited for a lease
-        std::uint64_t fallbacks = 0; ///< decisions taken locally: Redis down, stalled or failing
+        std::uint64_t fallbacks = 0; ///< decisions without a lease: Redis down, stalled or failing
         /// Time from a first local decision to the next lease Redis granted, summed (ms).
         std::uint64_t fallbackMs = 0;
     };
@@ -111,7 +111,6 @@ private:
     {
         Decided,
         Wait,
-        Fallback,
     };
 
     LeasePtr leaseFor(std::string_view key);
@@ -121,11 +120,12 @@ private:
     void onGrant(const LeasePtr& lease, bool ok, std::uint64_t granted, std::uint64_t used,
                  std::int64_t ttlMs);
     std::uint64_t leaseSize(const WindowSpec& spec) const noexcept;
-    WindowDecision fallbackHit(const std::string& redisKey, const WindowSpec& spec);
+    static void endWindowIfOver(Lease& lease, std::int64_t now) noexcept;
+    /// Under the lease's lock.
+    WindowDecision decideWithoutLease(Lease& lease, const WindowSpec& spec, std::int64_t now);
 
     RedisClient& m_client;
     const Clock& m_clock;
-    LocalWindowLimiter& m_fallback;
     const std::string m_prefix;
     const DistributedLimiterOptions m_options;
     std::string m_scriptSha;

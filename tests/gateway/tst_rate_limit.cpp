@@ -1,14 +1,16 @@
 // Rate limiting: Tyk's rate/per as windows; the in-memory limiter admitting exactly `limit`
 // per window under 4 racing threads (and what contention costs); the Redis-backed limiter
 // exact on one node; two limiter instances ("two gateways") sharing one key through Redis
-// within ±2 % of the limit (the 1000/s offered 5000 rps for 10 s); the script cache
-// flushed under it (EVALSHA falls back to EVAL); and the local fallback while Redis is down.
+// within ±2 % of the limit (the 1000/s offered 5000 rps for 10 s); a late lease
+// spending only what was left and paying for it afterwards; the script cache flushed under it
+// (EVALSHA falls back to EVAL); and deciding without Redis while it is down.
 
 #include "gateway/ratelimit/distributed_limiter.h"
 #include "gateway/ratelimit/local_window_limiter.h"
 #include "gateway/storage/clock.h"
 #include "gateway/storage/redis_client.h"
 #include "support/access_support.h"
+#include "support/delaying_proxy.h"
 #include "support/redis_fixture.h"
 
 #include <QTest>
@@ -22,12 +24,12 @@ using SteadyClock = std::chrono::steady_clock;
 
 namespace {
 
-RedisOptions clientOptions(const RedisServer& server, const char* name)
+RedisOptions clientOptions(std::uint16_t port, const char* name)
 {
     RedisOptions o;
     o.name = name;
     o.host = "127.0.0.1";
-    o.port = server.port();
+    o.port = port;
     o.timeout = 1000ms;
     o.connectTimeout = 500ms;
     o.log = false;
@@ -37,15 +39,17 @@ RedisOptions clientOptions(const RedisServer& server, const char* name)
 /// One "gateway": its own Redis connection and limiter, as two processes would have.
 struct Node
 {
-    explicit Node(const RedisServer& server, const char* name)
-        : client(clientOptions(server, name))
-        , fallback(SystemClock::instance(), LocalWindowLimiter::TimeBase::Steady)
-        , limiter(client, SystemClock::instance(), fallback, "gb-rate-")
+    Node(const RedisServer& server, const char* name)
+        : Node(server.port(), name)
+    {}
+    /// Through a port of its own (a proxy in front of Redis).
+    Node(std::uint16_t redisPort, const char* name)
+        : client(clientOptions(redisPort, name))
+        , limiter(client, SystemClock::instance(), "gb-rate-")
     {
         client.start();
     }
     RedisClient client;
-    LocalWindowLimiter fallback;
     DistributedWindowLimiter limiter;
 };
 
@@ -119,6 +123,7 @@ private slots:
     void distributedExactOnOneNode();
     void twoGatewaysShareAKey();
     void twoGatewaysNearTheLimit();
+    void lateLeaseSpendsWhatWasLeft();
     void scriptCacheFlushed();
     void fallsBackWhileRedisIsDown();
 
@@ -288,9 +293,14 @@ void TestRateLimit::twoGatewaysShareAKey()
           static_cast<unsigned long long>(a.limiter.stats().waits),
           static_cast<unsigned long long>(b.limiter.stats().waits));
     QVERIFY(offered > 40'000);
-    QVERIFY(admitted <= 10'000);
     QVERIFY(accuracy >= 0.98);
-    QCOMPARE(a.limiter.stats().fallbacks + b.limiter.stats().fallbacks, 0ULL);
+    // Exact while every lease comes within the 5 ms budget. On two busy cores (two limiters,
+    // Redis and four load threads here, the other tests beside) a lease is sometimes late: the
+    // node then decides without it (lateLeaseSpendsWhatWasLeft) and may admit a few more near a
+    // window's end, within the issue's ±2 %.
+    const std::uint64_t withoutLease = a.limiter.stats().fallbacks + b.limiter.stats().fallbacks;
+    qInfo("decided without a lease: %llu", static_cast<unsigned long long>(withoutLease));
+    QVERIFY(admitted <= (withoutLease == 0 ? 10'000 : 10'200));
 }
 
 void TestRateLimit::twoGatewaysNearTheLimit()
@@ -308,8 +318,64 @@ void TestRateLimit::twoGatewaysNearTheLimit()
     qInfo("two gateways, 1000/s, offered %llu in 2.95 s: admitted %llu = %.2f %% of 3,000",
           static_cast<unsigned long long>(offered), static_cast<unsigned long long>(admitted),
           accuracy * 100);
-    QVERIFY(admitted <= 3000);
+    const std::uint64_t withoutLease = a.limiter.stats().fallbacks + b.limiter.stats().fallbacks;
+    QVERIFY(admitted <= (withoutLease == 0 ? 3000 : 3060));
     QVERIFY(accuracy >= 0.98);
+}
+
+void TestRateLimit::lateLeaseSpendsWhatWasLeft()
+{
+    // Gateway b talks to Redis directly, gateway a through a proxy that holds every answer
+    // 40 ms: each of a's leases is late (the budget is 5 ms). b takes 90 of 100; a's late
+    // decisions may spend only the 100 - 91 its grant said were left, and pay for them with
+    // its next grants, so Redis's counter ends at exactly 100 and b then finds the window used.
+    DelayingProxy slowPath(m_redis.port(), 40ms);
+    QVERIFY(slowPath.port() != 0);
+    Node a(slowPath.port(), "gateway-a");
+    Node b(m_redis, "gateway-b");
+    QVERIFY(a.client.waitUntilUp(2s));
+    QVERIFY(b.client.waitUntilUp(2s));
+    const WindowSpec spec{100, 60'000};
+    boost::asio::io_context io;
+    int admittedB = 0;
+    for (int i = 0; i < 90; ++i)
+        admittedB += hitOnce(b.limiter, "late", spec, io) ? 1 : 0;
+    QCOMPARE(admittedB, 90);
+    QVERIFY(hitOnce(a.limiter, "late", spec, io)); // waits the 40 ms for its lease: used 91
+
+    int admittedA = 0, decided = 0;
+    const auto t0 = SteadyClock::now();
+    for (int i = 0; i < 60; ++i) {
+        WindowDecision d;
+        if (a.limiter.hit("late", spec, d, io, [&](WindowDecision x) {
+                ++decided;
+                admittedA += x.allowed ? 1 : 0;
+            })) {
+            ++decided;
+            admittedA += d.allowed ? 1 : 0;
+        }
+        io.poll();
+        io.restart();
+        std::this_thread::sleep_for(1ms);
+    }
+    QVERIFY(runUntil(
+        io, [&] { return decided == 60; }, 5s));
+    qInfo(
+        "late leases: a admitted %d of 60 in %lld ms, %llu decided without a lease", admittedA,
+        static_cast<long long>(
+            std::chrono::duration_cast<std::chrono::milliseconds>(SteadyClock::now() - t0).count()),
+        static_cast<unsigned long long>(a.limiter.stats().fallbacks));
+    QVERIFY(a.limiter.stats().fallbacks > 0);
+    QCOMPARE(admittedA, 9); // what was left, no more
+    // Paid for: the shared counter holds every admission, so b is refused from now on.
+    QVERIFY(runUntil(
+        io,
+        [&] {
+            return m_redis.command({"GET", "gb-rate-late"}).str == "100";
+        },
+        3s));
+    for (int i = 0; i < 5; ++i)
+        QVERIFY(!hitOnce(b.limiter, "late", spec, io));
 }
 
 void TestRateLimit::scriptCacheFlushed()
@@ -350,7 +416,12 @@ void TestRateLimit::fallsBackWhileRedisIsDown()
     QVERIFY(SteadyClock::now() - t0 < 100ms); // decided locally, at once
     QCOMPARE(admitted, 3);                    // this node enforces the whole limit alone
     QVERIFY(node.limiter.stats().fallbacks >= 10);
+    // Back up: the first grant pays for the three admitted meanwhile, so the shared counter
+    // holds them and the window stays used.
     QVERIFY(m_redis.restart());
+    QVERIFY(node.client.waitUntilUp(3s));
+    QVERIFY(!hitOnce(node.limiter, "down", spec, io));
+    QCOMPARE(m_redis.command({"GET", "gb-rate-down"}).str, std::string("3"));
 }
 
 QTEST_GUILESS_MAIN(TestRateLimit)
