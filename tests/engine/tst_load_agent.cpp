@@ -219,7 +219,9 @@ private slots:
         for (const Snapshot& s : run.snapshots)
             requests += s.requests;
         QVERIFY2(requests >= 396 && requests <= 404, std::to_string(requests).c_str());
-        QCOMPARE(server.requests(), requests);
+        // A request still in flight when the duration ends reached the server but is not counted
+        // (and said so in the end line).
+        QCOMPARE(server.requests(), requests + run.end["unfinished"].get<std::uint64_t>());
     }
 
     void agentStopsOnAStopLine()
