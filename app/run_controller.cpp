@@ -348,7 +348,8 @@ void RunController::work(Scenario scenario, Settings settings, std::shared_ptr<S
                          .arg(run.agents.size())
                          .arg(names.join(QStringLiteral(", ")));
     } else if (result.fatalError.empty()) {
-        run.report = QString::fromStdString(engine::heyTextReport(result));
+        run.report =
+            QString::fromStdString(engine::heyTextReport(result) + engine::runNotes(result));
     }
 
     if (!run.series.empty()) {

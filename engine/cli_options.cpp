@@ -16,12 +16,14 @@ const char* const kUsage = R"(Usage: gatebench-load [options...] <url>
 Options (hey's, with hey's meaning):
   -n  Number of requests to run. Default is 200.
   -c  Number of workers (connections) to run concurrently. Default is 50.
-  -q  Rate limit, in queries per second (QPS) per worker. Default is no rate limit.
+  -q  Rate limit, in queries per second (QPS) per worker. Default (or 0 or less) is no
+      rate limit.
   -z  Duration of application to send requests. If duration is specified, n is ignored.
       Examples: -z 10s -z 3m.
   -o  Output type. If none provided, a summary is printed.
-      "csv" is the only supported alternative: one row per request.
-  -m  HTTP method, one of GET, POST, PUT, DELETE, HEAD, OPTIONS, PATCH.
+      "csv" is the only supported alternative: one row per request. (hey runs any other
+      value as a Go template; use --json for machine-readable output.)
+  -m  HTTP method: GET, POST, PUT, DELETE, HEAD, OPTIONS, PATCH or any other token.
   -H  Custom HTTP header. Repeat the flag for more: -H "Accept: text/html" -H "X-Key: 1".
   -t  Timeout for each request in seconds. Default is 20, use 0 for infinite.
   -A  HTTP Accept header.
@@ -33,7 +35,7 @@ Options (hey's, with hey's meaning):
   -disable-compression  Accepted for hey compatibility (compression is never requested).
   -disable-keepalive    Disable keep-alive: a new TCP connection for every request.
   -disable-redirects    Accepted for hey compatibility (redirects are never followed).
-  -cpus  Number of threads (default: the cores this process may run on).
+  -cpus  Number of threads (default, or 0 or less: the cores this process may run on).
   -x, -h2  Not supported (HTTP proxies, HTTP/2).
 
 GateBench's own:
@@ -46,7 +48,11 @@ GateBench's own:
   --interval D     Live snapshot period (default 1s).
   --json FILE|-    Write the report as JSON (- for standard output, replacing the text report).
   --live FILE|-    Write one JSON line per interval while running.
-  -h, --help       This text.
+  --help           This text (-h is hey's deprecated header flag: use -H).
+
+Latency counts from when a request could go out: in a closed loop it includes waiting for the
+connection it goes out on (a new one's dial and TLS handshake), as hey's does.
+Where gatebench-load differs from hey, and why: README.md, "Differences from hey".
 )";
 
 namespace {
@@ -71,7 +77,16 @@ bool parseNumber(const std::string& text, T& out)
 bool isBoolFlag(const std::string& name)
 {
     return name == "disable-compression" || name == "disable-keepalive" ||
-           name == "disable-redirects" || name == "h2" || name == "h" || name == "help";
+           name == "disable-redirects" || name == "h2" || name == "help";
+}
+
+// RFC 9110 token characters: what a method (hey accepts M-SEARCH, PROPFIND...) or a header name
+// may be made of.
+bool isToken(const std::string& text)
+{
+    return !text.empty() &&
+           text.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                                  "0123456789!#$%&'*+-.^_`|~") == std::string::npos;
 }
 
 // The usage error is one line on a terminal: control characters from the arguments it quotes
@@ -132,7 +147,7 @@ std::variant<CliOptions, UsageError> parseArguments(const std::vector<std::strin
     CliOptions o;
     LoadConfig& c = o.config;
     std::string url;
-    std::uint64_t requests = 200;
+    std::int64_t requests = 200;
     bool requestsGiven = false;
     double timeoutS = 20;
     std::string bodyFile;
@@ -156,7 +171,7 @@ std::variant<CliOptions, UsageError> parseArguments(const std::vector<std::strin
                 return UsageError{"invalid value \"" + *value + "\" for flag -" + name +
                                   ": expected true or false"};
             const bool on = !value || *value == "true";
-            if (name == "h" || name == "help")
+            if (name == "help")
                 o.help = true;
             else if (name == "disable-keepalive")
                 c.request.keepAlive = !on;
@@ -179,37 +194,45 @@ std::variant<CliOptions, UsageError> parseArguments(const std::vector<std::strin
         if (headValue && v.find_first_of("\r\n") != std::string::npos)
             return bad("line breaks are not allowed in request headers");
         if (name == "n") {
-            if (!parseNumber(v, requests) || requests == 0)
-                return bad("expected a positive whole number");
+            // Any whole number parses, as hey's does: -z makes it irrelevant; without -z it must
+            // be positive (checked below).
+            if (!parseNumber(v, requests))
+                return bad("expected a whole number");
             requestsGiven = true;
         } else if (name == "c") {
             if (!parseNumber(v, c.connections) || c.connections <= 0 || c.connections > 100000)
                 return bad("expected a whole number from 1 to 100000");
         } else if (name == "q") {
-            // Below 0.001/s a worker would wait for ages; hey's 0 means "no limit".
-            if (!parseNumber(v, c.perWorkerRate) || c.perWorkerRate < 0 ||
+            // hey's 0 or less means "no limit" (requester.go: throttle only if QPS > 0). Below
+            // 0.001/s a worker would wait for ages.
+            if (!parseNumber(v, c.perWorkerRate) ||
                 (c.perWorkerRate > 0 && c.perWorkerRate < 0.001) || c.perWorkerRate > 1e7)
-                return bad("expected requests per second per worker, from 0.001 to 10000000 (0: no "
-                           "limit)");
+                return bad("expected requests per second per worker, up to 10000000 (0 or less: "
+                           "no limit)");
+            c.perWorkerRate = std::max(0.0, c.perWorkerRate);
         } else if (name == "z") {
             const auto d = parseDuration(v);
             if (!d || d->count() <= 0)
                 return bad("expected a duration such as 10s or 3m");
             c.duration = *d;
         } else if (name == "o") {
+            // hey runs any other value as a Go text/template over its report (print.go,
+            // newTemplate); GateBench has no template engine, so it says what to use instead.
             if (v != "csv")
-                return bad("the only supported output type is csv");
+                return bad("hey takes it as a Go template, which gatebench-load does not run; use "
+                           "-o csv, or --json FILE for every figure as JSON");
             o.csv = true;
         } else if (name == "m") {
             std::string m;
             for (char ch : v)
                 m += char(std::toupper(static_cast<unsigned char>(ch)));
-            if (m.empty() || m.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZ") != std::string::npos)
-                return bad("expected an HTTP method such as GET or POST");
+            if (!isToken(m))
+                return bad("expected an HTTP method such as GET, POST or M-SEARCH");
             c.request.method = m;
         } else if (name == "H") {
+            // hey.go's headerRegexp takes `^([\w-]+):`; a name must be a token here too.
             const auto colon = v.find(':');
-            if (colon == std::string::npos || colon == 0)
+            if (colon == std::string::npos || !isToken(v.substr(0, colon)))
                 return bad("expected \"Name: value\"");
             std::string value2 = v.substr(colon + 1);
             value2.erase(0, value2.find_first_not_of(" \t"));
@@ -234,9 +257,16 @@ std::variant<CliOptions, UsageError> parseArguments(const std::vector<std::strin
         } else if (name == "x") {
             return UsageError{
                 "-x: HTTP proxies are not supported; target the proxy's address directly"};
+        } else if (name == "h") {
+            // hey's deprecated header flag (hey.go: "Flag '-h' is deprecated, please use '-H'
+            // instead."): refused the same way, never taken for a request for help.
+            return UsageError{"flag -h is deprecated, please use -H instead (\"Name: value\"); "
+                              "--help shows the usage"};
         } else if (name == "cpus" || name == "threads") {
-            if (!parseNumber(v, c.threads) || c.threads <= 0 || c.threads > 1024)
-                return bad("expected a whole number from 1 to 1024");
+            // hey: -cpus 0 or less leaves GOMAXPROCS as it is, i.e. the default.
+            if (!parseNumber(v, c.threads) || c.threads > 1024)
+                return bad("expected a whole number up to 1024 (0 or less: one per core)");
+            c.threads = std::max(0, c.threads);
         } else if (name == "rate") {
             if (!parseNumber(v, c.totalRate) || c.totalRate < 0.001 || c.totalRate > 1e8)
                 return bad("expected requests per second, from 0.001 to 100000000");
@@ -266,7 +296,7 @@ std::variant<CliOptions, UsageError> parseArguments(const std::vector<std::strin
     if (o.help)
         return o;
     if (url.empty())
-        return UsageError{"missing URL: gatebench-load [options...] <url> (see -h)"};
+        return UsageError{"missing URL: gatebench-load [options...] <url> (see --help)"};
     auto parsed = parseUrl(url);
     if (auto* e = std::get_if<std::string>(&parsed))
         return UsageError{*e};
@@ -283,7 +313,9 @@ std::variant<CliOptions, UsageError> parseArguments(const std::vector<std::strin
             "-q (per-worker rate) and --rate/--stages (total rate) exclude each other"};
     // hey: -z wins over -n; without either, 200 requests. Stages without -n end with the stages.
     const bool untilTime = c.duration.count() > 0 || (!c.stages.empty() && !requestsGiven);
-    c.requests = untilTime ? 0 : requests;
+    if (!untilTime && requests <= 0)
+        return UsageError{"-n cannot be smaller than 1 (without -z)"};
+    c.requests = untilTime ? 0 : std::uint64_t(requests);
     if (c.requests > 0 && c.requests < std::uint64_t(c.connections) &&
         c.model() != LoadModel::OpenLoop)
         return UsageError{"-n cannot be less than -c"};

@@ -36,6 +36,7 @@ void Connection::connect()
     close();
     m_state = State::Connecting;
     m_connectStartNs = m_worker.now();
+    m_dialNs = 0;
     error_code ec;
     m_socket.open(m_worker.m_plan.endpoint.protocol(), ec);
     if (ec)
@@ -86,11 +87,11 @@ void Connection::onConnect(const error_code& ec)
                            });
 }
 
-void Connection::send(std::optional<std::int64_t> intendedNs)
+void Connection::send(std::optional<std::int64_t> startNs)
 {
     m_state = State::Busy;
     m_sentNs = m_worker.now();
-    m_intendedNs = intendedNs.value_or(m_sentNs);
+    m_intendedNs = startNs.value_or(m_sentNs);
     m_firstByteNs = 0;
     m_carry.clear();
     m_parser.reset(m_worker.m_plan.config->request.isHead());
@@ -274,10 +275,11 @@ void Connection::complete(bool reusable)
     st.read.add(done - firstByte);
     if (m_worker.m_plan.csv != nullptr) {
         char row[160];
-        const int len = std::snprintf(
-            row, sizeof row, "%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%d,%.4f\n", (done - m_sentNs) * 1e-9,
-            m_dialNs * 1e-9, 0.0, (m_writtenNs - m_sentNs) * 1e-9, (firstByte - m_writtenNs) * 1e-9,
-            (done - firstByte) * 1e-9, m_parser.statusCode(), m_sentNs * 1e-9);
+        const int len =
+            std::snprintf(row, sizeof row, "%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%d,%.4f\n",
+                          (done - m_intendedNs) * 1e-9, m_dialNs * 1e-9, 0.0,
+                          (m_writtenNs - m_sentNs) * 1e-9, (firstByte - m_writtenNs) * 1e-9,
+                          (done - firstByte) * 1e-9, m_parser.statusCode(), m_intendedNs * 1e-9);
         m_worker.m_csvBuffer.append(row, std::size_t(std::max(0, len)));
     }
     m_dialNs = 0;

@@ -29,8 +29,15 @@ public:
     explicit Connection(Worker& worker);
 
     void connect();
-    /// Sends the request; intendedNs is the open-loop schedule's time for it (else the send time).
-    void send(std::optional<std::int64_t> intendedNs);
+    /// Sends the request; its latency counts from startNs: the open-loop schedule's time for it,
+    /// or (closed loop) when it began waiting for this connection. Else the send time.
+    void send(std::optional<std::int64_t> startNs);
+    /// When this connection's dial started, if it has carried no request since: a request sent
+    /// on it waited for that dial (hey's clock starts before its client has a connection).
+    std::optional<std::int64_t> unusedDialStartNs() const
+    {
+        return m_dialNs > 0 ? std::optional(m_connectStartNs) : std::nullopt;
+    }
     void close();
     /// Fails the in-flight request (or connect) if it has run longer than the timeout.
     void checkTimeout(std::int64_t nowNs, std::int64_t timeoutNs);

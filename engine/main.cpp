@@ -51,7 +51,7 @@ int main(int argc, char** argv)
     }
     const CliOptions& options = std::get<CliOptions>(parsed);
     if (options.help) {
-        std::fputs(kUsage, stdout);
+        std::fputs(kUsage, stderr); // where hey's flag.Usage writes it
         return 0;
     }
 
@@ -68,8 +68,10 @@ int main(int argc, char** argv)
         return 1;
     }
 
-    // Ctrl-C and SIGTERM stop the run; the report of what was measured so far is still printed.
-    // The signals are taken by one thread with sigtimedwait, so no handler runs on a hot thread.
+    // Ctrl-C and SIGTERM stop the run; the report of what was measured so far is still printed,
+    // once, whatever the number of signals (a wrapper forwarding Ctrl-C to the process group
+    // delivers two), and the exit status is 0, as hey's. The signals are taken by one thread with
+    // sigtimedwait, so no handler runs on a hot thread; they stay blocked until exit.
     sigset_t signals;
     sigemptyset(&signals);
     sigaddset(&signals, SIGINT);
@@ -82,18 +84,9 @@ int main(int argc, char** argv)
     std::atomic<bool> done{false};
     std::thread signalThread([&] {
         const timespec poll{0, 100'000'000};
-        int received = 0;
-        while (!done) {
-            if (sigtimedwait(&signals, nullptr, &poll) <= 0)
-                continue;
-            if (++received == 1) {
-                engine.stop();
-            } else { // the user insists: don't wait for the report
-                std::fputs("\ngatebench-load: interrupted again, exiting without a report\n",
-                           stderr);
-                std::_Exit(130);
-            }
-        }
+        while (!done)
+            if (sigtimedwait(&signals, nullptr, &poll) > 0)
+                engine.stop(); // again: already stopping, the report follows
     });
 
     const bool progress = isatty(STDERR_FILENO) && options.livePath != "-";
@@ -118,5 +111,7 @@ int main(int argc, char** argv)
         std::fprintf(json.get(), "%s\n", jsonReport(result).c_str());
     if (!options.csv && options.jsonPath != "-")
         std::fputs(heyTextReport(result).c_str(), stdout);
+    std::fflush(stdout);
+    std::fputs(runNotes(result).c_str(), stderr);
     return 0;
 }

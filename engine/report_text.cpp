@@ -89,10 +89,16 @@ std::string heyTextReport(const RunResult& r)
     }
     out += "\nResponse time histogram:\n";
     responseTimeHistogram(out, h);
+    // hey's seven percentiles (report.go: pctls), then the tail in a block of its own, so that a
+    // script reading hey's block reads the same lines.
     out += "\n\nLatency distribution:\n";
-    if (!h.empty())
-        for (double p : {10.0, 25.0, 50.0, 75.0, 90.0, 95.0, 99.0, 99.9})
+    if (!h.empty()) {
+        for (double p : {10.0, 25.0, 50.0, 75.0, 90.0, 95.0, 99.0})
             appendf(out, "  %g%% in %4.4f secs\n", p, secs(double(h.valueAtPercentile(p))));
+        out += "\nTail latency distribution:\n";
+        for (double p : {99.9, 99.99})
+            appendf(out, "  %g%% in %4.4f secs\n", p, secs(double(h.valueAtPercentile(p))));
+    }
     if (r.openLoop() && !t.service.empty()) {
         out += "\nService time distribution (from the actual send):\n";
         for (double p : {50.0, 90.0, 99.0, 99.9})
@@ -104,24 +110,33 @@ std::string heyTextReport(const RunResult& r)
     phase(out, "req write:", t.write);
     phase(out, "resp wait:", t.wait);
     phase(out, "resp read:", t.read);
-    out += "\nStatus code distribution:\n";
+    // The end, blank lines included, as hey's template and its Println leave it (print.go).
+    out += "\nStatus code distribution:";
     for (int code = 0; code < IntervalStats::kStatusSlots; ++code)
         if (t.statusCodes[std::size_t(code)] != 0)
-            appendf(out, "  [%d]\t%llu responses\n", code,
+            appendf(out, "\n  [%d]\t%llu responses", code,
                     (unsigned long long)t.statusCodes[std::size_t(code)]);
+    out += "\n\n";
     if (t.errorTotal() > 0) {
-        out += "\nError distribution:\n";
+        out += "Error distribution:";
         for (std::size_t i = 0; i < t.errors.size(); ++i)
             if (t.errors[i] != 0)
-                appendf(out, "  [%llu]\t%s: %s\n", (unsigned long long)t.errors[i],
+                appendf(out, "\n  [%llu]\t%s: %s", (unsigned long long)t.errors[i],
                         std::string(errorClassName(ErrorClass(i))).c_str(),
                         t.errorSamples[i].c_str());
     }
-    if (r.unfinished > 0 || r.interrupted)
-        appendf(out, "\n%s%llu requests were still in flight at the end and are not counted.\n",
-                r.interrupted ? "Interrupted: the report covers what was measured so far. " : "",
-                (unsigned long long)r.unfinished);
-    out += "\n";
+    out += "\n\n";
+    return out;
+}
+
+std::string runNotes(const RunResult& r)
+{
+    if (r.unfinished == 0 && !r.interrupted)
+        return {};
+    std::string out;
+    appendf(out, "%s%llu requests were still in flight at the end and are not counted.\n",
+            r.interrupted ? "Interrupted: the report covers what was measured so far. " : "",
+            (unsigned long long)r.unfinished);
     return out;
 }
 

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <string_view>
 
 namespace gb::engine {
 
@@ -39,7 +40,30 @@ std::string base64(const std::string& in)
     return out;
 }
 
+bool isTokenChar(unsigned char c)
+{
+    return std::isalnum(c) ||
+           std::string_view("!#$%&'*+-.^_`|~").find(char(c)) != std::string_view::npos;
+}
+
 } // namespace
+
+std::string canonicalHeaderName(std::string name)
+{
+    // Go's textproto.CanonicalMIMEHeaderKey, which hey's header.Set applies: a name that is not
+    // a token is left as typed.
+    if (name.empty() || !std::all_of(name.begin(), name.end(), [](char c) {
+            return isTokenChar(static_cast<unsigned char>(c));
+        }))
+        return name;
+    bool upper = true;
+    for (char& c : name) {
+        const auto u = static_cast<unsigned char>(c);
+        c = char(upper ? std::toupper(u) : std::tolower(u));
+        upper = c == '-';
+    }
+    return name;
+}
 
 std::string serializeRequest(const RequestSpec& spec)
 {
@@ -54,15 +78,18 @@ std::string serializeRequest(const RequestSpec& spec)
     };
     set("Host", spec.hostOverride.empty() ? spec.url.authority() : spec.hostOverride);
     set("User-Agent", std::string("gatebench-load/") + gb::kVersion);
-    if (!spec.body.empty() || spec.method == "POST" || spec.method == "PUT" ||
-        spec.method == "PATCH") {
+    // hey sets Content-Type on every request, with a body or not (hey.go: header.Set(
+    // "Content-Type", *contentType) before any -H); Content-Length goes with a body, or with
+    // the methods that carry one, as Go's client sends it.
+    if (!spec.contentType.empty())
         set("Content-Type", spec.contentType);
+    if (!spec.body.empty() || spec.method == "POST" || spec.method == "PUT" ||
+        spec.method == "PATCH")
         set("Content-Length", std::to_string(spec.body.size()));
-    }
     if (!spec.basicAuth.empty())
         set("Authorization", "Basic " + base64(spec.basicAuth));
     for (const auto& [name, value] : spec.headers)
-        set(name, value);
+        set(canonicalHeaderName(name), value);
     if (!spec.accept.empty())
         set("Accept", spec.accept); // hey: -A wins over -H "Accept: ..."
 

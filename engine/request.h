@@ -25,7 +25,12 @@ struct RequestSpec
     bool isHead() const { return method == "HEAD"; }
 };
 
-/// The request's bytes on the wire. Headers given with -H override the defaults of the same name.
+/// The request's bytes on the wire. Headers given with -H override the defaults of the same name
+/// and are sent under their canonical names, as hey's are.
 std::string serializeRequest(const RequestSpec& spec);
+
+/// "x-api-key" -> "X-Api-Key" (Go's CanonicalMIMEHeaderKey); a name that is not an HTTP token is
+/// returned unchanged.
+std::string canonicalHeaderName(std::string name);
 
 } // namespace gb::engine

@@ -28,8 +28,9 @@ std::variant<Url, std::string> parseUrl(std::string_view text)
     quoted.append(text).push_back('"');
     Url url;
     const auto sep = text.find("://");
-    if (sep == std::string_view::npos)
-        return "invalid URL " + quoted + ": expected http://host[:port]/path";
+    if (sep == std::string_view::npos) // hey fails every request of such a URL, or exits 1
+        return "URL " + quoted + " has no scheme: use http://" + std::string(text) +
+               " (or https://)";
     url.scheme = std::string(text.substr(0, sep));
     std::transform(url.scheme.begin(), url.scheme.end(), url.scheme.begin(),
                    [](unsigned char c) { return char(std::tolower(c)); });

@@ -108,6 +108,7 @@ void Worker::issue(Connection& c)
     if (!takeBudget())
         return checkFinished();
     const double perWorkerRate = m_plan.config->perWorkerRate;
+    std::int64_t readyNs = 0; // when this request could have gone out: now, or its -q tick
     if (perWorkerRate > 0) {
         // hey's -q: a ticker per worker. Like Go's time.Ticker, ticks missed while a slow
         // response was outstanding are dropped rather than sent in a burst.
@@ -121,12 +122,17 @@ void Worker::issue(Connection& c)
             });
             return;
         }
+        readyNs = c.nextTickNs;
         c.nextTickNs = std::max(c.nextTickNs + period, t);
     }
     ++m_sentTotal;
     ++m_inFlight;
     ++m_stats->sent;
-    c.send(std::nullopt);
+    // hey starts a request's clock before its client has a connection (requester.go,
+    // makeRequest: s := now() before c.Do), so a request that waited for its connection to be
+    // dialled includes the dial (and TLS handshake); from its -q tick if that came later.
+    const auto dial = c.unusedDialStartNs();
+    c.send(dial ? std::optional(std::max(*dial, readyNs)) : std::nullopt);
 }
 
 void Worker::dispatchOpenLoop()

@@ -13,8 +13,10 @@ build_pkgs=(g++ cmake ninja-build ccache pkg-config
   qt6-base-dev libqt6opengl6-dev qt6-charts-dev libgl-dev libboost-dev libhiredis-dev nlohmann-json3-dev
   libssh-dev libssl-dev dpkg-dev file)
 # Real parts the tests start themselves: redis-server, sshd, an X server for GUI smoke tests,
-# pdftotext for PDF checks, clang's libFuzzer runtime for the fuzz targets.
-test_pkgs=(redis-server openssh-server openssh-client xvfb xauth poppler-utils clang libclang-rt-14-dev)
+# pdftotext for PDF checks, clang's libFuzzer runtime for the fuzz targets, hey (gatebench-load is
+# tested beside it).
+test_pkgs=(redis-server openssh-server openssh-client xvfb xauth poppler-utils clang libclang-rt-14-dev
+  hey)
 # Peers the benchmarks in tests/bench/ compare against; not needed to build or test.
 bench_pkgs=(wrk hey nginx-light haproxy caddy time util-linux procps curl python3 redis-tools)
 

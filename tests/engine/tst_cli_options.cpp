@@ -193,7 +193,15 @@ private slots:
         row("-disable-redirects", {"-disable-redirects"}, "keepAlive", "true");
         row("-h2=false", {"-h2=false"}, "keepAlive", "true");
         row("-cpus", {"-cpus", "3"}, "threads", "3");
-        row("-h", {"-h"}, "help", "true");
+        // What hey accepts where we used to refuse, with hey's meaning (hey.go, requester.go).
+        row("-cpus 0: the default", {"-cpus", "0"}, "threads", "0");
+        row("-cpus negative: the default", {"-cpus", "-2"}, "threads", "0");
+        row("-q -1: no limit", {"-q", "-1"}, "perWorkerRate", "0");
+        row("-q -1 model", {"-q", "-1"}, "model", "closed");
+        row("-n 0 with -z", {"-n", "0", "-z", "2s"}, "requests", "0");
+        row("-n negative with -z", {"-z", "2s", "-n", "-5"}, "requests", "0");
+        row("-m with a dash", {"-m", "M-SEARCH"}, "method", "M-SEARCH");
+        row("-m other token", {"-m", "propfind"}, "method", "PROPFIND");
         // Ours
         row("--rate", {"--rate", "2000"}, "totalRate", "2000");
         row("--rate model", {"--rate", "2000"}, "model", "open");
@@ -266,7 +274,8 @@ private slots:
             << QStringList{"--bogus", kUrl} << "flag provided but not defined: -bogus";
         QTest::newRow("missing URL") << QStringList{"-n", "10"} << "missing URL";
         QTest::newRow("two URLs") << QStringList{kUrl, kUrl} << "only one URL";
-        QTest::newRow("URL without scheme") << QStringList{"127.0.0.1:8080/"} << "invalid URL";
+        QTest::newRow("URL without scheme")
+            << QStringList{"127.0.0.1:8080/"} << "has no scheme: use http://127.0.0.1:8080/";
         QTest::newRow("URL bad scheme")
             << QStringList{"ftp://h/"} << "unsupported URL scheme \"ftp\"";
         QTest::newRow("URL no host") << QStringList{"http:///path"} << "missing host";
@@ -289,12 +298,13 @@ private slots:
                                  << "-n cannot be less than -c";
         QTest::newRow("-n default < -c")
             << QStringList{"-c", "201", kUrl} << "-n cannot be less than -c";
-        QTest::newRow("-n zero") << QStringList{"-n", "0", kUrl} << "for flag -n";
-        QTest::newRow("-n negative") << QStringList{"-n", "-3", kUrl} << "for flag -n";
+        QTest::newRow("-n zero") << QStringList{"-n", "0", kUrl} << "-n cannot be smaller than 1";
+        QTest::newRow("-n negative")
+            << QStringList{"-n", "-3", kUrl} << "-n cannot be smaller than 1";
         QTest::newRow("-n fraction") << QStringList{"-n", "1.5", kUrl} << "for flag -n";
         QTest::newRow("-c zero") << QStringList{"-c", "0", kUrl} << "for flag -c";
         QTest::newRow("-c junk") << QStringList{"-c", "many", kUrl} << "for flag -c";
-        QTest::newRow("-q negative") << QStringList{"-q", "-1", kUrl} << "for flag -q";
+        QTest::newRow("-q tiny") << QStringList{"-q", "0.0001", kUrl} << "for flag -q";
         QTest::newRow("-t negative") << QStringList{"-t", "-1", kUrl} << "for flag -t";
         QTest::newRow("-t infinite") << QStringList{"-t", "inf", kUrl} << "for flag -t";
         QTest::newRow("-x") << QStringList{"-x", "http://proxy:3128", kUrl}
@@ -304,14 +314,20 @@ private slots:
         QTest::newRow("-H without colon")
             << QStringList{"-H", "NoColon", kUrl} << "for flag -H: expected \"Name: value\"";
         QTest::newRow("-H empty name") << QStringList{"-H", ": v", kUrl} << "for flag -H";
+        QTest::newRow("-H name with a space")
+            << QStringList{"-H", "X Key: v", kUrl} << "for flag -H: expected \"Name: value\"";
         QTest::newRow("-H with CRLF")
             << QStringList{"-H", "A: b\r\nEvil: 1", kUrl} << "for flag -H";
         QTest::newRow("-m with space") << QStringList{"-m", "GET /", kUrl} << "for flag -m";
-        QTest::newRow("-o json") << QStringList{"-o", "json", kUrl}
-                                 << "only supported output type is csv";
+        QTest::newRow("-o template") << QStringList{"-o", "{{ .Rps }}", kUrl}
+                                     << "Go template, which gatebench-load does not run; use -o "
+                                        "csv, or --json FILE";
+        QTest::newRow("-h: hey's deprecated header flag")
+            << QStringList{"-h", "X-A: 1", kUrl} << "flag -h is deprecated, please use -H instead";
+        QTest::newRow("-h alone") << QStringList{"-h"} << "flag needs an argument: -h";
         QTest::newRow("-a without colon")
             << QStringList{"-a", "user", kUrl} << "expected username:password";
-        QTest::newRow("-cpus zero") << QStringList{"-cpus", "0", kUrl} << "for flag -cpus";
+        QTest::newRow("-cpus junk") << QStringList{"-cpus", "all", kUrl} << "for flag -cpus";
         QTest::newRow("-D missing file")
             << QStringList{"-D", "/nonexistent/body.json", kUrl} << "cannot read request body file";
         QTest::newRow("--stages no rate")
@@ -434,8 +450,10 @@ private slots:
         QCOMPARE(w.lines[0], requestLine);
         QCOMPARE(w.lines[1], host);
         QVERIFY(w.lines.contains(QRegularExpression("^User-Agent: gatebench-load/\\S+$")));
-        // A GET without -d carries no body headers, and keep-alive is HTTP/1.1's default.
+        // A GET without -d carries no Content-Length, and keep-alive is HTTP/1.1's default; its
+        // Content-Type is hey's: set on every request (hey.go, header.Set("Content-Type", ...)).
         QVERIFY(!w.lines.join('\n').contains("Content-Length"));
+        QVERIFY(w.lines.contains("Content-Type: text/html"));
         QVERIFY(!w.lines.join('\n').contains("Connection"));
         QVERIFY(w.body.isEmpty());
     }
@@ -498,8 +516,8 @@ private slots:
             1);
         QCOMPARE(w.lines[1], QString("Host: api.internal"));
         QVERIFY(w.lines.contains("User-Agent: hey/0.0.1"));
-        // hey: -A wins over -H "Accept: ..."; the header keeps the name as the user typed it.
-        QVERIFY2(w.lines.contains("accept: application/json"), qPrintable(w.lines.join(" / ")));
+        // hey: -A wins over -H "Accept: ..."; names are canonical, as hey's header.Set makes them.
+        QVERIFY2(w.lines.contains("Accept: application/json"), qPrintable(w.lines.join(" / ")));
         QCOMPARE(
             w.lines
                 .filter(QRegularExpression("^accept:", QRegularExpression::CaseInsensitiveOption))
@@ -513,6 +531,28 @@ private slots:
         const Wire length = wire({"-d", "abcdef", "-H", "Content-Type: application/json", kUrl});
         QVERIFY(length.lines.contains("Content-Type: application/json"));
         QVERIFY(!length.lines.contains("Content-Type: text/html"));
+    }
+
+    void headerNamesAreCanonical_data()
+    {
+        QTest::addColumn<QString>("typed");
+        QTest::addColumn<QString>("sent");
+        // Go's textproto.CanonicalMIMEHeaderKey, which hey's header.Set applies.
+        QTest::newRow("lower") << "x-api-key: 1"
+                               << "X-Api-Key: 1";
+        QTest::newRow("upper") << "X-API-KEY: 1"
+                               << "X-Api-Key: 1";
+        QTest::newRow("one word") << "authorization: 1"
+                                  << "Authorization: 1";
+        QTest::newRow("digits") << "x-b3-traceid: 1"
+                                << "X-B3-Traceid: 1";
+    }
+    void headerNamesAreCanonical()
+    {
+        QFETCH(QString, typed);
+        QFETCH(QString, sent);
+        const Wire w = wire({"-H", typed, kUrl});
+        QVERIFY2(w.lines.contains(sent), qPrintable(w.lines.join(" / ")));
     }
 
     void disableKeepAliveSendsConnectionClose()

@@ -78,10 +78,6 @@ Q_SIGNALS:
     void runStored();
 
 private:
-    app::HostsFile m_hosts;
-    app::SshOptions m_ssh;
-    QCheckBox* m_onHosts;
-
     void wire();
     void setState(State state);
     void updateButtons();
@@ -104,6 +100,9 @@ private:
     StudyResultsView* m_results;
     State m_state = State::Idle;
     QString m_lastDirectory;
+    QCheckBox* m_onHosts;
+    app::HostsFile m_hosts;
+    app::SshOptions m_ssh;
 };
 
 } // namespace gb::ui
