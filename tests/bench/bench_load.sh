@@ -7,6 +7,7 @@
 #      gatebench-load --rate vs hey at the same rate (-q 40 x 50 workers)
 # nginx serves the 70-byte JSON pinned to core 0; every client runs pinned to core 1.
 # Usage: tests/bench/bench_load.sh [BIN_DIR] [ROUNDS] [SECONDS]   (quick: ROUNDS=1 SKIP_RSS=1)
+# BASELINE=/path/to/an/older/gatebench-load adds it to section 1's rotation (an A/B of a change).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 BIN=${1:-$here/../../build/bin}
@@ -26,15 +27,19 @@ echo "# 1. requests per generator CPU-second (${SECS}s rounds, 50 connections)"
 printf '%-6s %-16s %12s %10s %14s\n' round tool requests cpu_s req_per_cpu_s
 declare -A eff
 TOOLS=(gatebench-load wrk hey)
-ratio_wrk=(); ratio_hey=()
+[ -n "${BASELINE:-}" ] && TOOLS+=(baseline)
+ratio_wrk=(); ratio_hey=(); ratio_base=()
 for ((r = 1; r <= ROUNDS; r++)); do
   # The machine's speed drifts over a run: rotate the order so that no tool always runs first,
   # and compare the tools within each round.
-  order=("${TOOLS[@]:r % 3}" "${TOOLS[@]:0:r % 3}")
+  k=$((r % ${#TOOLS[@]}))
+  order=("${TOOLS[@]:k}" "${TOOLS[@]:0:k}")
   declare -A round=()
   for tool in "${order[@]}"; do
     case $tool in
-      gatebench-load) out=$(timed_client "$LOAD" -z "${SECS}s" -c 50 --json - "$url")
+      gatebench-load|baseline)
+        bin=$LOAD; [ "$tool" = baseline ] && bin=$BASELINE
+        out=$(timed_client "$bin" -z "${SECS}s" -c 50 --json - "$url")
         reqs=$(echo "$out" | python3 -c 'import json,sys; t=sys.stdin.read(); print(json.loads(t[:t.rindex("}")+1])["requests"])') ;;
       wrk) out=$(timed_client wrk -t1 -c50 -d"${SECS}s" "$url")
         reqs=$(echo "$out" | awk '/requests in/ {print $1}') ;;
@@ -49,6 +54,8 @@ for ((r = 1; r <= ROUNDS; r++)); do
   done
   ratio_wrk+=("$(python3 -c "print(f'{${round[gatebench-load]}/${round[wrk]}:.3f}')")")
   ratio_hey+=("$(python3 -c "print(f'{${round[gatebench-load]}/${round[hey]}:.3f}')")")
+  [ -n "${BASELINE:-}" ] &&
+    ratio_base+=("$(python3 -c "print(f'{${round[gatebench-load]}/${round[baseline]}:.3f}')")")
   unset round
 done
 g=$(echo "${eff[gatebench-load]}" | tr ' ' '\n' | grep . | median)
@@ -57,6 +64,8 @@ h=$(echo "${eff[hey]}" | tr ' ' '\n' | grep . | median)
 python3 -c "print(f'median req/CPU-s: gatebench-load {$g:.0f}, wrk {$w:.0f}, hey {$h:.0f}')"
 echo "gatebench-load / wrk per round: ${ratio_wrk[*]} -> median $(printf '%s\n' "${ratio_wrk[@]}" | median) (goal >= 1.0)"
 echo "gatebench-load / hey per round: ${ratio_hey[*]} -> median $(printf '%s\n' "${ratio_hey[@]}" | median) (goal >= 3.0)"
+[ -n "${BASELINE:-}" ] &&
+  echo "gatebench-load / baseline per round: ${ratio_base[*]} -> median $(printf '%s\n' "${ratio_base[@]}" | median)"
 
 if [ "${SKIP_RSS:-0}" != 1 ]; then
   echo "# 2. peak RSS"
