@@ -39,6 +39,9 @@ public:
     virtual QList<MachineSample> hostSamples() const { return {}; }
     /// What the hosts were when start() checked them, for the run's environment.
     virtual QJsonArray hostsEnvironment() const { return {}; }
+    /// The gateway product and version measured, known once start() succeeded (a container's
+    /// pulled digest); empty: what the scenario names, gatewayLabel(scenario).
+    virtual QString gatewayLabel() const { return {}; }
     /// What the servers wrote to their logs since the last call, line by line, each prefixed
     /// with its server ("gateway: ...", on hosts "gw gateway: ..."). Never blocks.
     virtual QStringList takeLogLines() = 0;

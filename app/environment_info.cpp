@@ -53,6 +53,7 @@ QJsonObject EnvironmentInfo::toJson() const
                   {QStringLiteral("kernel"), kernel},
                   {QStringLiteral("os"), os},
                   {QStringLiteral("gatebenchVersion"), gatebenchVersion},
+                  {QStringLiteral("gateway"), gateway},
                   {QStringLiteral("qtVersion"), qtVersion}};
     if (!hosts.isEmpty())
         o.insert(QStringLiteral("hosts"), hosts);
@@ -69,6 +70,7 @@ EnvironmentInfo EnvironmentInfo::fromJson(const QJsonObject& o)
     e.kernel = o.value(QStringLiteral("kernel")).toString();
     e.os = o.value(QStringLiteral("os")).toString();
     e.gatebenchVersion = o.value(QStringLiteral("gatebenchVersion")).toString();
+    e.gateway = o.value(QStringLiteral("gateway")).toString();
     e.qtVersion = o.value(QStringLiteral("qtVersion")).toString();
     e.hosts = o.value(QStringLiteral("hosts")).toArray();
     return e;

@@ -21,6 +21,9 @@ struct EnvironmentInfo
     /// A run on hosts: each host's check as it was just before the run (hostCheckToJson:
     /// system, CPU, memory, open-file limit, clock offset, host key, problems).
     QJsonArray hosts;
+    /// The gateway product measured and its version ("gatebench-gateway 0.1.0", "Tyk
+    /// tykio/tyk-gateway:v5.3.0 (sha256:...)"); empty in runs stored before it was kept.
+    QString gateway;
 
     /// This machine, now. Reads /proc; cheap enough for once per run.
     static EnvironmentInfo current();

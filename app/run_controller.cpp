@@ -336,6 +336,8 @@ void RunController::work(Scenario scenario, Settings settings, std::shared_ptr<S
                      QStringLiteral("Incomplete: %1").arg(lost.join(QStringLiteral("; ")));
     run.environment = EnvironmentInfo::current();
     run.environment.hosts = deployment->hostsEnvironment();
+    run.environment.gateway = deployment->gatewayLabel().isEmpty() ? gatewayLabel(run.scenario)
+                                                                   : deployment->gatewayLabel();
     run.summary = RunSummary::fromSeries(run.series);
     if (agents) {
         for (const QJsonValue& host : agents->hostsEnvironment())

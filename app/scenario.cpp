@@ -1,6 +1,7 @@
 #include "app/scenario.h"
 
 #include "common/duration.h"
+#include "common/version.h"
 #include "engine/url.h"
 
 #include <variant>
@@ -33,7 +34,10 @@ constexpr std::pair<GatewayKind, const char*> kGatewayKinds[] = {
     {GatewayKind::None, "none"},
     {GatewayKind::BundledKeyless, "bundled-keyless"},
     {GatewayKind::BundledFull, "bundled-full"},
-    {GatewayKind::External, "external"}};
+    {GatewayKind::External, "external"},
+    {GatewayKind::Container, "container"}};
+constexpr std::pair<GatewayProduct, const char*> kGatewayProducts[] = {
+    {GatewayProduct::Tyk, "tyk"}, {GatewayProduct::Kong, "kong"}, {GatewayProduct::Nginx, "nginx"}};
 constexpr std::pair<RedisMode, const char*> kRedisModes[] = {
     {RedisMode::Local, "local"}, {RedisMode::Address, "address"}, {RedisMode::Memory, "memory"}};
 constexpr std::pair<LoadModelKind, const char*> kLoadModels[] = {
@@ -82,6 +86,42 @@ std::optional<GatewayKind> gatewayKindFromKeyword(const QString& t)
 {
     return lookup(t, kGatewayKinds);
 }
+QString toKeyword(GatewayProduct product)
+{
+    return nameOf(product, kGatewayProducts);
+}
+std::optional<GatewayProduct> gatewayProductFromKeyword(const QString& t)
+{
+    return lookup(t, kGatewayProducts);
+}
+
+QString productName(GatewayProduct product)
+{
+    switch (product) {
+    case GatewayProduct::Tyk:
+        return QStringLiteral("Tyk");
+    case GatewayProduct::Kong:
+        return QStringLiteral("Kong");
+    case GatewayProduct::Nginx:
+        return QStringLiteral("nginx");
+    }
+    return {};
+}
+
+QString defaultImage(GatewayProduct product)
+{
+    // Tagged releases, not "latest": a study's figures are only comparable run to run when the
+    // product is the same.
+    switch (product) {
+    case GatewayProduct::Tyk:
+        return QStringLiteral("tykio/tyk-gateway:v5.3.0");
+    case GatewayProduct::Kong:
+        return QStringLiteral("kong:3.6.1");
+    case GatewayProduct::Nginx:
+        return QStringLiteral("nginx:1.25.4");
+    }
+    return {};
+}
 std::optional<RedisMode> redisModeFromKeyword(const QString& t)
 {
     return lookup(t, kRedisModes);
@@ -127,7 +167,38 @@ bool Scenario::needsBundledGateway() const
 
 bool Scenario::needsLocalRedis() const
 {
-    return gateway.kind == GatewayKind::BundledFull && gateway.redis.mode == RedisMode::Local;
+    // Tyk needs Redis even keyless (its gateway does not start without one).
+    const bool container =
+        gateway.kind == GatewayKind::Container && gateway.container.product == GatewayProduct::Tyk;
+    return (gateway.kind == GatewayKind::BundledFull || container) &&
+           gateway.redis.mode == RedisMode::Local;
+}
+
+QString gatewayLabel(const Scenario& s)
+{
+    switch (s.gateway.kind) {
+    case GatewayKind::None:
+        return QStringLiteral("none");
+    case GatewayKind::BundledKeyless:
+    case GatewayKind::BundledFull:
+        return QStringLiteral("gatebench-gateway %1").arg(QString::fromLatin1(gb::kVersion));
+    case GatewayKind::External:
+        return QStringLiteral("external %1").arg(s.gateway.url);
+    case GatewayKind::Container:
+        return QStringLiteral("%1 %2").arg(productName(s.gateway.container.product),
+                                           imageOf(s.gateway.container));
+    }
+    return {};
+}
+
+QString imageOf(const ContainerSettings& container)
+{
+    return container.image.isEmpty() ? defaultImage(container.product) : container.image;
+}
+
+bool Scenario::configuresGateway() const
+{
+    return needsBundledGateway() || gateway.kind == GatewayKind::Container;
 }
 
 QString Scenario::requestPath() const
@@ -136,7 +207,7 @@ QString Scenario::requestPath() const
         return pathOfUrl(gateway.url);
     const QString upstreamPath =
         upstream.kind == UpstreamKind::Bundled ? upstream.route : pathOfUrl(upstream.url);
-    if (!needsBundledGateway())
+    if (!configuresGateway())
         return upstreamPath;
     // The gateway strips its listen path and forwards the rest: /apitest/ + json/valid.
     QString prefix = gateway.listenPath;

@@ -35,6 +35,16 @@ enum class GatewayKind
     BundledKeyless, ///< gatebench-gateway as a transparent proxy
     BundledFull,    ///< gatebench-gateway with auth token, per-key rate limit and analytics
     External,       ///< any gateway already running (Tyk, Kong, nginx): its URL is loaded as is
+    Container,      ///< a product's container image (Tyk, Kong, nginx), run with Docker on the
+                    ///< gateway host and configured from this scenario (topology "hosts")
+};
+
+/// The gateway products GateBench deploys as containers (GatewayKind::Container).
+enum class GatewayProduct
+{
+    Tyk,   ///< tykio/tyk-gateway, with tyk.conf and an API definition; Redis beside it
+    Kong,  ///< kong in DB-less mode with a declarative config (format 3.0)
+    Nginx, ///< nginx with proxy_pass (keyless only)
 };
 
 enum class RedisMode
@@ -81,14 +91,26 @@ struct KeyRateLimit
     friend bool operator==(const KeyRateLimit&, const KeyRateLimit&) = default;
 };
 
+/// GatewayKind::Container: which product, which image, and whether its features are on.
+struct ContainerSettings
+{
+    GatewayProduct product = GatewayProduct::Tyk;
+    QString image; ///< empty: the product's default image (defaultImage)
+    /// Auth token + the key's rate limit (rateLimit), as bundled-full; Tyk adds analytics to
+    /// Redis. Off: keyless. nginx has no keys.
+    bool features = false;
+    friend bool operator==(const ContainerSettings&, const ContainerSettings&) = default;
+};
+
 struct GatewaySettings
 {
     GatewayKind kind = GatewayKind::None;
     QString listenPath = QStringLiteral("/apitest/"); ///< bundled: the API's listen path
     QString url;                                      ///< External: the complete URL requested
-    QList<HttpHeader> headers; ///< External: sent with every request (e.g. its API key)
-    RedisSettings redis;       ///< BundledFull
-    KeyRateLimit rateLimit;    ///< BundledFull
+    QList<HttpHeader> headers;   ///< External: sent with every request (e.g. its API key)
+    RedisSettings redis;         ///< BundledFull
+    KeyRateLimit rateLimit;      ///< BundledFull, Container with features
+    ContainerSettings container; ///< Container
     friend bool operator==(const GatewaySettings&, const GatewaySettings&) = default;
 };
 
@@ -164,6 +186,8 @@ struct Scenario
     bool needsBundledUpstream() const;
     bool needsBundledGateway() const;
     bool needsLocalRedis() const;
+    /// A gateway GateBench configures (bundled or container): it serves gateway.listenPath.
+    bool configuresGateway() const;
 
     /// The path and query the load requests on the entry point (the gateway, else the
     /// upstream), e.g. "/apitest/json/valid".
@@ -184,11 +208,22 @@ struct Scenario
 /// Text forms used by the JSON file and by messages ("bundled-keyless", "per-worker-rate").
 QString toKeyword(UpstreamKind kind);
 QString toKeyword(GatewayKind kind);
+QString toKeyword(GatewayProduct product);
 QString toKeyword(RedisMode mode);
 QString toKeyword(LoadModelKind model);
 QString toKeyword(TopologyKind kind);
 std::optional<UpstreamKind> upstreamKindFromKeyword(const QString& text);
 std::optional<GatewayKind> gatewayKindFromKeyword(const QString& text);
+std::optional<GatewayProduct> gatewayProductFromKeyword(const QString& text);
+/// The product's name as people write it: "Tyk", "Kong", "nginx".
+QString productName(GatewayProduct product);
+/// The image a container scenario runs when it names none.
+QString defaultImage(GatewayProduct product);
+/// The image a container scenario runs: its own, else the product's default.
+QString imageOf(const ContainerSettings& container);
+/// The gateway the scenario measures, for a run's environment and labels: "gatebench-gateway
+/// 0.1.0", "Tyk tykio/tyk-gateway:v5.3.0", "external http://gw:8080", "none".
+QString gatewayLabel(const Scenario& scenario);
 std::optional<RedisMode> redisModeFromKeyword(const QString& text);
 std::optional<LoadModelKind> loadModelFromKeyword(const QString& text);
 std::optional<TopologyKind> topologyKindFromKeyword(const QString& text);

@@ -71,22 +71,18 @@ const QStringList& scenarioKeyOrder()
 {
     static const QStringList order = {
         // scenario
-        QStringLiteral("version"),       QStringLiteral("name"),
-        QStringLiteral("description"),   QStringLiteral("kind"),
-        QStringLiteral("upstream"),      QStringLiteral("gateway"),
-        QStringLiteral("load"),          QStringLiteral("topology"),
-        QStringLiteral("route"),         QStringLiteral("xDelay"),
-        QStringLiteral("url"),           QStringLiteral("listenPath"),
-        QStringLiteral("redis"),         QStringLiteral("mode"),
-        QStringLiteral("address"),       QStringLiteral("rateLimit"),
-        QStringLiteral("rate"),          QStringLiteral("per"),
-        QStringLiteral("connections"),   QStringLiteral("duration"),
-        QStringLiteral("warmup"),        QStringLiteral("model"),
-        QStringLiteral("perWorkerRate"), QStringLiteral("totalRate"),
-        QStringLiteral("stages"),        QStringLiteral("rps"),
-        QStringLiteral("method"),        QStringLiteral("headers"),
-        QStringLiteral("body"),          QStringLiteral("timeout"),
-        QStringLiteral("keepAlive"),
+        QStringLiteral("version"),   QStringLiteral("name"),        QStringLiteral("description"),
+        QStringLiteral("kind"),      QStringLiteral("upstream"),    QStringLiteral("gateway"),
+        QStringLiteral("load"),      QStringLiteral("topology"),    QStringLiteral("route"),
+        QStringLiteral("xDelay"),    QStringLiteral("url"),         QStringLiteral("listenPath"),
+        QStringLiteral("redis"),     QStringLiteral("mode"),        QStringLiteral("address"),
+        QStringLiteral("rateLimit"), QStringLiteral("container"),   QStringLiteral("product"),
+        QStringLiteral("image"),     QStringLiteral("features"),    QStringLiteral("rate"),
+        QStringLiteral("per"),       QStringLiteral("connections"), QStringLiteral("duration"),
+        QStringLiteral("warmup"),    QStringLiteral("model"),       QStringLiteral("perWorkerRate"),
+        QStringLiteral("totalRate"), QStringLiteral("stages"),      QStringLiteral("rps"),
+        QStringLiteral("method"),    QStringLiteral("headers"),     QStringLiteral("body"),
+        QStringLiteral("timeout"),   QStringLiteral("keepAlive"),
     };
     return order;
 }
@@ -110,6 +106,10 @@ QJsonObject scenarioToJson(const Scenario& s)
         {QStringLiteral("rateLimit"),
          QJsonObject{{QStringLiteral("rate"), s.gateway.rateLimit.rate},
                      {QStringLiteral("per"), formatDuration(s.gateway.rateLimit.per)}}},
+        {QStringLiteral("container"),
+         QJsonObject{{QStringLiteral("product"), toKeyword(s.gateway.container.product)},
+                     {QStringLiteral("image"), s.gateway.container.image},
+                     {QStringLiteral("features"), s.gateway.container.features}}},
     };
 
     QJsonArray stages;
@@ -185,7 +185,8 @@ Result<Scenario> scenarioFromJson(const QJsonObject& object)
 
     JsonMembers gw = root.object(QStringLiteral("gateway"));
     gw.choice(QStringLiteral("kind"), s.gateway.kind, &gatewayKindFromKeyword,
-              QStringLiteral("\"none\", \"bundled-keyless\", \"bundled-full\", \"external\""));
+              QStringLiteral("\"none\", \"bundled-keyless\", \"bundled-full\", \"external\", "
+                             "\"container\""));
     gw.string(QStringLiteral("listenPath"), s.gateway.listenPath);
     gw.string(QStringLiteral("url"), s.gateway.url);
     readHeaders(gw, QStringLiteral("headers"), s.gateway.headers);
@@ -196,6 +197,11 @@ Result<Scenario> scenarioFromJson(const QJsonObject& object)
     JsonMembers limit = gw.object(QStringLiteral("rateLimit"));
     limit.number(QStringLiteral("rate"), s.gateway.rateLimit.rate);
     limit.duration(QStringLiteral("per"), s.gateway.rateLimit.per);
+    JsonMembers container = gw.object(QStringLiteral("container"));
+    container.choice(QStringLiteral("product"), s.gateway.container.product,
+                     &gatewayProductFromKeyword, QStringLiteral("\"tyk\", \"kong\", \"nginx\""));
+    container.string(QStringLiteral("image"), s.gateway.container.image);
+    container.boolean(QStringLiteral("features"), s.gateway.container.features);
 
     JsonMembers load = root.object(QStringLiteral("load"));
     load.integer(QStringLiteral("connections"), s.load.connections);

@@ -118,14 +118,39 @@ QList<ValidationIssue> Scenario::validate() const
         }
     }
 
-    if (needsBundledGateway()) {
+    if (configuresGateway()) {
         if (!gateway.listenPath.startsWith(QLatin1Char('/')) ||
             !gateway.listenPath.endsWith(QLatin1Char('/')) ||
             gateway.listenPath.contains(QRegularExpression(QStringLiteral("\\s"))))
             c.fail(QStringLiteral("gateway.listenPath"),
                    QStringLiteral("Listen path must start and end with /, e.g. /apitest/"));
     }
-    if (gateway.kind == GatewayKind::BundledFull) {
+    const ContainerSettings& container = gateway.container;
+    const bool containerKeys = gateway.kind == GatewayKind::Container && container.features;
+    if (gateway.kind == GatewayKind::Container) {
+        if (topology.kind != TopologyKind::Hosts)
+            c.fail(QStringLiteral("gateway.kind"),
+                   QStringLiteral("A container gateway runs with Docker on the gateway host: set "
+                                  "the topology to hosts"));
+        if (!container.image.isEmpty() &&
+            container.image.contains(QRegularExpression(QStringLiteral("[^A-Za-z0-9._/:@-]"))))
+            c.fail(QStringLiteral("gateway.container.image"),
+                   QStringLiteral("An image is a reference such as %1")
+                       .arg(defaultImage(container.product)));
+        if (container.product == GatewayProduct::Nginx && container.features)
+            c.fail(QStringLiteral("gateway.container.features"),
+                   QStringLiteral("nginx has no API keys or per-key rate limits: run it keyless "
+                                  "(features off)"));
+        if (container.product == GatewayProduct::Tyk && gateway.redis.mode == RedisMode::Memory)
+            c.fail(QStringLiteral("gateway.redis.mode"),
+                   QStringLiteral("Tyk does not run without Redis: use a local Redis or an "
+                                  "address"));
+        if (upstream.kind == UpstreamKind::Url && upstream.url.startsWith(QLatin1String("https:")))
+            c.fail(QStringLiteral("upstream.url"),
+                   QStringLiteral("Container gateways are configured for http:// upstreams"));
+    }
+    if (gateway.kind == GatewayKind::BundledFull || containerKeys ||
+        (gateway.kind == GatewayKind::Container && container.product == GatewayProduct::Tyk)) {
         if (gateway.redis.mode == RedisMode::Address && !isHostPort(gateway.redis.address))
             c.fail(QStringLiteral("gateway.redis.address"),
                    QStringLiteral("Redis address must be host:port, e.g. 127.0.0.1:6379"));

@@ -60,6 +60,13 @@ QString describePath(const app::Scenario& s)
     case app::GatewayKind::External:
         hops.append(s.gateway.url.isEmpty() ? QStringLiteral("external gateway") : s.gateway.url);
         return hops.join(QStringLiteral(" → "));
+    case app::GatewayKind::Container:
+        hops.append(QStringLiteral("%1 in Docker (%2; %3)")
+                        .arg(app::productName(s.gateway.container.product),
+                             app::imageOf(s.gateway.container),
+                             s.gateway.container.features ? QStringLiteral("auth, rate limit")
+                                                          : QStringLiteral("keyless")));
+        break;
     }
     hops.append(s.upstream.kind == app::UpstreamKind::Bundled
                     ? QStringLiteral("gatebench-upstream %1").arg(s.upstream.route)
@@ -94,6 +101,9 @@ QString describeHosts(const app::Scenario& s, const app::HostsFile& hosts)
         place(app::HostRole::Upstream, QStringLiteral("gatebench-upstream"));
     if (s.needsBundledGateway())
         place(app::HostRole::Gateway, QStringLiteral("gatebench-gateway"));
+    else if (s.gateway.kind == app::GatewayKind::Container)
+        place(app::HostRole::Gateway,
+              QStringLiteral("%1 in Docker").arg(app::productName(s.gateway.container.product)));
     if (!missing.isEmpty())
         return QStringLiteral("On hosts, but %1.").arg(missing.join(QStringLiteral("; ")));
     const QString source = s.topology.loadHosts.isEmpty()

@@ -86,19 +86,9 @@ Result<qint64> HostServers::start(const RemoteProgram& p)
     using R = Result<qint64>;
     if (QString e = resolveWorkdir(); !e.isEmpty())
         return R::failure(e);
+    if (QString e = writeFiles(p.files); !e.isEmpty())
+        return R::failure(e);
     const QString run = m_workdir + QStringLiteral("/run");
-    for (auto it = p.files.begin(); it != p.files.end(); ++it) {
-        const QString path = run + QLatin1Char('/') + it.key();
-        auto written =
-            m_session->exec(QStringLiteral("mkdir -p %1 && cat > %2")
-                                .arg(shellQuote(QFileInfo(path).path()), shellQuote(path)),
-                            60s, it.value());
-        if (!written || written->exitStatus != 0)
-            return R::failure(written ? QStringLiteral("%1: %2 cannot be written: %3")
-                                            .arg(m_session->host().label(), path,
-                                                 QString::fromUtf8(written->err).trimmed())
-                                      : written.error());
-    }
     const QString command = commandLine(p.program, p.args);
     const QString log = QStringLiteral("%1/logs/%2.log").arg(m_workdir, p.name);
     const QString pid = QStringLiteral("%1/pids/%2.pid").arg(m_workdir, p.name);
@@ -129,6 +119,25 @@ Result<qint64> HostServers::start(const RemoteProgram& p)
     return pidValue;
 }
 
+QString HostServers::writeFiles(const QMap<QString, QByteArray>& files)
+{
+    if (QString e = resolveWorkdir(); !e.isEmpty())
+        return e;
+    for (auto it = files.begin(); it != files.end(); ++it) {
+        const QString path = m_workdir + QStringLiteral("/run/") + it.key();
+        auto written =
+            m_session->exec(QStringLiteral("mkdir -p %1 && cat > %2")
+                                .arg(shellQuote(QFileInfo(path).path()), shellQuote(path)),
+                            60s, it.value());
+        if (!written || written->exitStatus != 0)
+            return written ? QStringLiteral("%1: %2 cannot be written: %3")
+                                 .arg(m_session->host().label(), path,
+                                      QString::fromUtf8(written->err).trimmed())
+                           : written.error();
+    }
+    return {};
+}
+
 bool HostServers::running(const QString& name)
 {
     if (!resolveWorkdir().isEmpty())
@@ -150,6 +159,8 @@ Result<QStringList> HostServers::stop(std::chrono::milliseconds grace)
     auto stopped = m_session->exec(
         ownedTest(m_workdir) +
             QStringLiteral(
+                "if cd %1/containers 2>/dev/null; then for n in *; do [ -e \"$n\" ] || continue\n"
+                "  docker rm -f \"$n\" >/dev/null 2>&1; echo \"$n\"; rm -f \"$n\"; done; fi\n"
                 "cd %1/pids 2>/dev/null || exit 0\n"
                 "for f in *.pid; do [ -e \"$f\" ] || continue; p=$(cat \"$f\")\n"
                 "  if owned \"$p\"; then kill -TERM \"$p\"; echo \"${f%.pid}\"; fi; done\n"

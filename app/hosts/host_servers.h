@@ -29,6 +29,7 @@ struct RemoteProgram
 ///   run/     the servers' working directory and their files
 ///   logs/    NAME.log, each server's output
 ///   pids/    NAME.pid, one per server started: stop() stops these and only these
+///   containers/  NAME, one per container started (HostContainers): stop() removes these
 /// Servers are started detached (setsid, nohup), with the open-file limit raised to the host's
 /// hard limit, through the bundle's own dynamic loader, so they outlive the SSH connection; a
 /// run cut short by a lost link is cleaned up by stop() on the next connection.
@@ -47,19 +48,23 @@ public:
     /// Starts program and returns its pid; the sentence why not, with the log's last lines
     /// when it ended at once.
     Result<qint64> start(const RemoteProgram& program);
+    /// Writes files (relative path -> contents) under run/; the sentence why not, or empty.
+    QString writeFiles(const QMap<QString, QByteArray>& files);
     /// The shell command line that runs program (in the bundle's bin/) with args through the
     /// bundle's own loader, quoted. install() must have resolved the workdir.
     QString commandLine(const QString& program, const QStringList& args) const;
     /// Whether the server of that name runs (its pid file names a live process of ours).
     bool running(const QString& name);
-    /// SIGTERM to every server of this workdir's pid files, SIGKILL to those still there after
-    /// grace; the pid files go. A pid that is no longer one of ours (reused) is left alone.
+    /// Removes the containers this workdir started (`docker rm -f`), SIGTERM to every server of
+    /// its pid files, SIGKILL to those still there after grace; the pid and container files go.
+    /// A pid that is no longer one of ours (reused) is left alone.
     /// Returns the names stopped, or the sentence why it could not.
     Result<QStringList> stop(std::chrono::milliseconds grace = std::chrono::seconds(5));
     /// The last lines of the server's log.
     QString logTail(const QString& name, int lines = 20);
 
     const HostSpec& host() const { return m_session->host(); }
+    const std::shared_ptr<SshSession>& session() const { return m_session; }
     /// The host's absolute workdir (after install/start/stop resolved it).
     const QString& workdir() const { return m_workdir; }
 

@@ -2,6 +2,7 @@
 
 #include "app/gateway_files.h"
 #include "app/hosts/host_check.h"
+#include "app/hosts/host_containers.h"
 #include "app/http_probe.h"
 
 #include <QDeadlineTimer>
@@ -157,7 +158,7 @@ QString SshDeployment::start(const std::function<void(const QString&)>& progress
 
     const bool full = m_scenario.gateway.kind == GatewayKind::BundledFull;
     QString redisAddress;
-    if (full && m_scenario.gateway.redis.mode == RedisMode::Local) {
+    if (m_scenario.needsLocalRedis()) {
         auto host = hostFor(m_scenario, m_hosts, HostRole::Redis);
         if (!host)
             return host.error();
@@ -176,7 +177,7 @@ QString SshDeployment::start(const std::function<void(const QString&)>& progress
             !e.isEmpty())
             return e;
         redisAddress = QStringLiteral("%1:%2").arg(host->reachedAt()).arg(port);
-    } else if (full && m_scenario.gateway.redis.mode == RedisMode::Address) {
+    } else if (m_scenario.gateway.redis.mode == RedisMode::Address) {
         redisAddress = m_scenario.gateway.redis.address;
     }
 
@@ -203,7 +204,7 @@ QString SshDeployment::start(const std::function<void(const QString&)>& progress
     } else {
         upstreamOrigin = upstreamPublic = originOf(m_scenario.upstream.url);
     }
-    if (!m_scenario.needsBundledGateway()) {
+    if (!m_scenario.configuresGateway()) {
         m_baseUrl = upstreamPublic;
         return {};
     }
@@ -212,6 +213,12 @@ QString SshDeployment::start(const std::function<void(const QString&)>& progress
     if (!host)
         return host.error();
     const int port = host->portFor(HostRole::Gateway);
+    m_baseUrl =
+        QStringLiteral("http://%1:%2")
+            .arg(m_scenario.topology.loadToPrivateAddress ? host->reachedAt() : host->address)
+            .arg(port);
+    if (m_scenario.gateway.kind == GatewayKind::Container)
+        return startContainerGateway(host.value(), upstreamOrigin, redisAddress);
     const QString listen = QStringLiteral(":%1").arg(port);
     const QString secret = newAdminSecret();
     RemoteProgram gateway{QStringLiteral("gateway"), QStringLiteral("gatebench-gateway"), {}, {}};
@@ -237,10 +244,73 @@ QString SshDeployment::start(const std::function<void(const QString&)>& progress
             return key.error();
         m_extraHeaders.append({QStringLiteral("Authorization"), key.value()});
     }
-    m_baseUrl =
-        QStringLiteral("http://%1:%2")
-            .arg(m_scenario.topology.loadToPrivateAddress ? host->reachedAt() : host->address)
-            .arg(port);
+    return {};
+}
+
+QString SshDeployment::startContainerGateway(const HostSpec& host, const QString& upstreamOrigin,
+                                             const QString& redisAddress)
+{
+    auto servers = serversOn(host);
+    if (!servers)
+        return servers.error();
+    const ContainerSettings& settings = m_scenario.gateway.container;
+    const QString product = productName(settings.product);
+    const QString image = imageOf(settings);
+    HostContainers containers(*servers.value());
+    auto docker = containers.dockerVersion();
+    if (!docker)
+        return docker.error();
+    if (m_progress)
+        m_progress(
+            QStringLiteral("Pulling %1 on %2 (Docker %3)").arg(image, host.name, docker.value()));
+    auto version = containers.pull(image);
+    if (!version)
+        return version.error();
+    const int port = host.portFor(HostRole::Gateway);
+    const QString secret = newAdminSecret();
+    const ContainerGateway gateway =
+        containerGateway(m_scenario, port, upstreamOrigin, redisAddress, secret);
+    if (m_progress)
+        m_progress(QStringLiteral("Starting %1 on %2").arg(product, host.name));
+    if (auto started = containers.start(gateway.program); !started)
+        return started.error();
+    m_gatewayLabel = QStringLiteral("%1 %2").arg(product, version.value());
+    // Healthy as seen from this machine, at the address the load and the checks use.
+    const QDeadlineTimer deadline(m_startTimeout);
+    QString why;
+    while (!m_cancel && !deadline.hasExpired()) {
+        const HttpReply reply = httpRequest(host.address, quint16(port), "GET", gateway.healthPath);
+        if (gateway.healthNeeds2xx ? reply.isSuccess() : reply.status != 0)
+            break;
+        why = reply.status
+                  ? QStringLiteral("%1 answered %2").arg(gateway.healthPath).arg(reply.status)
+                  : reply.error;
+        if (!containers.running(gateway.program.name))
+            return QStringLiteral("%1: the %2 container ended: %3")
+                .arg(host.label(), product, containers.logTail(gateway.program.name, 5));
+        QThread::msleep(200);
+    }
+    if (m_cancel)
+        return QStringLiteral("cancelled");
+    if (deadline.hasExpired())
+        return QStringLiteral(
+                   "%1: %2 did not become healthy at %3:%4 within %5 s (%6); its log: %7")
+            .arg(host.label(), product, host.address)
+            .arg(port)
+            .arg(double(m_startTimeout.count()) / 1000.0)
+            .arg(why, containers.logTail(gateway.program.name, 5));
+    if (!settings.features)
+        return {};
+    QString key = gateway.key;
+    if (key.isEmpty()) { // Tyk: created through its API, as the bundled gateway's
+        if (m_progress)
+            m_progress(QStringLiteral("Creating an API key"));
+        auto created = createGatewayKey(m_scenario, host.address, quint16(port), secret);
+        if (!created)
+            return created.error();
+        key = created.value();
+    }
+    m_extraHeaders.append({QStringLiteral("Authorization"), key});
     return {};
 }
 

@@ -17,8 +17,9 @@ namespace gb::app {
 /// (skipped when unchanged), Redis, the upstream and the gateway started there in that order,
 /// each listening on all its interfaces at its role's port and health-checked from this machine
 /// at the host's address; the gateway reaches the upstream and Redis at their private
-/// addresses. The load goes to the gateway's public or private address, as the scenario says.
-/// Stop stops exactly what was started, on every host.
+/// addresses. A container gateway (GatewayKind::Container) runs with the gateway host's Docker
+/// instead (HostContainers). The load goes to the gateway's public or private address, as the
+/// scenario says. Stop stops exactly what was started, on every host, containers included.
 ///
 /// Owned by and used on the run's worker thread: start() blocks, bounded by the SSH timeout and
 /// startTimeout per server, and gives up once cancel is set.
@@ -36,6 +37,7 @@ public:
     QList<WatchedProcess> processes() const override { return {}; }
     QList<MachineSample> hostSamples() const override;
     QJsonArray hostsEnvironment() const override { return m_environment; }
+    QString gatewayLabel() const override { return m_gatewayLabel; }
     /// A server that ended on its host (with its log's last lines), or a host whose samples
     /// stopped: the link to it is lost (its servers may be fine, but the run can no longer be
     /// watched or stopped there).
@@ -53,6 +55,10 @@ private:
     /// first use.
     Result<HostServers*> serversOn(const HostSpec& host);
     QString startServer(const HostSpec& host, const RemoteProgram& program, HostRole role);
+    /// GatewayKind::Container: Docker on the gateway host pulls and runs the product's image,
+    /// configured from the scenario (containerGateway), health-checked from this machine.
+    QString startContainerGateway(const HostSpec& host, const QString& upstreamOrigin,
+                                  const QString& redisAddress);
 
     Scenario m_scenario;
     HostsFile m_hosts;
@@ -67,6 +73,7 @@ private:
     QJsonArray m_environment;                               ///< hostCheckToJson per host used
     QString m_baseUrl;
     QList<HttpHeader> m_extraHeaders;
+    QString m_gatewayLabel; ///< a container's product and pulled version, once it runs
 };
 
 } // namespace gb::app

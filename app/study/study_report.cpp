@@ -31,6 +31,13 @@ QString gatewayText(const Scenario& s)
                      : QStringLiteral("Redis at %1").arg(g.redis.address));
     case GatewayKind::External:
         return QStringLiteral("external: %1").arg(g.url);
+    case GatewayKind::Container:
+        return QStringLiteral("%1 (container %2), %3, %4")
+            .arg(productName(g.container.product), imageOf(g.container), g.listenPath,
+                 g.container.features
+                     ? QStringLiteral("auth token, key rate limit %1 per %2")
+                           .arg(fmt::count(g.rateLimit.rate), fmt::humanDuration(g.rateLimit.per))
+                     : QStringLiteral("keyless"));
     }
     return {};
 }

@@ -128,6 +128,11 @@ private Q_SLOTS:
         full.upstream.xDelay.reset();
         full.load.model = LoadModelKind::PerWorkerRate;
         QTest::newRow("full, memory, per-worker") << full;
+        Scenario kong = builtinScenario(QStringLiteral("full")).value();
+        kong.gateway.kind = GatewayKind::Container;
+        kong.gateway.container = {GatewayProduct::Kong, QStringLiteral("kong:3.7.0"), true};
+        kong.topology.kind = TopologyKind::Hosts;
+        QTest::newRow("Kong in Docker on hosts") << kong;
     }
     void loadIntoFormReadsBack()
     {

@@ -18,9 +18,14 @@ QString comparisonRunLabel(const app::RunRecord& run)
 {
     const QString started =
         unbreakable(run.startedAt.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm")));
-    return run.name.isEmpty() || run.name == run.scenario.name
-               ? started
-               : QStringLiteral("%1 · %2").arg(run.name, started);
+    QString label = run.name.isEmpty() || run.name == run.scenario.name
+                        ? started
+                        : QStringLiteral("%1 · %2").arg(run.name, started);
+    // Which product (and version) was measured, when the run knows: beside a bundled run, a
+    // container run of Tyk or Kong must not read the same.
+    if (!run.environment.gateway.isEmpty())
+        label += QStringLiteral(" · ") + run.environment.gateway;
+    return label;
 }
 
 QList<ComparisonRow> comparisonRows(const app::Comparison& comparison,

@@ -119,6 +119,9 @@ app::Scenario ScenarioEditor::readForm(QList<app::ValidationIssue>* formIssues) 
         duration(m_rateLimitPer, QStringLiteral("gateway.rateLimit.per"), s.gateway.rateLimit.per);
     s.gateway.url = m_gatewayUrl->text().trimmed();
     s.gateway.headers = m_gatewayHeaders->headers();
+    s.gateway.container.product = currentData<app::GatewayProduct>(m_containerProduct);
+    s.gateway.container.image = m_containerImage->text().trimmed();
+    s.gateway.container.features = m_containerFeatures->isChecked();
 
     s.load.connections = m_connections->value();
     s.load.duration = duration(m_duration, QStringLiteral("load.duration"), s.load.duration);
@@ -188,6 +191,10 @@ void ScenarioEditor::writeForm(const app::Scenario& s)
     setDuration(m_rateLimitPer, s.gateway.rateLimit.per);
     setText(m_gatewayUrl, s.gateway.url);
     m_gatewayHeaders->setHeaders(s.gateway.headers);
+    selectData(m_containerProduct, s.gateway.container.product);
+    setText(m_containerImage, s.gateway.container.image);
+    m_containerImage->setPlaceholderText(app::defaultImage(s.gateway.container.product));
+    m_containerFeatures->setChecked(s.gateway.container.features);
 
     m_connections->setValue(s.load.connections);
     setDuration(m_duration, s.load.duration);

@@ -122,6 +122,10 @@ private:
     QDoubleSpinBox* m_rateLimitRate = nullptr;
     QLineEdit* m_rateLimitPer = nullptr;
     QLineEdit* m_gatewayUrl = nullptr;
+    QWidget* m_containerBox = nullptr;
+    QComboBox* m_containerProduct = nullptr;
+    QLineEdit* m_containerImage = nullptr;
+    QCheckBox* m_containerFeatures = nullptr;
     HeaderTableModel* m_gatewayHeaders = nullptr;
     QWidget* m_gatewayHeadersBox = nullptr;
 

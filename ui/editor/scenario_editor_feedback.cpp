@@ -69,14 +69,20 @@ void ScenarioEditor::updateVisibility()
     m_upstreamForm->setRowVisible(m_messages.value(QStringLiteral("upstream.url"))->parentWidget(),
                                   !external && !bundledUpstream);
 
-    const bool bundledGateway = s.needsBundledGateway();
-    const bool full = s.gateway.kind == app::GatewayKind::BundledFull;
+    const bool container = s.gateway.kind == app::GatewayKind::Container;
+    const app::ContainerSettings& c = s.gateway.container;
+    // Redis for the bundled full gateway and for Tyk (which needs it even keyless); the key's
+    // rate limit wherever there are keys.
+    const bool redis = s.gateway.kind == app::GatewayKind::BundledFull ||
+                       (container && c.product == app::GatewayProduct::Tyk);
+    const bool keys = s.gateway.kind == app::GatewayKind::BundledFull || (container && c.features);
     auto row = [this](const QString& path) { return m_messages.value(path)->parentWidget(); };
-    m_gatewayForm->setRowVisible(row(QStringLiteral("gateway.listenPath")), bundledGateway);
-    m_gatewayForm->setRowVisible(m_redisMode, full);
+    m_gatewayForm->setRowVisible(row(QStringLiteral("gateway.listenPath")), s.configuresGateway());
+    m_containerBox->setVisible(container);
+    m_gatewayForm->setRowVisible(m_redisMode, redis);
     m_gatewayForm->setRowVisible(row(QStringLiteral("gateway.redis.address")),
-                                 full && s.gateway.redis.mode == app::RedisMode::Address);
-    m_gatewayForm->setRowVisible(row(QStringLiteral("gateway.rateLimit.rate")), full);
+                                 redis && s.gateway.redis.mode == app::RedisMode::Address);
+    m_gatewayForm->setRowVisible(row(QStringLiteral("gateway.rateLimit.rate")), keys);
     m_gatewayForm->setRowVisible(row(QStringLiteral("gateway.url")), external);
     m_gatewayForm->setRowVisible(row(QStringLiteral("gateway.headers")), external);
 
@@ -91,7 +97,7 @@ void ScenarioEditor::updateVisibility()
     m_topologyForm->setRowVisible(row(QStringLiteral("topology.upstreamHost")),
                                   onHosts && s.needsBundledUpstream());
     m_topologyForm->setRowVisible(row(QStringLiteral("topology.gatewayHost")),
-                                  onHosts && s.needsBundledGateway());
+                                  onHosts && s.configuresGateway());
     m_topologyForm->setRowVisible(row(QStringLiteral("topology.redisHost")),
                                   onHosts && s.needsLocalRedis());
     m_topologyForm->setRowVisible(m_loadToPrivate, onHosts);

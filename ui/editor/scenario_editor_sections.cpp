@@ -146,7 +146,11 @@ QWidget* ScenarioEditor::buildUpstream()
 QWidget* ScenarioEditor::buildGateway()
 {
     auto* group = new QGroupBox(QStringLiteral("Gateway"));
-    m_gatewayForm = new QFormLayout(group);
+    // The form, then the container's settings below it, in a box of their own shown for
+    // container gateways only.
+    auto* groupLayout = new QVBoxLayout(group);
+    m_gatewayForm = new QFormLayout;
+    groupLayout->addLayout(m_gatewayForm);
     m_gatewayKind = new QComboBox;
     m_gatewayKind->setObjectName(QStringLiteral("gateway.kind"));
     m_gatewayKind->addItem(QStringLiteral("None: straight to the upstream (baseline)"),
@@ -157,6 +161,18 @@ QWidget* ScenarioEditor::buildGateway()
                            int(app::GatewayKind::BundledFull));
     m_gatewayKind->addItem(QStringLiteral("External gateway (Tyk, Kong, nginx…) at a URL"),
                            int(app::GatewayKind::External));
+    m_gatewayKind->addItem(QStringLiteral("Tyk, Kong or nginx in Docker on the gateway host"),
+                           int(app::GatewayKind::Container));
+    m_containerProduct = new QComboBox;
+    m_containerProduct->setObjectName(QStringLiteral("gateway.container.product"));
+    for (const app::GatewayProduct p :
+         {app::GatewayProduct::Tyk, app::GatewayProduct::Kong, app::GatewayProduct::Nginx})
+        m_containerProduct->addItem(app::productName(p), int(p));
+    m_containerImage = new QLineEdit;
+    m_containerImage->setObjectName(QStringLiteral("gateway.container.image"));
+    m_containerFeatures =
+        new QCheckBox(QStringLiteral("Auth token and the key rate limit (Tyk: analytics too)"));
+    m_containerFeatures->setObjectName(QStringLiteral("gateway.container.features"));
 
     m_listenPath = new QLineEdit;
     m_listenPath->setMaximumWidth(200);
@@ -201,6 +217,17 @@ QWidget* ScenarioEditor::buildGateway()
     m_gatewayUrl->setPlaceholderText(QStringLiteral("http://gateway:8080/apitest/json/valid"));
 
     m_gatewayForm->addRow(QStringLiteral("Gateway"), m_gatewayKind);
+    // The container's settings as one row of the gateway form (shown for containers only),
+    // with a small form of their own.
+    m_containerBox = new QWidget;
+    auto* containerForm = new QFormLayout(m_containerBox);
+    containerForm->setContentsMargins(0, 0, 0, 0);
+    containerForm->addRow(QStringLiteral("Product"), m_containerProduct);
+    containerForm->addRow(QStringLiteral("Image"),
+                          withMessage(QStringLiteral("gateway.container.image"), m_containerImage));
+    containerForm->addRow(
+        withMessage(QStringLiteral("gateway.container.features"), m_containerFeatures));
+    groupLayout->addWidget(m_containerBox);
     m_gatewayForm->addRow(QStringLiteral("Listen path"),
                           withMessage(QStringLiteral("gateway.listenPath"), m_listenPath));
     m_gatewayForm->addRow(QStringLiteral("Keys and analytics"), m_redisMode);
@@ -226,6 +253,12 @@ QWidget* ScenarioEditor::buildGateway()
             [this] { formEdited(QStringLiteral("gateway.rateLimit.per")); });
     connect(m_gatewayUrl, &QLineEdit::textEdited, this,
             [this] { formEdited(QStringLiteral("gateway.url")); });
+    connect(m_containerProduct, &QComboBox::currentIndexChanged, this,
+            [this] { formEdited(QStringLiteral("gateway.container.product")); });
+    connect(m_containerImage, &QLineEdit::textEdited, this,
+            [this] { formEdited(QStringLiteral("gateway.container.image")); });
+    connect(m_containerFeatures, &QCheckBox::toggled, this,
+            [this] { formEdited(QStringLiteral("gateway.container.features")); });
     return group;
 }
 

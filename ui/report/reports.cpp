@@ -111,6 +111,7 @@ Table environmentTable(const app::EnvironmentInfo& e)
         {QStringLiteral("Operating system"), e.os},
         {QStringLiteral("Kernel"), e.kernel},
         {QStringLiteral("GateBench"), e.gatebenchVersion},
+        {QStringLiteral("Gateway measured"), e.gateway},
         {QStringLiteral("Qt"), e.qtVersion},
     };
     // A run on hosts: every host as its check found it just before the run.

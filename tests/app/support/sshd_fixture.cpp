@@ -165,6 +165,10 @@ bool SshServer::launch()
                      .arg(m_port)
                      .arg(m_dir.path(), currentUser())
                      .toUtf8());
+    if (!m_pathFirst.isEmpty())
+        config.write(QStringLiteral("SetEnv PATH=%1:/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin\n")
+                         .arg(m_pathFirst)
+                         .toUtf8());
     config.close();
     m_process.setProcessChannelMode(QProcess::MergedChannels);
     m_process.start(QStringLiteral("/usr/sbin/sshd"), {QStringLiteral("-D"), QStringLiteral("-e"),

@@ -28,6 +28,9 @@ public:
     /// Makes the keys, starts sshd on a free port and waits until it accepts connections. False
     /// with error() set if it cannot (e.g. no sshd installed).
     bool start();
+    /// Commands run over this server's sessions find programs in dir first (sshd's SetEnv
+    /// PATH): a stand-in for a tool the host would have, such as docker. Before start().
+    void putFirstOnPath(const QString& dir) { m_pathFirst = dir; }
     void stop();
     /// A new host key and a restart on the same port: what a rebuilt host (or an attacker in the
     /// middle) looks like to a client that knew the old key.
@@ -61,6 +64,7 @@ private:
     QTemporaryDir m_dir;
     QProcess m_process;
     int m_port = 0;
+    QString m_pathFirst;
     QString m_error;
 };
 
