@@ -275,30 +275,34 @@ QString SshDeployment::startContainerGateway(const HostSpec& host, const QString
     if (auto started = containers.start(gateway.program); !started)
         return started.error();
     m_gatewayLabel = QStringLiteral("%1 %2").arg(product, version.value());
-    // Healthy as seen from this machine, at the address the load and the checks use.
+    // Healthy: Docker says it runs, and it answers from this machine, at the address the load
+    // and the checks use.
+    const QString& name = gateway.program.name;
     const QDeadlineTimer deadline(m_startTimeout);
     QString why;
-    while (!m_cancel && !deadline.hasExpired()) {
-        const HttpReply reply = httpRequest(host.address, quint16(port), "GET", gateway.healthPath);
-        if (gateway.healthNeeds2xx ? reply.isSuccess() : reply.status != 0)
-            break;
-        why = reply.status
-                  ? QStringLiteral("%1 answered %2").arg(gateway.healthPath).arg(reply.status)
-                  : reply.error;
-        if (!containers.running(gateway.program.name))
+    bool healthy = false;
+    while (!healthy && !m_cancel && !deadline.hasExpired()) {
+        if (!containers.running(name))
             return QStringLiteral("%1: the %2 container ended: %3")
-                .arg(host.label(), product, containers.logTail(gateway.program.name, 5));
-        QThread::msleep(200);
+                .arg(host.label(), product, containers.logTail(name, 5));
+        const HttpReply reply = httpRequest(host.address, quint16(port), "GET", gateway.healthPath);
+        healthy = gateway.healthNeeds2xx ? reply.isSuccess() : reply.status != 0;
+        if (!healthy) {
+            why = reply.status
+                      ? QStringLiteral("%1 answered %2").arg(gateway.healthPath).arg(reply.status)
+                      : reply.error;
+            QThread::msleep(200);
+        }
     }
     if (m_cancel)
         return QStringLiteral("cancelled");
-    if (deadline.hasExpired())
+    if (!healthy)
         return QStringLiteral(
                    "%1: %2 did not become healthy at %3:%4 within %5 s (%6); its log: %7")
             .arg(host.label(), product, host.address)
             .arg(port)
             .arg(double(m_startTimeout.count()) / 1000.0)
-            .arg(why, containers.logTail(gateway.program.name, 5));
+            .arg(why, containers.logTail(name, 5));
     if (!settings.features)
         return {};
     QString key = gateway.key;

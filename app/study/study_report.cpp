@@ -3,6 +3,8 @@
 #include "app/study/study_charts.h"
 #include "app/study/study_format.h"
 
+#include <QJsonArray>
+#include <QJsonObject>
 #include <QLocale>
 
 #include <algorithm>
@@ -200,7 +202,9 @@ private:
             paragraph(QStringLiteral("No run was measured, so no host is known."), true);
         else
             table(t);
-        if (m_r.study.topology.kind == TopologyKind::Local)
+        // The shared-cores warning holds for a study on this machine only: one on hosts (its
+        // definition's topology says local, the hosts come from the hosts file) lists them.
+        if (!hostsChecked() && m_r.study.topology.kind == TopologyKind::Local)
             paragraph(QStringLiteral("Local topology: the load generator, the upstream, the "
                                      "gateway and Redis share this one machine's cores, so "
                                      "compare the stages with each other, not with figures "
@@ -208,6 +212,50 @@ private:
     }
 
     /// The process roles sampled on a host over the whole study.
+    /// A study on hosts: each host as its check found it before the study's first run on it
+    /// (the run's environment keeps the check), one row per host.
+    bool hostsChecked()
+    {
+        ReportTable t;
+        t.caption = QStringLiteral("The hosts, as checked before the runs");
+        t.header = {QStringLiteral("Host"),         QStringLiteral("Roles"),
+                    QStringLiteral("Machine"),      QStringLiteral("System"),
+                    QStringLiteral("Clock offset"), QStringLiteral("Problems")};
+        t.labelColumns = int(t.header.size()); // text, left-aligned
+        QStringList seen;
+        for (const StageResult& s : m_r.stages)
+            for (const RunRecord& run : s.runs)
+                for (const QJsonValue& v : run.environment.hosts) {
+                    const QJsonObject h = v.toObject();
+                    const QString name = h.value(QStringLiteral("name")).toString();
+                    if (seen.contains(name))
+                        continue;
+                    seen.append(name);
+                    QStringList roles, problems;
+                    for (const QJsonValue& r : h.value(QStringLiteral("roles")).toArray())
+                        roles.append(r.toString());
+                    for (const QJsonValue& p : h.value(QStringLiteral("problems")).toArray())
+                        problems.append(p.toString());
+                    const QString memory =
+                        memoryText(qint64(h.value(QStringLiteral("memoryBytes")).toDouble()));
+                    t.rows.append(
+                        {name, roles.join(QStringLiteral(", ")),
+                         QStringLiteral("%1 × %2, %3")
+                             .arg(h.value(QStringLiteral("cpus")).toInt())
+                             .arg(h.value(QStringLiteral("cpuModel")).toString(), memory),
+                         QStringLiteral("%1, %2").arg(h.value(QStringLiteral("os")).toString(),
+                                                      h.value(QStringLiteral("kernel")).toString()),
+                         QStringLiteral("%1 ms").arg(
+                             h.value(QStringLiteral("clockOffsetMs")).toDouble(), 0, 'f', 1),
+                         problems.isEmpty() ? QStringLiteral("none")
+                                            : problems.join(QStringLiteral("; "))});
+                }
+        if (t.rows.isEmpty())
+            return false;
+        table(t);
+        return true;
+    }
+
     QString rolesOn(const QString& host) const
     {
         QStringList roles;

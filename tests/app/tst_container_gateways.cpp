@@ -2,7 +2,8 @@
 // and nginx, checked against each product's documented format (Tyk's config and API definition
 // field names as Tyk's Go source declares them, Kong's declarative format 3.0); the scenario's
 // validation; and the deployment on a real sshd host whose `docker` is a stand-in that records
-// every command and plays the container with a real program on this machine (no Docker engine
+// every command (pull, run with its ports, mounts and environment, the health check's inspect,
+// rm) and plays the container with a real program on this machine (no Docker engine
 // runs on the build machines): Tyk's container is played by gatebench-gateway reading the very
 // tyk.conf and API definition written for Tyk, so the run through it answers 200 with the key
 // Tyk's API created. Afterwards nothing is left running. Loopback only.
@@ -131,6 +132,9 @@ private:
     }
     void expectNothingLeft()
     {
+        // Every container the stand-in played was removed (its pid file goes with `rm -f`), and
+        // no process of it is left.
+        QCOMPARE(QDir(m_state).entryList({QStringLiteral("*.pid")}, QDir::Files), QStringList());
         QCOMPARE(test::processesMentioning(m_state), QStringList());
         QCOMPARE(test::processesMentioning(m_withDocker->directory() +
                                            QStringLiteral("/workdir/bundle/")),
@@ -167,11 +171,10 @@ private Q_SLOTS:
 
     void tykFilesAreTyks()
     {
-        // Field names as Tyk declares them: config/config.go (`json:"listen_port"`,
-        // `json:"listen_address"`, `json:"app_path"`, `json:"storage"`, `json:"secret"`,
-        // `json:"enable_analytics"`) and apidef/api_definitions.go (`json:"use_keyless"`,
-        // `json:"proxy"` with `json:"listen_path"`, `json:"target_url"`,
-        // `json:"strip_listen_path"`), at github.com/TykTechnologies/tyk.
+        // Field names as Tyk declares them (github.com/TykTechnologies/tyk at 31e219bebd55):
+        // config/config.go:906 listen_address, :909 listen_port, :920 secret, :1006 app_path,
+        // :1017 storage, :1180 enable_analytics; apidef/api_definitions.go:702 use_keyless,
+        // :1091 listen_path, :1092 target_url, :1094 strip_listen_path.
         const Scenario s = containerScenario(GatewayProduct::Tyk, true);
         const ContainerGateway g =
             containerGateway(s, 8080, QStringLiteral("http://10.0.0.3:8000"),
@@ -369,7 +372,8 @@ private Q_SLOTS:
                            "gatebench.port=%1 -v %2/run/tyk/tyk.conf:/opt/tyk-gateway/tyk.conf:ro "
                            "-v %2/run/tyk/apps:/opt/tyk-gateway/apps:ro %3")
                 .arg(port)
-                .arg(workdir, image)};
+                .arg(workdir, image),
+            QStringLiteral("docker inspect --format {{.State.Running}} gatebench-gateway")};
         QVERIFY2(c.size() >= expected.size() + 1, qPrintable(c.join(u'\n')));
         QCOMPARE(c.mid(0, expected.size()), expected);
         QCOMPARE(c.last(), QStringLiteral("docker rm -f gatebench-gateway")); // at the end

@@ -20,6 +20,7 @@
 #include "ui/main_window.h"
 #include "ui/models/hosts_table_model.h"
 #include "ui/study/study_page.h"
+#include "ui/study/study_results_view.h"
 
 #include <QApplication>
 #include <QCheckBox>
@@ -29,6 +30,7 @@
 #include <QListWidget>
 #include <QMessageBox>
 #include <QPlainTextEdit>
+#include <QProcess>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QSpinBox>
@@ -435,6 +437,25 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(!study->isRunning(), 240000);
         QVERIFY2(study->state() == StudyPage::State::Finished, qPrintable(study->errorText()));
         grabForReadme(window, QStringLiteral("study-hosts.png"));
+        // Its PDF, as Export PDF writes it: it names the hosts, as their check found them.
+        const QString pdf = m_dir.filePath(QStringLiteral("study-hosts.pdf"));
+        QCOMPARE(study->findChild<StudyResultsView*>()->exportPdf(pdf), QString());
+        QProcess text;
+        text.start(QStringLiteral("pdftotext"),
+                   {QStringLiteral("-layout"), pdf, QStringLiteral("-")});
+        QVERIFY(text.waitForFinished(30000));
+        const QString pages = QString::fromUtf8(text.readAllStandardOutput());
+        for (const app::HostSpec& h : m_hosts.hosts)
+            QVERIFY2(pages.contains(h.name),
+                     qPrintable(h.name + QStringLiteral(": ") + pages.left(3000)));
+        if (!screenshotDirectory().isEmpty()) // the README's picture of its first page
+            QCOMPARE(QProcess::execute(
+                         QStringLiteral("pdftoppm"),
+                         {QStringLiteral("-png"), QStringLiteral("-r"), QStringLiteral("70"),
+                          QStringLiteral("-f"), QStringLiteral("1"), QStringLiteral("-l"),
+                          QStringLiteral("1"), QStringLiteral("-singlefile"), pdf,
+                          QDir(screenshotDirectory()).filePath(QStringLiteral("study-hosts-pdf"))}),
+                     0);
         QVERIFY2(study->findChild<QLabel*>(QStringLiteral("studyScalingNote"))
                      ->text()
                      .contains(QStringLiteral("On hosts, unscaled")),
