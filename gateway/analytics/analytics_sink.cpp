@@ -1,5 +1,6 @@
 #include "gateway/analytics/analytics_sink.h"
 
+#include "common/sys/thread_name.h"
 #include "gateway/analytics/analytics_json.h"
 #include "gateway/config/api_definition.h"
 #include "gateway/storage/redis_client.h"
@@ -92,7 +93,10 @@ AnalyticsSink::~AnalyticsSink()
 void AnalyticsSink::start()
 {
     if (!m_thread.joinable())
-        m_thread = std::thread([this] { run(); });
+        m_thread = std::thread([this] {
+            nameThisThread("analytics");
+            run();
+        });
 }
 
 void AnalyticsSink::stop(std::chrono::milliseconds flushLimit)

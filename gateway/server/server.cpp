@@ -1,5 +1,6 @@
 #include "gateway/server/server.h"
 
+#include "common/sys/thread_name.h"
 #include "gateway/server/worker.h"
 
 #include <boost/asio/ip/tcp.hpp>
@@ -144,7 +145,10 @@ void Server::start()
     for (auto& w : d.workers)
         w->setHandler(d.factory(w->context()));
     for (auto& w : d.workers)
-        d.threads.emplace_back([worker = w.get()] { worker->run(); });
+        d.threads.emplace_back([worker = w.get(), i = d.threads.size()] {
+            nameThisThread("worker-" + std::to_string(i));
+            worker->run();
+        });
     d.started = true;
 }
 

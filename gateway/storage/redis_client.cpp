@@ -1,3 +1,4 @@
+#include "common/sys/thread_name.h"
 #include "gateway/storage/redis_client_impl.h"
 
 #include <cerrno>
@@ -80,7 +81,10 @@ void RedisClient::start()
     if (m_impl->started || m_impl->stopRequested.load())
         return;
     m_impl->started = true;
-    m_impl->thread = std::thread([impl = m_impl.get()] { impl->run(); });
+    m_impl->thread = std::thread([impl = m_impl.get()] {
+        nameThisThread("redis-" + impl->options.name);
+        impl->run();
+    });
 }
 
 void RedisClient::stop()
