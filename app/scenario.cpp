@@ -178,7 +178,7 @@ QString gatewayLabel(const Scenario& s)
 {
     switch (s.gateway.kind) {
     case GatewayKind::None:
-        return QStringLiteral("none");
+        return QStringLiteral("no gateway");
     case GatewayKind::BundledKeyless:
     case GatewayKind::BundledFull:
         return QStringLiteral("gatebench-gateway %1").arg(QString::fromLatin1(gb::kVersion));

@@ -222,7 +222,7 @@ QString defaultImage(GatewayProduct product);
 /// The image a container scenario runs: its own, else the product's default.
 QString imageOf(const ContainerSettings& container);
 /// The gateway the scenario measures, for a run's environment and labels: "gatebench-gateway
-/// 0.1.0", "Tyk tykio/tyk-gateway:v5.3.0", "external http://gw:8080", "none".
+/// 0.1.0", "Tyk tykio/tyk-gateway:v5.3.0", "external http://gw:8080", "no gateway".
 QString gatewayLabel(const Scenario& scenario);
 std::optional<RedisMode> redisModeFromKeyword(const QString& text);
 std::optional<LoadModelKind> loadModelFromKeyword(const QString& text);
