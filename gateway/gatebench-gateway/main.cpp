@@ -1,5 +1,6 @@
 // gatebench-gateway: wiring only (flags, setup, the gateway, signals).
 
+#include "common/sys/malloc_policy.h"
 #include "common/sys/open_files.h"
 #include "gateway/access/gateway_features.h"
 #include "gateway/config/gateway_setup.h"
@@ -15,6 +16,7 @@
 int main(int argc, char** argv)
 {
     using namespace gb::gateway;
+    gb::reuseFreedMemory();
     blockTerminationSignals();
 
     const GatewayArgs args = parseGatewayArgs(argc, argv);
