@@ -5,7 +5,6 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QRandomGenerator>
 
 #include <cmath>
 
@@ -62,14 +61,6 @@ QJsonObject kongRateLimit(const KeyRateLimit& limit)
     return {{QStringLiteral("second"), std::max(1.0, std::floor(limit.rate / per))}};
 }
 
-QString randomKey()
-{
-    QByteArray bytes(16, Qt::Uninitialized);
-    for (char& c : bytes)
-        c = char(QRandomGenerator::system()->bounded(256));
-    return QString::fromLatin1(bytes.toHex());
-}
-
 ContainerGateway kong(const Scenario& s, int port, const QString& upstreamOrigin)
 {
     ContainerGateway g;
@@ -82,7 +73,7 @@ ContainerGateway kong(const Scenario& s, int port, const QString& upstreamOrigin
                                 {QStringLiteral("strip_path"), true}}}}};
     QJsonObject config{{QStringLiteral("_format_version"), QStringLiteral("3.0")}};
     if (s.gateway.container.features) {
-        g.key = randomKey();
+        g.key = newSecret();
         QJsonObject rate = kongRateLimit(s.gateway.rateLimit);
         rate.insert(QStringLiteral("policy"), QStringLiteral("local"));
         rate.insert(QStringLiteral("limit_by"), QStringLiteral("consumer"));

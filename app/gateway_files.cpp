@@ -12,7 +12,7 @@ const QString kApiId = QStringLiteral("gatebench");
 const QString kOrgId = QStringLiteral("default");
 } // namespace
 
-QString newAdminSecret()
+QString newSecret()
 {
     QByteArray data(16, Qt::Uninitialized);
     for (char& c : data)

@@ -18,8 +18,9 @@ struct FullGatewayFiles
     QByteArray apiDefinition;
 };
 
-/// A fresh admin API secret (x-tyk-authorization) for one run: 128 random bits, hex.
-QString newAdminSecret();
+/// 128 random bits, hex: a run's admin API secret (x-tyk-authorization), or an API key written
+/// into a product's config (Kong's consumer).
+QString newSecret();
 
 /// upstreamOrigin: "http://host:port" as the gateway reaches the upstream; redisAddress:
 /// "host:port", or empty for in-memory storage; secret: the admin API's x-tyk-authorization.

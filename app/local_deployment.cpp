@@ -193,7 +193,7 @@ QString LocalDeployment::startGateway(const QString& upstreamOrigin, const QStri
     spec.program = program.value();
     spec.health.path = QStringLiteral("/hello");
     const bool full = m_scenario.gateway.kind == GatewayKind::BundledFull;
-    const QString secret = newAdminSecret();
+    const QString secret = newSecret();
     if (full) {
         QString confPath;
         if (QString e = writeFullGatewayConfig(upstreamOrigin, redisAddress, secret, &confPath);

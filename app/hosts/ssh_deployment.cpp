@@ -220,7 +220,7 @@ QString SshDeployment::start(const std::function<void(const QString&)>& progress
     if (m_scenario.gateway.kind == GatewayKind::Container)
         return startContainerGateway(host.value(), upstreamOrigin, redisAddress);
     const QString listen = QStringLiteral(":%1").arg(port);
-    const QString secret = newAdminSecret();
+    const QString secret = newSecret();
     RemoteProgram gateway{QStringLiteral("gateway"), QStringLiteral("gatebench-gateway"), {}, {}};
     if (full) {
         const FullGatewayFiles files =
@@ -267,7 +267,7 @@ QString SshDeployment::startContainerGateway(const HostSpec& host, const QString
     if (!version)
         return version.error();
     const int port = host.portFor(HostRole::Gateway);
-    const QString secret = newAdminSecret();
+    const QString secret = newSecret();
     const ContainerGateway gateway =
         containerGateway(m_scenario, port, upstreamOrigin, redisAddress, secret);
     if (m_progress)

@@ -51,6 +51,19 @@ int connectTo(std::uint16_t port)
     return fd;
 }
 
+/// dir/apps/rec.json (an API "rec" on /rec/ to the upstream) and dir/tyk.conf with `extra`.
+bool writeGatewayFiles(const QTemporaryDir& dir, std::uint16_t upstreamPort,
+                       const std::string& extra = {})
+{
+    const std::string target = "http://127.0.0.1:" + std::to_string(upstreamPort);
+    return QDir(dir.path()).mkpath(QStringLiteral("apps")) &&
+           writeTextFile(dir.filePath(QStringLiteral("apps/rec.json")),
+                         apiJson("rec", "/rec/", target)) &&
+           writeTextFile(
+               dir.filePath(QStringLiteral("tyk.conf")),
+               tykConf(dir.filePath(QStringLiteral("apps")).toStdString(), "s3cret", 30, extra));
+}
+
 } // namespace
 
 class TestUpstreamPool : public QObject
@@ -74,14 +87,8 @@ private Q_SLOTS:
 
         RecordingUpstream upstream;
         QVERIFY(m_dir.isValid());
-        QVERIFY(QDir(m_dir.path()).mkdir(QStringLiteral("apps")));
-        const std::string target = "http://127.0.0.1:" + std::to_string(upstream.port());
-        QVERIFY(writeTextFile(m_dir.filePath(QStringLiteral("apps/rec.json")),
-                              apiJson("rec", "/rec/", target)));
-        QVERIFY(writeTextFile(
-            m_dir.filePath(QStringLiteral("tyk.conf")),
-            tykConf(m_dir.filePath(QStringLiteral("apps")).toStdString(), "s3cret", 30,
-                    "\"max_connections_per_host\": " + std::to_string(kPoolCap))));
+        QVERIFY(writeGatewayFiles(m_dir, upstream.port(),
+                                  "\"max_connections_per_host\": " + std::to_string(kPoolCap)));
         ChildServer gateway;
         QVERIFY2(startGateway(gateway, m_dir.filePath(QStringLiteral("tyk.conf"))),
                  qPrintable(gateway.errors()));
@@ -170,14 +177,8 @@ private Q_SLOTS:
         for (const int maxConnTime : {-1, 1}) {
             RecordingUpstream upstream;
             QTemporaryDir dir;
-            QVERIFY(QDir(dir.path()).mkdir(QStringLiteral("apps")));
-            const std::string target = "http://127.0.0.1:" + std::to_string(upstream.port());
-            QVERIFY(writeTextFile(dir.filePath(QStringLiteral("apps/rec.json")),
-                                  apiJson("rec", "/rec/", target)));
-            QVERIFY(
-                writeTextFile(dir.filePath(QStringLiteral("tyk.conf")),
-                              tykConf(dir.filePath(QStringLiteral("apps")).toStdString(), "s", 30,
-                                      "\"max_conn_time\": " + std::to_string(maxConnTime))));
+            QVERIFY(writeGatewayFiles(dir, upstream.port(),
+                                      "\"max_conn_time\": " + std::to_string(maxConnTime)));
             ChildServer gateway;
             QVERIFY2(startGateway(gateway, dir.filePath(QStringLiteral("tyk.conf")), 1),
                      qPrintable(gateway.errors()));
@@ -204,12 +205,7 @@ private Q_SLOTS:
         // has, counts the refused accepts, and takes the waiting clients once others leave.
         RecordingUpstream upstream;
         QTemporaryDir dir;
-        QVERIFY(QDir(dir.path()).mkdir(QStringLiteral("apps")));
-        const std::string target = "http://127.0.0.1:" + std::to_string(upstream.port());
-        QVERIFY(writeTextFile(dir.filePath(QStringLiteral("apps/rec.json")),
-                              apiJson("rec", "/rec/", target)));
-        QVERIFY(writeTextFile(dir.filePath(QStringLiteral("tyk.conf")),
-                              tykConf(dir.filePath(QStringLiteral("apps")).toStdString(), "s")));
+        QVERIFY(writeGatewayFiles(dir, upstream.port()));
         ChildServer gateway;
         gateway.process().setChildProcessModifier([] {
             const rlimit few{64, 64};
