@@ -219,9 +219,14 @@ private slots:
         for (const Snapshot& s : run.snapshots)
             requests += s.requests;
         QVERIFY2(requests >= 396 && requests <= 404, std::to_string(requests).c_str());
-        // A request still in flight when the duration ends reached the server but is not counted
-        // (and said so in the end line).
-        QCOMPARE(server.requests(), requests + run.end["unfinished"].get<std::uint64_t>());
+        // A request still in flight when the duration ends is not counted (the end line says how
+        // many); it may or may not have reached the server before the agent closed its connection.
+        const std::uint64_t unfinished = run.end["unfinished"].get<std::uint64_t>();
+        QVERIFY2(server.requests() >= requests && server.requests() <= requests + unfinished,
+                 qPrintable(QStringLiteral("server %1, counted %2, unfinished %3")
+                                .arg(server.requests())
+                                .arg(requests)
+                                .arg(unfinished)));
     }
 
     void agentStopsOnAStopLine()
