@@ -14,9 +14,10 @@ build_pkgs=(g++ cmake ninja-build ccache pkg-config
   libssh-dev libssl-dev dpkg-dev file)
 # Real parts the tests start themselves: redis-server, sshd, an X server for GUI smoke tests,
 # pdftotext for PDF checks, clang's libFuzzer runtime for the fuzz targets, hey (gatebench-load is
-# tested beside it), valgrind (the editor's form layouts are checked under it).
+# tested beside it), valgrind (the editor's form layouts are checked under it), python3-msgpack
+# (an independent decoder of the analytics records).
 test_pkgs=(redis-server openssh-server openssh-client xvfb xauth poppler-utils clang libclang-rt-14-dev
-  hey valgrind)
+  hey valgrind python3-msgpack)
 # Peers the benchmarks in tests/bench/ compare against; not needed to build or test.
 bench_pkgs=(wrk hey nginx-light haproxy caddy time util-linux procps curl python3 redis-tools)
 

@@ -104,7 +104,10 @@ GatewayFeatures::GatewayFeatures(const GatewayConfig& config, FeaturesOptions op
                 redisOptions(config.storage, "analytics", options.log));
             AnalyticsOptions a;
             a.recordsBufferSize = static_cast<std::size_t>(config.analytics.recordsBufferSize);
-            a.storageExpiration = config.analytics.storageExpirationTime;
+            if (config.analytics.serializer == AnalyticsSerializer::Json) {
+                a.encoding = AnalyticsEncoding::Json;
+                a.listKey += "_json";
+            }
             a.ignoredIps = config.analytics.ignoredIps;
             a.log = options.log;
             m_analytics =

@@ -1,5 +1,7 @@
 #include "gateway/analytics/analytics_identities.h"
 
+#include "gateway/config/api_definition.h"
+
 #include <mutex>
 
 namespace gb::gateway {
@@ -14,15 +16,55 @@ void appendField(std::string& out, std::string_view s)
     out.append(s);
 }
 
+/// A URL's host[:port] as Go's url.URL.Host holds it: the authority without user info.
+std::string_view urlHost(std::string_view url) noexcept
+{
+    const std::size_t scheme = url.find("://");
+    if (scheme != std::string_view::npos)
+        url.remove_prefix(scheme + 3);
+    url = url.substr(0, url.find_first_of("/?#"));
+    if (const std::size_t at = url.rfind('@'); at != std::string_view::npos)
+        url.remove_prefix(at + 1);
+    return url;
+}
+
 } // namespace
 
-std::uint32_t AnalyticsIdentities::internApi(std::string_view apiId, std::string_view apiName,
-                                             std::string_view orgId)
+ApiIdentity apiIdentity(const ApiDefinition& api)
+{
+    ApiIdentity identity;
+    identity.apiId = api.apiId;
+    identity.apiName = api.name;
+    identity.orgId = api.orgId;
+    identity.listenPath = api.listenPath;
+    identity.stripListenPath = api.stripListenPath;
+    identity.targetHost.assign(urlHost(api.targetUrl));
+    identity.tags = api.tags;
+    identity.expireAnalyticsAfter = api.expireAnalyticsAfter;
+    return identity;
+}
+
+bool sameIdentity(const ApiIdentity& identity, const ApiDefinition& api) noexcept
+{
+    return identity.apiId == api.apiId && identity.apiName == api.name &&
+           identity.orgId == api.orgId && identity.listenPath == api.listenPath &&
+           identity.stripListenPath == api.stripListenPath &&
+           identity.targetHost == urlHost(api.targetUrl) && identity.tags == api.tags &&
+           identity.expireAnalyticsAfter == api.expireAnalyticsAfter;
+}
+
+std::uint32_t AnalyticsIdentities::internApi(const ApiIdentity& api)
 {
     std::string id;
-    appendField(id, apiId);
-    appendField(id, apiName);
-    appendField(id, orgId);
+    appendField(id, api.apiId);
+    appendField(id, api.apiName);
+    appendField(id, api.orgId);
+    appendField(id, api.listenPath);
+    appendField(id, api.stripListenPath ? "1" : "0");
+    appendField(id, api.targetHost);
+    appendField(id, std::to_string(api.expireAnalyticsAfter));
+    for (const std::string& t : api.tags)
+        appendField(id, t);
     {
         std::shared_lock lock(m_mutex);
         const auto it = m_apiRefs.find(id);
@@ -33,7 +75,7 @@ std::uint32_t AnalyticsIdentities::internApi(std::string_view apiId, std::string
     const auto it = m_apiRefs.find(id);
     if (it != m_apiRefs.end())
         return it->second;
-    m_apis.push_back(ApiIdentity{std::string(apiId), std::string(apiName), std::string(orgId)});
+    m_apis.push_back(api);
     const auto ref = static_cast<std::uint32_t>(m_apis.size());
     m_apiRefs.emplace(std::move(id), ref);
     return ref;

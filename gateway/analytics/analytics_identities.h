@@ -10,12 +10,28 @@
 
 namespace gb::gateway {
 
+struct ApiDefinition;
+
+/// What a Tyk analytics record takes from the API definition (gateway/handler_success.go,
+/// RecordHit: Host from the target, ListenPath, Tags, ExpireAt from expire_analytics_after).
 struct ApiIdentity
 {
     std::string apiId;
     std::string apiName;
     std::string orgId;
+    std::string listenPath;
+    bool stripListenPath = false; ///< recorded paths lose the listen path, as the upstream's do
+    std::string targetHost;       ///< target_url's host[:port]: Tyk's record Host
+    std::vector<std::string> tags;
+    std::int64_t expireAnalyticsAfter = 0; ///< seconds; 0 = 100 years, as tyk-pump's SetExpiry
+
+    bool operator==(const ApiIdentity&) const = default;
 };
+
+/// The identity of a loaded definition.
+ApiIdentity apiIdentity(const ApiDefinition& api);
+/// True when apiIdentity(api) would equal `identity`, without building one (allocation-free).
+bool sameIdentity(const ApiIdentity& identity, const ApiDefinition& api) noexcept;
 
 struct KeyIdentity
 {
@@ -32,8 +48,7 @@ struct KeyIdentity
 class AnalyticsIdentities
 {
 public:
-    std::uint32_t internApi(std::string_view apiId, std::string_view apiName,
-                            std::string_view orgId);
+    std::uint32_t internApi(const ApiIdentity& api);
     std::uint32_t internKey(std::string_view keyHash, std::string_view alias,
                             std::string_view orgId, const std::vector<std::string>& tags);
 

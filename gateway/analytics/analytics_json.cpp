@@ -14,14 +14,8 @@ void appendInt(std::string& out, long long v)
     out.append(buf, end);
 }
 
-/// Whole milliseconds, rounded, as Tyk's int64 fields hold them.
-void appendMs(std::string& out, std::uint32_t micros)
-{
-    appendInt(out, (static_cast<long long>(micros) + 500) / 1000);
-}
-
 /// RFC 3339 in UTC with microseconds: 2024-05-01T12:00:00.123456Z.
-void appendTime(std::string& out, std::int64_t unixUs, std::tm* utcOut = nullptr)
+void appendTime(std::string& out, std::int64_t unixUs)
 {
     // Records come in time order, so the date part is formatted once per second per thread.
     struct Cached
@@ -43,7 +37,6 @@ void appendTime(std::string& out, std::int64_t unixUs, std::tm* utcOut = nullptr
         c->size = std::strftime(c->text, sizeof c->text, "%Y-%m-%dT%H:%M:%S", &c->utc);
     }
     out.append(c->text, c->size);
-    const std::tm& utc = c->utc;
     const auto micros = static_cast<int>(unixUs % 1'000'000);
     char frac[8];
     frac[0] = '.';
@@ -51,8 +44,6 @@ void appendTime(std::string& out, std::int64_t unixUs, std::tm* utcOut = nullptr
         frac[i] = static_cast<char>('0' + v % 10);
     out.append(frac, 7);
     out.push_back('Z');
-    if (utcOut != nullptr)
-        *utcOut = utc;
 }
 
 /// Length of a valid UTF-8 sequence starting at s[i], or 0.
@@ -118,80 +109,89 @@ void appendJsonString(std::string& out, std::string_view s)
     out.push_back('"');
 }
 
-void appendRecordJson(std::string& out, const AnalyticsRecord& r, const ApiIdentity* api,
-                      const KeyIdentity* key, std::chrono::seconds expiration)
-{
-    std::tm utc{};
-    std::string timestamp;
-    appendTime(timestamp, r.timestampUs, &utc);
+namespace {
 
+/// A string of two parts, as the msgpack form writes them.
+void appendJoinedJsonString(std::string& out, std::string_view first, std::string_view second)
+{
+    if (first.empty()) {
+        appendJsonString(out, second);
+        return;
+    }
+    std::string joined(first);
+    joined.append(second);
+    appendJsonString(out, joined);
+}
+
+} // namespace
+
+void appendRecordJson(std::string& out, const RecordValues& v)
+{
     out.append("{\"method\":");
-    appendJsonString(out, r.method());
+    appendJsonString(out, v.method);
     out.append(",\"host\":");
-    appendJsonString(out, r.host());
+    appendJsonString(out, v.host);
     out.append(",\"path\":");
-    appendJsonString(out, r.path());
+    appendJoinedJsonString(out, v.pathSlash, v.path);
     out.append(",\"raw_path\":");
-    if (r.query().empty()) {
-        appendJsonString(out, r.path());
-    } else {
-        std::string raw(r.path());
-        raw.push_back('?');
-        raw.append(r.query());
-        appendJsonString(out, raw);
-    }
+    appendJoinedJsonString(out, v.pathSlash, v.path);
     out.append(",\"content_length\":");
-    appendInt(out, r.contentLength);
+    appendInt(out, v.contentLength);
     out.append(",\"user_agent\":");
-    appendJsonString(out, r.userAgent());
+    appendJsonString(out, v.userAgent);
     out.append(",\"day\":");
-    appendInt(out, utc.tm_mday);
+    appendInt(out, v.utc.tm_mday);
     out.append(",\"month\":");
-    appendInt(out, utc.tm_mon + 1);
+    appendInt(out, v.utc.tm_mon + 1);
     out.append(",\"year\":");
-    appendInt(out, utc.tm_year + 1900);
+    appendInt(out, v.utc.tm_year + 1900);
     out.append(",\"hour\":");
-    appendInt(out, utc.tm_hour);
+    appendInt(out, v.utc.tm_hour);
     out.append(",\"response_code\":");
-    appendInt(out, r.responseCode);
+    appendInt(out, v.responseCode);
     out.append(",\"api_key\":");
-    appendJsonString(out, key != nullptr ? std::string_view(key->keyHash) : std::string_view());
+    appendJsonString(out, v.apiKey);
     out.append(",\"timestamp\":\"");
-    out.append(timestamp);
-    out.append("\",\"api_version\":\"\",\"api_name\":");
-    appendJsonString(out, api != nullptr ? std::string_view(api->apiName) : std::string_view());
+    appendTime(out, v.timeUs);
+    out.append("\",\"api_version\":");
+    appendJsonString(out, RecordValues::kNotVersioned);
+    out.append(",\"api_name\":");
+    appendJsonString(out, v.apiName);
     out.append(",\"api_id\":");
-    appendJsonString(out, api != nullptr ? std::string_view(api->apiId) : std::string_view());
+    appendJsonString(out, v.apiId);
     out.append(",\"org_id\":");
-    std::string_view org = api != nullptr ? std::string_view(api->orgId) : std::string_view();
-    if (org.empty() && key != nullptr)
-        org = key->orgId;
-    appendJsonString(out, org);
+    appendJsonString(out, v.orgId);
     out.append(",\"oauth_id\":\"\",\"request_time\":");
-    appendMs(out, r.requestTimeUs);
+    appendInt(out, v.totalMs);
     out.append(",\"ip_address\":");
-    appendJsonString(out, r.ip());
+    appendJsonString(out, v.ip);
     out.append(",\"latency\":{\"total\":");
-    appendMs(out, r.requestTimeUs);
+    appendInt(out, v.totalMs);
     out.append(",\"upstream\":");
-    appendMs(out, r.upstreamLatencyUs);
+    appendInt(out, v.upstreamMs);
+    out.append(",\"gateway\":");
+    appendInt(out, v.totalMs - v.upstreamMs);
     out.append("},\"request_time_us\":");
-    appendInt(out, r.requestTimeUs);
+    appendInt(out, v.requestTimeUs);
     out.append(",\"upstream_latency_us\":");
-    appendInt(out, r.upstreamLatencyUs);
+    appendInt(out, v.upstreamLatencyUs);
     out.append(",\"tags\":[");
-    if (key != nullptr) {
-        for (std::size_t i = 0; i < key->tags.size(); ++i) {
-            if (i > 0)
-                out.push_back(',');
-            appendJsonString(out, key->tags[i]);
-        }
-    }
+    bool first = true;
+    v.forEachTag([&](std::string_view prefix, std::string_view value) {
+        if (!first)
+            out.push_back(',');
+        first = false;
+        appendJoinedJsonString(out, prefix, value);
+    });
     out.append("],\"alias\":");
-    appendJsonString(out, key != nullptr ? std::string_view(key->alias) : std::string_view());
+    appendJsonString(out, v.alias);
     out.append(",\"track_path\":false,\"expireAt\":\"");
-    appendTime(out, r.timestampUs + static_cast<std::int64_t>(expiration.count()) * 1'000'000);
-    out.append("\"}");
+    appendTime(out, v.expireAtUs);
+    out.append("\",\"original_path\":");
+    appendJsonString(out, v.originalPath);
+    out.append(",\"listen_path\":");
+    appendJsonString(out, v.listenPath);
+    out.push_back('}');
 }
 
 } // namespace gb::gateway

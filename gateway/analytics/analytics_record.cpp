@@ -7,7 +7,7 @@
 namespace gb::gateway {
 
 static_assert(std::is_trivially_copyable_v<AnalyticsRecord>);
-static_assert(AnalyticsRecord::kHostCap <= 255 && AnalyticsRecord::kPathCap <= 255);
+static_assert(AnalyticsRecord::kPathCap <= 255 && AnalyticsRecord::kUserAgentCap <= 255);
 
 namespace {
 
@@ -21,19 +21,14 @@ std::uint8_t put(char* at, std::size_t cap, std::string_view s) noexcept
 
 } // namespace
 
-void AnalyticsRecord::setRequest(std::string_view m, std::string_view h, std::string_view p,
-                                 std::string_view q, std::string_view ua,
+void AnalyticsRecord::setRequest(std::string_view m, std::string_view p, std::string_view ua,
                                  std::string_view address) noexcept
 {
     char* at = text;
     methodLen = put(at, kMethodCap, m);
     at += kMethodCap;
-    hostLen = put(at, kHostCap, h);
-    at += kHostCap;
     pathLen = put(at, kPathCap, p);
     at += kPathCap;
-    queryLen = put(at, kQueryCap, q);
-    at += kQueryCap;
     userAgentLen = put(at, kUserAgentCap, ua);
     at += kUserAgentCap;
     ipLen = put(at, kIpCap, address);

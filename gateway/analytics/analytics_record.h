@@ -13,13 +13,10 @@ namespace gb::gateway {
 struct AnalyticsRecord
 {
     static constexpr std::size_t kMethodCap = 16;
-    static constexpr std::size_t kHostCap = 96;
     static constexpr std::size_t kPathCap = 192;
-    static constexpr std::size_t kQueryCap = 96;
     static constexpr std::size_t kUserAgentCap = 130;
     static constexpr std::size_t kIpCap = 46;
-    static constexpr std::size_t kTextCapacity =
-        kMethodCap + kHostCap + kPathCap + kQueryCap + kUserAgentCap + kIpCap;
+    static constexpr std::size_t kTextCapacity = kMethodCap + kPathCap + kUserAgentCap + kIpCap;
 
     std::int64_t timestampUs = 0;        ///< request start, Unix microseconds
     std::int64_t contentLength = 0;      ///< request body bytes (Tyk's content_length)
@@ -29,33 +26,26 @@ struct AnalyticsRecord
     std::uint32_t keyRef = 0;            ///< AnalyticsIdentities::internKey; 0 = keyless
     std::uint16_t responseCode = 0;      ///< 0: the client left before a response
     std::uint8_t methodLen = 0;
-    std::uint8_t hostLen = 0;
     std::uint8_t pathLen = 0;
-    std::uint8_t queryLen = 0;
     std::uint8_t userAgentLen = 0;
     std::uint8_t ipLen = 0;
     char text[kTextCapacity];
 
     /// Copies the request's text fields, each cut at its cap (a longer path keeps its first
-    /// kPathCap bytes).
-    void setRequest(std::string_view method, std::string_view host, std::string_view path,
-                    std::string_view query, std::string_view userAgent,
+    /// kPathCap bytes). Tyk records neither the query nor the Host field (its Host is the
+    /// target's), so neither is kept.
+    void setRequest(std::string_view method, std::string_view path, std::string_view userAgent,
                     std::string_view ip) noexcept;
 
     std::string_view method() const noexcept { return {text, methodLen}; }
-    std::string_view host() const noexcept { return {text + kMethodCap, hostLen}; }
-    std::string_view path() const noexcept { return {text + kMethodCap + kHostCap, pathLen}; }
-    std::string_view query() const noexcept
-    {
-        return {text + kMethodCap + kHostCap + kPathCap, queryLen};
-    }
+    std::string_view path() const noexcept { return {text + kMethodCap, pathLen}; }
     std::string_view userAgent() const noexcept
     {
-        return {text + kMethodCap + kHostCap + kPathCap + kQueryCap, userAgentLen};
+        return {text + kMethodCap + kPathCap, userAgentLen};
     }
     std::string_view ip() const noexcept
     {
-        return {text + kMethodCap + kHostCap + kPathCap + kQueryCap + kUserAgentCap, ipLen};
+        return {text + kMethodCap + kPathCap + kUserAgentCap, ipLen};
     }
 };
 

@@ -2,6 +2,7 @@
 
 #include "common/sys/thread_name.h"
 #include "gateway/analytics/analytics_json.h"
+#include "gateway/analytics/analytics_msgpack.h"
 #include "gateway/config/api_definition.h"
 #include "gateway/storage/redis_client.h"
 
@@ -40,13 +41,13 @@ bool AnalyticsRecorder::ignored(std::string_view clientIp) const
 std::uint32_t AnalyticsRecorder::apiRef(const ApiDefinition& api)
 {
     const auto it = m_apis.find(&api);
-    if (it != m_apis.end() && it->second.apiId == api.apiId && it->second.name == api.name &&
-        it->second.orgId == api.orgId)
+    if (it != m_apis.end() && sameIdentity(it->second.identity, api))
         return it->second.ref;
     if (m_apis.size() >= 4096)
         m_apis.clear(); // many reloads: start over rather than grow
-    const std::uint32_t ref = m_sink.identities().internApi(api.apiId, api.name, api.orgId);
-    m_apis[&api] = CachedApi{api.apiId, api.name, api.orgId, ref};
+    ApiIdentity identity = apiIdentity(api);
+    const std::uint32_t ref = m_sink.identities().internApi(identity);
+    m_apis[&api] = CachedApi{std::move(identity), ref};
     return ref;
 }
 
@@ -212,10 +213,14 @@ void AnalyticsSink::serializeQueued(std::vector<std::string>& into, std::size_t 
                 auto k = keys.find(r.keyRef);
                 if (k == keys.end())
                     k = keys.emplace(r.keyRef, m_identities.key(r.keyRef)).first;
-                std::string json;
-                json.reserve(640);
-                appendRecordJson(json, r, a->second, k->second, m_options.storageExpiration);
-                into.push_back(std::move(json));
+                const RecordValues values = recordValues(r, a->second, k->second);
+                std::string encoded;
+                encoded.reserve(768);
+                if (m_options.encoding == AnalyticsEncoding::Msgpack)
+                    appendRecordMsgpack(encoded, values);
+                else
+                    appendRecordJson(encoded, values);
+                into.push_back(std::move(encoded));
             },
             SIZE_MAX);
     }

@@ -3,6 +3,7 @@
 #include "gateway/analytics/analytics_identities.h"
 #include "gateway/analytics/analytics_record.h"
 #include "gateway/analytics/record_ring.h"
+#include "gateway/keys/storage_keys.h"
 
 #include <atomic>
 #include <chrono>
@@ -22,6 +23,13 @@ class RedisClient;
 struct ApiDefinition;
 class AnalyticsSink;
 
+/// How records are encoded: as Tyk does for tyk-pump, or JSON (ours, for reading by eye).
+enum class AnalyticsEncoding : std::uint8_t
+{
+    Msgpack,
+    Json,
+};
+
 struct AnalyticsOptions
 {
     /// A batch is written when this many records wait (tyk.conf records_buffer_size) ...
@@ -33,9 +41,11 @@ struct AnalyticsOptions
     std::size_t ringCapacity = 0;
     /// Records kept while Redis is down; beyond that they are dropped and counted.
     std::size_t retryCapacity = 100'000;
-    std::chrono::seconds storageExpiration{60}; ///< expireAt = timestamp + this
-    std::vector<std::string> ignoredIps;        ///< analytics_config.ignored_ips
-    std::string listKey = "analytics-tyk-system-analytics";
+    std::vector<std::string> ignoredIps; ///< analytics_config.ignored_ips
+    AnalyticsEncoding encoding = AnalyticsEncoding::Msgpack;
+    /// Tyk's list plus the serializer's suffix (gateway/analytics.go:151-157): none for msgpack;
+    /// "_json" for ours, so that a tyk-pump never reads a record it cannot decode.
+    std::string listKey{storage_keys::kAnalyticsList};
     std::size_t valuesPerPush = 500; ///< RPUSH arguments per command; commands are pipelined
     bool log = true;
 };
@@ -63,7 +73,7 @@ private:
 
     struct CachedApi
     {
-        std::string apiId, name, orgId;
+        ApiIdentity identity;
         std::uint32_t ref = 0;
     };
 
@@ -76,8 +86,8 @@ private:
 };
 
 /// Analytics to Redis, off the request path: workers copy fixed-size records into their own
-/// rings; one writer thread turns them into JSON (Tyk's field names) and appends them to the
-/// Redis list with pipelined RPUSH batches, at most every flushInterval or as soon as
+/// rings; one writer thread encodes them (as Tyk does: msgpack for tyk-pump) and appends them to
+/// the Redis list with pipelined RPUSH batches, at most every flushInterval or as soon as
 /// recordsBufferSize records wait. While Redis is down or stalled, serialized records wait in a
 /// bounded retry buffer (retryCapacity, 100,000 by default) and are written once it is back, in
 /// order; what does not fit is dropped, counted in

@@ -4,6 +4,7 @@
 #include "gateway/config/json_reader.h"
 
 #include <array>
+#include <cstdint>
 
 namespace gb::gateway {
 
@@ -148,6 +149,9 @@ ApiDefinition parseApiDefinition(std::string text, const std::string& fileLabel)
     api.disableRateLimit = root.boolean("disable_rate_limit").value_or(false);
     api.disableQuota = root.boolean("disable_quota").value_or(false);
     api.doNotTrack = root.boolean("do_not_track").value_or(false);
+    api.tags = root.stringArray("tags").value_or(std::vector<std::string>());
+    api.expireAnalyticsAfter =
+        root.integer("expire_analytics_after", 0, INT64_MAX / 1'000'000).value_or(0);
     if (auto versionData = root.object("version_data"))
         api.versionData = readVersionData(*versionData);
     return api;

@@ -56,6 +56,8 @@ struct ApiDefinition
     bool disableRateLimit = false;
     bool disableQuota = false;
     bool doNotTrack = false;
+    std::vector<std::string> tags;         ///< added to every analytics record's tags
+    std::int64_t expireAnalyticsAfter = 0; ///< seconds; the records' ExpireAt (0: 100 years)
     VersionData versionData;
     std::string sourceFile; ///< for messages; empty for the API built from flags
     /// The definition object exactly as loaded (compact, members in file order, unknown members

@@ -51,6 +51,17 @@ void readAnalytics(const JsonObjectReader& a, AnalyticsConfig& out)
         out.enableDetailedRecording = *detailed;
     if (auto ips = a.stringArray("ignored_ips"))
         out.ignoredIps = std::move(*ips);
+    const std::string serializer = a.string("serializer_type").value_or("");
+    if (serializer.empty() || serializer == "msgpack")
+        out.serializer = AnalyticsSerializer::Msgpack;
+    else if (serializer == "json")
+        out.serializer = AnalyticsSerializer::Json;
+    else if (serializer == "protobuf")
+        a.fail("serializer_type", "\"protobuf\" is not supported; use \"msgpack\" (Tyk's "
+                                  "default, which tyk-pump reads) or \"json\".");
+    else
+        a.fail("serializer_type",
+               concat("unknown serializer \"", serializer, "\"; use \"msgpack\" or \"json\"."));
 }
 
 } // namespace

@@ -33,6 +33,14 @@ struct StorageConfig
     std::chrono::milliseconds lookupBudget{50};
 };
 
+/// analytics_config.serializer_type: Tyk's "msgpack" (its default, what tyk-pump reads) or our
+/// "json". Tyk's "protobuf" is refused by name.
+enum class AnalyticsSerializer : std::uint8_t
+{
+    Msgpack,
+    Json,
+};
+
 /// tyk.conf "analytics_config" (the parts gatebench-gateway uses).
 struct AnalyticsConfig
 {
@@ -40,6 +48,7 @@ struct AnalyticsConfig
     std::chrono::seconds storageExpirationTime{60}; ///< Tyk's default when absent or 0
     bool enableDetailedRecording = false;
     std::vector<std::string> ignoredIps;
+    AnalyticsSerializer serializer = AnalyticsSerializer::Msgpack;
 };
 
 /// The gateway's own settings, read from Tyk's tyk.conf. A plain value: built once at start-up

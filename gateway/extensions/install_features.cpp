@@ -53,8 +53,12 @@ public:
     {
         const ApiDefinition& api = *ctx.api;
         // The request head is gone by onComplete: take what analytics need now.
-        if (m_recorder != nullptr && !api.doNotTrack && !m_recorder->ignored(ctx.peer))
-            capture(ctx);
+        if (m_recorder != nullptr && !api.doNotTrack) {
+            ClientIpBuffer buffer;
+            const std::string_view ip = clientIp(ctx.exchange->request(), ctx.peer, buffer);
+            if (!m_recorder->ignored(ip))
+                capture(ctx, ip);
+        }
         AccessDecision decision;
         const bool now =
             m_features.access().check(AccessQuery{api, ctx.exchange->request(), m_io, m_worker},
@@ -130,7 +134,7 @@ private:
         return kNone;
     }
 
-    void capture(const proxy::RequestContext& ctx)
+    void capture(const proxy::RequestContext& ctx, std::string_view ip)
     {
         if (m_pending.size() > 100'000) { // never expected: onComplete follows every onRequest
             m_pending.clear();
@@ -141,15 +145,9 @@ private:
         const auto unixUs = std::chrono::duration_cast<std::chrono::microseconds>(
                                 std::chrono::system_clock::now().time_since_epoch())
                                 .count();
-        const http::Request& request = ctx.exchange->request();
-        // A key sent as a query parameter is a secret: it is not stored in Redis with the record.
-        std::string_view query = request.query;
-        const TokenAuthConfig& auth = ctx.api->auth;
-        if (!ctx.api->useKeyless && auth.useParam && hasQueryParameter(query, auth.paramName)) {
-            removeQueryParameter(query, auth.paramName, m_recordedQuery);
-            query = m_recordedQuery;
-        }
-        captureRequest(p.record, request, query, ctx.peer, unixUs);
+        // No query is recorded (Tyk's RawPath is the path), so a key sent as a query parameter
+        // never reaches Redis with the record.
+        captureRequest(p.record, ctx.exchange->request(), ip, unixUs);
     }
 
     /// True: let the request through. False: answered here.
@@ -201,7 +199,6 @@ private:
     std::vector<Pending> m_pending; ///< requests in flight on this worker, for analytics
     std::vector<const proxy::RequestContext*> m_contexts; ///< parallel to m_pending
     std::unordered_map<std::string, Histograms> m_histograms;
-    std::string m_recordedQuery; ///< a query without the credential, for the analytics record
 };
 
 } // namespace

@@ -77,6 +77,7 @@ private slots:
                       "strip_listen_path": true, "disable_strip_slash": true},
             "global_rate_limit": {"rate": 100, "per": 1.5},
             "disable_rate_limit": true, "disable_quota": true, "do_not_track": true,
+            "tags": ["edge", "eu"], "expire_analytics_after": 3600,
             "version_data": {"not_versioned": true, "default_version": "v1",
                              "versions": {"Default": {"name": "Default"}, "v2": {}}}
         })");
@@ -100,6 +101,8 @@ private slots:
         QVERIFY(api.disableRateLimit);
         QVERIFY(api.disableQuota);
         QVERIFY(api.doNotTrack);
+        QCOMPARE(api.tags, (std::vector<std::string>{"edge", "eu"}));
+        QCOMPARE(api.expireAnalyticsAfter, std::int64_t{3600});
         QVERIFY(api.versionData.notVersioned);
         QCOMPARE(api.versionData.defaultVersion, std::string("v1"));
         QCOMPARE(api.versionData.versionNames, (std::vector<std::string>{"Default", "v2"}));
@@ -115,6 +118,8 @@ private slots:
         QVERIFY(!api.disableStripSlash);
         QVERIFY(!api.globalRateLimit.isSet());
         QVERIFY(!api.disableRateLimit && !api.disableQuota && !api.doNotTrack);
+        QVERIFY(api.tags.empty());
+        QCOMPARE(api.expireAnalyticsAfter, std::int64_t{0});
         QCOMPARE(api.auth.headerName, std::string("Authorization"));
         QVERIFY(!api.auth.useParam && !api.auth.useCookie && !api.auth.disableHeader);
         QCOMPARE(api.target.port, 80);

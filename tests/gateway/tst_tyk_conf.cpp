@@ -6,6 +6,7 @@
 #include <QTest>
 
 using namespace std::chrono_literals;
+using gb::gateway::AnalyticsSerializer;
 using gb::gateway::ConfigError;
 using gb::gateway::GatewayConfig;
 using gb::gateway::StorageType;
@@ -60,6 +61,7 @@ private slots:
         QCOMPARE(c.analytics.recordsBufferSize, std::uint64_t(1000));
         QVERIFY(c.analytics.storageExpirationTime == 60s);
         QVERIFY(!c.analytics.enableDetailedRecording);
+        QVERIFY(c.analytics.serializer == AnalyticsSerializer::Msgpack); // Tyk's default
         QVERIFY(c.hashKeys);
         QVERIFY(c.proxyDefaultTimeout == 30s);
         QCOMPARE(c.maxIdleConnectionsPerHost, 0);
@@ -80,7 +82,8 @@ private slots:
                         "decision_budget_ms": 3, "lookup_budget_ms": 2000},
             "enable_analytics": true,
             "analytics_config": {"records_buffer_size": 5000, "storage_expiration_time": 120,
-                                 "enable_detailed_recording": true, "ignored_ips": ["10.0.0.1"]},
+                                 "enable_detailed_recording": true, "ignored_ips": ["10.0.0.1"],
+                                 "serializer_type": "json"},
             "hash_keys": false,
             "proxy_default_timeout": 0.25,
             "max_idle_connections_per_host": 500,
@@ -105,6 +108,10 @@ private slots:
         QVERIFY(c.analytics.storageExpirationTime == 120s);
         QVERIFY(c.analytics.enableDetailedRecording);
         QCOMPARE(c.analytics.ignoredIps, std::vector<std::string>{"10.0.0.1"});
+        QVERIFY(c.analytics.serializer == AnalyticsSerializer::Json);
+        QVERIFY(
+            parse(R"({"analytics_config": {"serializer_type": "msgpack"}})").analytics.serializer ==
+            AnalyticsSerializer::Msgpack);
         QVERIFY(!c.hashKeys);
         QVERIFY(c.proxyDefaultTimeout == 250ms);
         QCOMPARE(c.maxIdleConnectionsPerHost, 500);
@@ -213,6 +220,12 @@ private slots:
         QTest::newRow("buffer size negative")
             << QByteArray("{\"analytics_config\": {\"records_buffer_size\": -5}}") << "1:46"
             << "\"analytics_config.records_buffer_size\"";
+        QTest::newRow("protobuf serializer")
+            << QByteArray("{\"analytics_config\": {\"serializer_type\": \"protobuf\"}}") << "1:42"
+            << "\"protobuf\" is not supported; use \"msgpack\"";
+        QTest::newRow("unknown serializer")
+            << QByteArray("{\"analytics_config\": {\"serializer_type\": \"xml\"}}") << "1:42"
+            << "unknown serializer \"xml\"";
         QTest::newRow("duplicate member, last one counts")
             << QByteArray("{\"listen_port\": 1, \"listen_port\": true}") << "1:35"
             << "but it is a boolean";
