@@ -43,6 +43,8 @@ FullGatewayFiles fullGatewayFiles(const Scenario& scenario, const QString& upstr
          QJsonObject{{QStringLiteral("records_buffer_size"), 1000},
                      {QStringLiteral("storage_expiration_time"), 60}}},
         {QStringLiteral("hash_keys"), true},
+        // Tyk's tyk.conf.example: keys in Tyk's token format, hashed with 64-bit murmur.
+        {QStringLiteral("hash_key_function"), QStringLiteral("murmur64")},
     };
     const QJsonObject api{
         {QStringLiteral("name"), QStringLiteral("GateBench full")},

@@ -280,13 +280,13 @@ bool AccessControl::run(State& st, const PendingPtr& pending, Callback* later, A
                 if (!d.allowed || st.keyless)
                     st.rate = rateInfo(d.limit, d.remaining, d.resetInMs);
                 if (!d.allowed)
-                    return conclude(AccessOutcome::RateLimited);
+                    return conclude(AccessOutcome::ApiRateLimited);
                 st.stage = next;
                 break;
             }
             const PendingPtr p = wait();
             waitForLimit(p, {false, std::string(globalKey(p->apiId)), spec,
-                             AccessOutcome::RateLimited, next, p->keyless});
+                             AccessOutcome::ApiRateLimited, next, p->keyless});
             return false;
         }
         case Stage::KeyRate: {
@@ -483,19 +483,19 @@ AccessControl::LoadResult AccessControl::loaded(std::string_view token, const st
     case StoreStatus::Ok:
         break;
     }
-    const std::string keyHash = m_options.hashKeys ? id : sha256Hex(token);
+    const std::string hash = m_options.hashKeys ? id : keyHash(token);
     std::string error;
     std::optional<Session> session = parseSession(result.value, &error);
     if (!session) {
         // Our own data is broken: a server-side failure, not the client's fault.
         std::fprintf(stderr, "key store: the session of key %s does not parse: %s\n",
-                     logName(keyHash).c_str(), error.c_str());
+                     logName(hash).c_str(), error.c_str());
         return {AccessOutcome::StoreUnavailable, nullptr};
     }
     auto entry = std::make_shared<CachedSession>();
     entry->session = std::move(*session);
     entry->storageId = id;
-    entry->keyHash = keyHash;
+    entry->keyHash = hash;
     entry->loadedAtMs = m_clock.steadyMs();
     SessionHandle handle = std::move(entry);
     m_cache.insert(token, handle, generation);

@@ -31,7 +31,7 @@ class SessionCache;
 
 struct AccessOptions
 {
-    bool hashKeys = true; ///< tyk.conf hash_keys: the store files keys under their SHA-256
+    bool hashKeys = true; ///< tyk.conf hash_keys: the store files keys under their hash (keyHash)
     /// Longest a request waits for a rate-limit or quota lease from a shared store; past it the
     /// node's own counters decide (a stalled Redis must not stop requests it can answer).
     std::chrono::milliseconds decisionBudget{5};

@@ -20,6 +20,8 @@ std::string_view accessOutcomeName(AccessOutcome o) noexcept
         return "key_inactive";
     case AccessOutcome::RateLimited:
         return "rate_limited";
+    case AccessOutcome::ApiRateLimited:
+        return "api_rate_limited";
     case AccessOutcome::QuotaExceeded:
         return "quota_exceeded";
     case AccessOutcome::StoreUnavailable:
@@ -38,9 +40,10 @@ int accessOutcomeStatus(AccessOutcome o) noexcept
         return 401;
     case AccessOutcome::KeyUnknown:
     case AccessOutcome::KeyInactive:
+    case AccessOutcome::QuotaExceeded: // Tyk's handleQuotaFailure (gateway/mw_rate_limiting.go:47)
         return 403;
     case AccessOutcome::RateLimited:
-    case AccessOutcome::QuotaExceeded:
+    case AccessOutcome::ApiRateLimited:
         return 429;
     case AccessOutcome::StoreUnavailable:
         return 503;
@@ -63,6 +66,8 @@ std::string_view accessOutcomeBody(AccessOutcome o) noexcept
         return "{\n    \"error\": \"Key is inactive, please renew\"\n}";
     case AccessOutcome::RateLimited:
         return "{\n    \"error\": \"Rate Limit Exceeded\"\n}";
+    case AccessOutcome::ApiRateLimited: // gateway/mw_api_rate_limit.go:131
+        return "{\n    \"error\": \"API Rate Limit Exceeded\"\n}";
     case AccessOutcome::QuotaExceeded:
         return "{\n    \"error\": \"Quota exceeded\"\n}";
     case AccessOutcome::StoreUnavailable:

@@ -18,8 +18,9 @@ enum class AccessOutcome : std::uint8_t
     KeyUnknown,       ///< 403 Access to this API has been disallowed (unknown, or no rights)
     KeyExpired,       ///< 401 Key has expired, please renew
     KeyInactive,      ///< 403 Key is inactive, please renew
-    RateLimited,      ///< 429 Rate Limit Exceeded (the key's limit or the API's global one)
-    QuotaExceeded,    ///< 429 Quota exceeded (Tyk answers 403; we answer 429, see README)
+    RateLimited,      ///< 429 Rate Limit Exceeded: the key's limit
+    ApiRateLimited,   ///< 429 API Rate Limit Exceeded: the API's global_rate_limit
+    QuotaExceeded,    ///< 403 Quota exceeded, as Tyk (429 by GatewayFeatures' option)
     StoreUnavailable, ///< 503 Key store unavailable: the key could not be checked
 };
 inline constexpr std::size_t kAccessOutcomeCount =

@@ -67,6 +67,7 @@ void appendStorage(std::string& out, const std::vector<StorageHealth>& clients)
 GatewayFeatures::GatewayFeatures(const GatewayConfig& config, FeaturesOptions options)
     : m_clock(options.clock != nullptr ? *options.clock : SystemClock::instance())
     , m_hashKeys(config.hashKeys)
+    , m_quotaExceededStatus(config.quotaExceededStatus)
     , m_requestLatency("gatebench_api_request_duration_seconds",
                        "Time from request head to response end, per API.", options.workers)
     , m_upstreamLatency("gatebench_api_upstream_latency_seconds",
@@ -92,7 +93,7 @@ GatewayFeatures::GatewayFeatures(const GatewayConfig& config, FeaturesOptions op
     access.refreshAfter = options.sessionRefresh;
     m_access = std::make_unique<AccessControl>(access, *m_store, m_cache, *m_limiter, m_clock,
                                                options.workers);
-    m_keyAdmin = std::make_unique<KeyAdmin>(KeyAdminOptions{config.hashKeys, options.log}, *m_store,
+    m_keyAdmin = std::make_unique<KeyAdmin>(KeyAdminOptions{config.hashKeys, config.hashKeyFunction, options.log}, *m_store,
                                             m_cache, *m_limiter, m_clock);
     if (config.enableAnalytics) {
         if (!redis) {

@@ -62,6 +62,8 @@ public:
     /// gatebench_api_upstream_latency_seconds: request sent -> response head, per API.
     ApiLatencyHistograms& upstreamLatency() { return m_upstreamLatency; }
     SessionCache& sessionCache() { return m_cache; }
+    /// The status a request over its quota gets: Tyk's 403, or 429 when the conf asks for it.
+    int quotaExceededStatus() const { return m_quotaExceededStatus; }
 
     /// The key's interned analytics identity, cached in the session.
     static std::uint32_t analyticsKeyRef(AnalyticsRecorder& recorder, const CachedSession& session);
@@ -74,6 +76,7 @@ public:
 private:
     const Clock& m_clock;
     const bool m_hashKeys;
+    const int m_quotaExceededStatus;
     std::unique_ptr<RedisClient> m_keysClient;
     std::unique_ptr<RedisClient> m_analyticsClient;
     std::unique_ptr<KeyStore> m_store;

@@ -120,7 +120,7 @@ struct KeyAdmin::Op
     Reply reply;
     std::string name;    ///< the key as named in the path (or generated); the hash with ?hashed
     std::string id;      ///< storage id
-    std::string keyHash; ///< SHA-256 of the key, for logs and key_hash
+    std::string keyHash; ///< Tyk's hash of the key, for logs and key_hash
     bool byHash = false;
     bool suppressReset = false;
     std::string filter;
@@ -201,7 +201,7 @@ void KeyAdmin::handle(const KeyAdminRequest& request, boost::asio::io_context& i
         op->keyHash = op->name;
     } else {
         op->id = storageIdFor(op->name, m_options.hashKeys);
-        op->keyHash = m_options.hashKeys ? op->id : sha256Hex(op->name);
+        op->keyHash = m_options.hashKeys ? op->id : keyHash(op->name);
     }
     if (method == "GET")
         return get(op);
@@ -223,7 +223,7 @@ void KeyAdmin::create(const OpPtr& op, std::string key)
         return respond(op, noAccessRights());
     if (key.empty()) {
         try {
-            key = generateKey(session->orgId);
+            key = generateKey(session->orgId, m_options.hashKeyFunction);
         } catch (const std::exception& e) {
             std::fprintf(stderr, "keys: cannot generate a key: %s\n", e.what());
             return respond(op, errorResponse(500, "Failed to create key"));
@@ -231,7 +231,7 @@ void KeyAdmin::create(const OpPtr& op, std::string key)
     }
     op->name = std::move(key);
     op->id = storageIdFor(op->name, m_options.hashKeys);
-    op->keyHash = m_options.hashKeys ? op->id : sha256Hex(op->name);
+    op->keyHash = m_options.hashKeys ? op->id : keyHash(op->name);
     const std::int64_t now = m_clock.unixMs() / 1000;
     session->dateCreated = timestamp(now);
     session->lastUpdated = std::to_string(now);

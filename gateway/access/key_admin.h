@@ -1,5 +1,7 @@
 #pragma once
 
+#include "gateway/config/key_hash_function.h"
+
 #include "gateway/config/admin_responses.h"
 #include "gateway/storage/unique_function.h"
 
@@ -21,6 +23,7 @@ class SessionCache;
 struct KeyAdminOptions
 {
     bool hashKeys = true;
+    KeyHashFunction hashKeyFunction = KeyHashFunction::Legacy; ///< of the keys it creates
     bool log = true; ///< one line per change, naming keys by hash prefix only
 };
 

@@ -149,6 +149,7 @@ ApiDefinition parseApiDefinition(std::string text, const std::string& fileLabel)
     api.disableRateLimit = root.boolean("disable_rate_limit").value_or(false);
     api.disableQuota = root.boolean("disable_quota").value_or(false);
     api.doNotTrack = root.boolean("do_not_track").value_or(false);
+    api.stripAuthData = root.boolean("strip_auth_data").value_or(false);
     api.tags = root.stringArray("tags").value_or(std::vector<std::string>());
     api.expireAnalyticsAfter =
         root.integer("expire_analytics_after", 0, INT64_MAX / 1'000'000).value_or(0);

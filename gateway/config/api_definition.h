@@ -51,6 +51,9 @@ struct ApiDefinition
     std::string targetUrl; ///< as written
     UpstreamUrl target;
     bool stripListenPath = false;
+    /// Tyk's strip_auth_data: take the credential out before the request goes upstream. Off
+    /// (Tyk's default): the upstream gets the request with its key, as from Tyk.
+    bool stripAuthData = false;
     bool disableStripSlash = false; ///< Tyk's proxy.disable_strip_slash, see RouteMatch
     RateLimit globalRateLimit;
     bool disableRateLimit = false;

@@ -95,6 +95,21 @@ GatewayConfig parseGatewayConfig(std::string text, const std::string& fileLabel,
         readAnalytics(*analytics, c.analytics);
     if (auto v = root.boolean("hash_keys"))
         c.hashKeys = *v;
+    if (auto status = root.integer("gatebench_quota_exceeded_status", 403, 429)) {
+        if (*status != 403 && *status != 429)
+            root.fail("gatebench_quota_exceeded_status",
+                      "\"gatebench_quota_exceeded_status\" is 403 (Tyk's answer) or 429.");
+        c.quotaExceededStatus = static_cast<int>(*status);
+    }
+    if (auto name = root.string("hash_key_function")) {
+        const std::optional<KeyHashFunction> f = parseKeyHashFunction(*name);
+        if (!f)
+            root.fail("hash_key_function",
+                      concat("unknown hash function \"", *name,
+                             "\"; use \"murmur32\", \"murmur64\", \"murmur128\" or \"sha256\" "
+                             "(or leave it out for Tyk's legacy keys, hashed with murmur32)."));
+        c.hashKeyFunction = *f;
+    }
     if (auto v = root.number("proxy_default_timeout")) {
         // A year is far beyond any sane upstream timeout and keeps nanoseconds from overflowing.
         if (*v < 0 || *v > 31'536'000)

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "gateway/config/key_hash_function.h"
+
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
@@ -68,9 +70,13 @@ struct GatewayConfig
     StorageConfig storage;
     bool enableAnalytics = false;
     AnalyticsConfig analytics;
-    /// Store SHA-256 of keys, never raw keys. Our default is true; Tyk's struct default is false
+    /// Store keys' hashes, never raw keys. Our default is true; Tyk's struct default is false
     /// although every shipped tyk.conf sets it.
     bool hashKeys = true;
+    /// Ours, gatebench_quota_exceeded_status: 403 (Tyk's "Quota exceeded" status) or 429.
+    int quotaExceededStatus = 403;
+    /// hash_key_function: the format and hash of the keys this gateway creates.
+    KeyHashFunction hashKeyFunction = KeyHashFunction::Legacy;
     /// Upstream timeout; tyk.conf gives fractional seconds, 0 or absent means Tyk's 30 s.
     std::chrono::nanoseconds proxyDefaultTimeout = std::chrono::seconds(30);
     /// Idle upstream connections kept per host; 0 = not set, the proxy picks its own default.

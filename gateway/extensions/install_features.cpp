@@ -162,8 +162,8 @@ private:
                 if (const std::size_t i = find(&ctx); i != kNone)
                     m_pending[i].session = d.session;
             }
-            // The credential never reaches the upstream.
-            if (!api.useKeyless)
+            // strip_auth_data: the credential does not reach the upstream (Tyk's StripAuth).
+            if (!api.useKeyless && api.stripAuthData)
                 stripCredentials(ctx, api.auth);
             return true;
         }
@@ -174,8 +174,11 @@ private:
             headers[n++] = h;
         for (const http::Header& h : rate.headers())
             headers[n++] = h;
-        ctx.filterStatus = d.status();
-        ctx.exchange->respond(d.status(), std::span<const http::Header>(headers, n), d.body(),
+        const int status = d.outcome == AccessOutcome::QuotaExceeded
+                               ? m_features.quotaExceededStatus()
+                               : d.status();
+        ctx.filterStatus = status;
+        ctx.exchange->respond(status, std::span<const http::Header>(headers, n), d.body(),
                               BodyOwnership::Borrow); // the bodies are static strings
         return false;
     }

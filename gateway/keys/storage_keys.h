@@ -14,7 +14,7 @@ inline constexpr std::string_view kQuotaPrefix = "quota-";
 inline constexpr std::string_view kRatePrefix = "gb-rate-";
 inline constexpr std::string_view kAnalyticsList = "analytics-tyk-system-analytics";
 
-/// "apikey-<id>": the session of a key (id: its SHA-256 when hash_keys is on).
+/// "apikey-<id>": the session of a key (id: Tyk's hash of it when hash_keys is on).
 inline std::string session(std::string_view id)
 {
     std::string k(kSessionPrefix);

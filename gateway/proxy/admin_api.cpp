@@ -202,6 +202,10 @@ void AdminApi::serve(Exchange& ex)
 {
     const http::Request& req = ex.request();
     if (req.path == "/hello") {
+        if (req.method != "GET") { // Tyk's liveCheckHandler (gateway/health_check.go:213-216)
+            respondJson(ex, errorResponse(405, "Method Not Allowed"));
+            return;
+        }
         std::vector<HealthComponent> components;
         for (const auto& check : m_healthChecks)
             components.push_back(check());
@@ -229,8 +233,8 @@ void AdminApi::serveTyk(Exchange& ex)
     const http::Request& req = ex.request();
     const std::string_view path = req.path;
     if (path == "/tyk/reload" || path == "/tyk/reload/" || path == "/tyk/reload/group") {
-        if (!isReadMethod(req.methodId)) {
-            respondJson(ex, errorResponse(405, "Method Not Allowed"));
+        if (req.method != "GET") { // routed with Methods("GET") (gateway/server.go:923-924)
+            respondJson(ex, errorResponse(405, "Method not supported"));
             return;
         }
         if (queryValue(req.query, "block") != "true") {

@@ -164,7 +164,7 @@ void TestAccessControl::answers()
             if (c.status == 200) {
                 QVERIFY(r.decision.body().empty());
                 QVERIFY(r.decision.session != nullptr);
-                QCOMPARE(r.decision.session->keyHash, sha256Hex(key));
+                QCOMPARE(r.decision.session->keyHash, keyHash(key));
             } else {
                 // Tyk's error template, byte for byte.
                 QCOMPARE(std::string(r.decision.body()),
@@ -251,7 +251,7 @@ void TestAccessControl::quotaRenewal()
     }
     const AccessDecision refused = checkToken(f->access(), api, key, m_io).decision;
     QCOMPARE(refused.outcome, AccessOutcome::QuotaExceeded);
-    QCOMPARE(refused.status(), 429);
+    QCOMPARE(refused.status(), 403); // Tyk's handleQuotaFailure (gateway/mw_rate_limiting.go:47)
     QCOMPARE(std::string(refused.body()), std::string("{\n    \"error\": \"Quota exceeded\"\n}"));
     QCOMPARE(refused.rate.limit, 3ULL);
     QCOMPARE(refused.rate.remaining, 0ULL);
@@ -296,7 +296,7 @@ void TestAccessControl::quotaRenewalThroughRedis()
     QCOMPARE(checkToken(f->access(), api, key, m_io).decision.outcome,
              AccessOutcome::QuotaExceeded);
     // Tyk's counter layout: quota-<hash> holds the count used, expiring with the period.
-    const std::string counter = "quota-" + sha256Hex(key);
+    const std::string counter = "quota-" + keyHash(key);
     QCOMPARE(m_redis.command({"GET", counter}).str, std::string("3"));
     const long long ttl = m_redis.command({"PTTL", counter}).integer;
     QVERIFY2(ttl > 0 && ttl <= 1000, std::to_string(ttl).c_str());
@@ -390,13 +390,18 @@ void TestAccessControl::globalRateLimit()
     QCOMPARE(checkToken(f->access(), api, k2, m_io).decision.outcome, AccessOutcome::Allowed);
     QCOMPARE(checkToken(f->access(), api, k1, m_io).decision.outcome, AccessOutcome::Allowed);
     const AccessDecision d = checkToken(f->access(), api, k2, m_io).decision;
-    QCOMPARE(d.outcome, AccessOutcome::RateLimited);
+    QCOMPARE(d.outcome, AccessOutcome::ApiRateLimited);
+    QCOMPARE(d.status(), 429);
+    // Tyk's RateLimitForAPI answer (gateway/mw_api_rate_limit.go:131).
+    QCOMPARE(std::string(d.body()),
+             std::string("{\n    \"error\": \"API Rate Limit Exceeded\"\n}"));
     QCOMPARE(d.rate.limit, 3ULL);
     // Keyless APIs are limited by it too.
     ApiDefinition open = makeApi("open", true);
     open.globalRateLimit = RateLimit{1, 60};
     QCOMPARE(checkToken(f->access(), open, "", m_io).decision.outcome, AccessOutcome::Allowed);
-    QCOMPARE(checkToken(f->access(), open, "", m_io).decision.outcome, AccessOutcome::RateLimited);
+    QCOMPARE(checkToken(f->access(), open, "", m_io).decision.outcome,
+             AccessOutcome::ApiRateLimited);
 }
 
 void TestAccessControl::disabledLimitsAndKeyless()

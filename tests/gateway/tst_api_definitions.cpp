@@ -77,7 +77,7 @@ private slots:
                       "strip_listen_path": true, "disable_strip_slash": true},
             "global_rate_limit": {"rate": 100, "per": 1.5},
             "disable_rate_limit": true, "disable_quota": true, "do_not_track": true,
-            "tags": ["edge", "eu"], "expire_analytics_after": 3600,
+            "tags": ["edge", "eu"], "expire_analytics_after": 3600, "strip_auth_data": true,
             "version_data": {"not_versioned": true, "default_version": "v1",
                              "versions": {"Default": {"name": "Default"}, "v2": {}}}
         })");
@@ -103,6 +103,7 @@ private slots:
         QVERIFY(api.doNotTrack);
         QCOMPARE(api.tags, (std::vector<std::string>{"edge", "eu"}));
         QCOMPARE(api.expireAnalyticsAfter, std::int64_t{3600});
+        QVERIFY(api.stripAuthData);
         QVERIFY(api.versionData.notVersioned);
         QCOMPARE(api.versionData.defaultVersion, std::string("v1"));
         QCOMPARE(api.versionData.versionNames, (std::vector<std::string>{"Default", "v2"}));
@@ -120,6 +121,7 @@ private slots:
         QVERIFY(!api.disableRateLimit && !api.disableQuota && !api.doNotTrack);
         QVERIFY(api.tags.empty());
         QCOMPARE(api.expireAnalyticsAfter, std::int64_t{0});
+        QVERIFY(!api.stripAuthData); // Tyk's default: the upstream gets the key
         QCOMPARE(api.auth.headerName, std::string("Authorization"));
         QVERIFY(!api.auth.useParam && !api.auth.useCookie && !api.auth.disableHeader);
         QCOMPARE(api.target.port, 80);

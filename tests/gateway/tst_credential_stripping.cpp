@@ -27,11 +27,14 @@ namespace {
 
 constexpr const char* kSecret = "strip-secret";
 
-/// A keyed Tyk classic API definition; `auth` is spliced in as its auth members.
-std::string keyedApiJson(const std::string& id, const std::string& target, const std::string& auth)
+/// A keyed Tyk classic API definition; `auth` is spliced in as its auth members. It strips the
+/// credential (strip_auth_data) unless `strip` is false, Tyk's default.
+std::string keyedApiJson(const std::string& id, const std::string& target, const std::string& auth,
+                         bool strip = true)
 {
     return "{\"name\": \"" + id + "\", \"api_id\": \"" + id +
-           "\", \"org_id\": \"default\", \"use_keyless\": false, " + auth +
+           "\", \"org_id\": \"default\", \"use_keyless\": false, \"strip_auth_data\": " +
+           (strip ? "true" : "false") + ", " + auth +
            ", \"version_data\": {\"not_versioned\": true, \"versions\": {\"Default\": {\"name\": "
            "\"Default\"}}}, \"proxy\": {\"listen_path\": \"/" +
            id + "/\", \"target_url\": \"" + target +
@@ -124,6 +127,9 @@ private slots:
         QVERIFY(api("cookie", "\"auth_configs\": {\"authToken\": {\"use_cookie\": true, "
                               "\"cookie_name\": \"session\"}}"));
         QVERIFY(api("header", "\"auth\": {\"auth_header_name\": \"X-Api-Key\"}"));
+        // strip_auth_data left out: Tyk's default, the credential goes on to the upstream.
+        QVERIFY(writeTextFile(m_dir.filePath("apps/kept.json"),
+                              keyedApiJson("kept", target, "\"auth\": {}", false)));
         QVERIFY2(m_redis.start(), qPrintable(m_redis.error()));
         const std::string storage = "\"enable_analytics\": true, \"storage\": {\"type\": "
                                     "\"redis\", \"host\": \"127.0.0.1\", \"port\": " +
@@ -132,7 +138,7 @@ private slots:
         // One worker, so consecutive requests reuse the same recycled request context.
         QVERIFY2(startGateway(m_gateway, m_dir.filePath("tyk.conf"), 1),
                  qPrintable(m_gateway.errors()));
-        m_key = createKey(m_gateway.port(), {"param", "legacy", "cookie", "header"});
+        m_key = createKey(m_gateway.port(), {"param", "legacy", "cookie", "header", "kept"});
         QVERIFY(!m_key.empty());
     }
 
@@ -196,6 +202,17 @@ private slots:
         QCOMPARE(header(e, "x-api-key"), QByteArray("<none>"));
         QCOMPARE(header(e, "X-Other"), QByteArray("1"));
         QCOMPARE(field(e, "query"), QByteArray("keep=1"));
+    }
+
+    // Tyk's StripAuth middleware runs only with strip_auth_data (gateway/mw_strip_auth.go:21-23).
+    void credentialReachesTheUpstreamWithoutStripAuthData()
+    {
+        const auto r = fetch(m_gateway.port(),
+                             getRequest("/kept/echo?q=1", "Authorization: " + m_key + "\r\n"));
+        QVERIFY(r);
+        QCOMPARE(r->status, 200);
+        const Json e = Json::parse(r->body, nullptr, false);
+        QCOMPARE(header(e, "Authorization"), QByteArray::fromStdString(m_key));
     }
 
     void keepAliveRecyclesTheRewrite()

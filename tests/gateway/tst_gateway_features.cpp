@@ -2,10 +2,12 @@
 // (installGatewayFeatures): a key created through the admin API with the issue's curl body, then
 // requests proxied to an upstream with it (the credential stripped), refused without it (401)
 // and past its rate limit (429 with X-RateLimit-* and Retry-After), /hello reporting Redis, and
-// one analytics record per request in the Redis list once the gateway stops.
+// one analytics record per request in the Redis list once the gateway stops. And a Redis shared
+// with Tyk: a session Tyk wrote is accepted, a key this gateway creates is filed where Tyk looks.
 
 #include "gateway/access/gateway_features.h"
 #include "gateway/extensions/install_features.h"
+#include "gateway/keys/key_hash.h"
 #include "gateway/server/server.h"
 #include "support/redis_fixture.h"
 
@@ -15,6 +17,7 @@
 #include <arpa/inet.h>
 #include <atomic>
 #include <fstream>
+#include <functional>
 #include <netinet/in.h>
 #include <nlohmann/json.hpp>
 #include <poll.h>
@@ -26,6 +29,17 @@ using namespace gb::test;
 using namespace std::chrono_literals;
 using Json = nlohmann::json;
 namespace http = gb::http;
+
+// Declared before the helpers: moc stops reading at their raw strings.
+class TestGatewayFeatures : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void endToEnd();
+    void sharedRedisWithTyk();
+    void quotaExceededStatus();
+};
 
 namespace {
 
@@ -108,72 +122,112 @@ std::string get(const std::string& path, const std::string& extraHeaders = {})
            "Connection: close\r\n\r\n";
 }
 
-} // namespace
-
-class TestGatewayFeatures : public QObject
+/// gatebench-gateway's GatewayApp with the features, a real redis-server and an upstream that
+/// echoes the Authorization it got, API "2" under /2/ (listen path stripped).
+class FeaturesGateway
 {
-    Q_OBJECT
+public:
+    explicit FeaturesGateway(const std::function<void(GatewayConfig&)>& adjust = {})
+        : m_upstream(upstreamConfig(), [](WorkerContext&) { return std::make_unique<EchoAuth>(); })
+    {
+        m_ok = redis.start();
+        if (!m_ok || !m_apps.isValid())
+            return;
+        m_upstream.start();
+        {
+            std::ofstream def(m_apps.filePath("two.json").toStdString());
+            def << R"({"api_id": "2", "name": "Tyk Auth API", "org_id": "default", "active": true,
+                   "use_keyless": false, "auth": {"auth_header_name": "Authorization"},
+                   "strip_auth_data": true,
+                   "proxy": {"listen_path": "/2/", "strip_listen_path": true,
+                             "target_url": "http://127.0.0.1:)"
+                << m_upstream.port() << R"("},
+                   "version_data": {"not_versioned": true, "versions": {"Default": {"name": "Default"}}}})";
+        }
+        GatewaySetup setup;
+        setup.config.listenAddress = "127.0.0.1";
+        setup.config.listenPort = 0;
+        setup.config.secret = "s3cret";
+        setup.config.appPath = m_apps.path().toStdString();
+        setup.config.storage.type = StorageType::Redis;
+        setup.config.storage.host = "127.0.0.1";
+        setup.config.storage.port = redis.port();
+        setup.config.storage.timeout = std::chrono::seconds(1);
+        setup.config.enableAnalytics = true;
+        if (adjust)
+            adjust(setup.config);
+        setup.threads = 2;
 
-private slots:
-    void endToEnd();
+        FeaturesOptions options;
+        options.workers = 2;
+        options.log = false;
+        features = std::make_unique<GatewayFeatures>(setup.config, options);
+        features->start();
+        m_ok = features->waitForStorage(2s);
+        proxy::GatewayExtensions extensions;
+        installGatewayFeatures(extensions, *features);
+        gateway = std::make_unique<proxy::GatewayApp>(std::move(setup), std::move(extensions));
+        gateway->start();
+        const std::string address = gateway->localAddress();
+        port = static_cast<std::uint16_t>(std::stoi(address.substr(address.rfind(':') + 1)));
+    }
+    ~FeaturesGateway() { stop(); }
+
+    bool ok() const { return m_ok; }
+    /// Stops the gateway, then the features (flushing analytics).
+    void stop()
+    {
+        if (gateway) {
+            gateway->stop();
+            gateway->wait();
+            gateway.reset();
+        }
+        if (features)
+            features->stop();
+    }
+    /// POST /tyk/keys/<path> with the secret.
+    Response createKey(const std::string& path, const std::string& body) const
+    {
+        return request(port, "POST /tyk/keys/" + path +
+                                 " HTTP/1.1\r\nHost: localhost\r\n"
+                                 "x-tyk-authorization: s3cret\r\n"
+                                 "Content-Type: application/x-www-form-urlencoded\r\n"
+                                 "Content-Length: " +
+                                 std::to_string(body.size()) +
+                                 "\r\nConnection: close\r\n\r\n" + body);
+    }
+
+    RedisServer redis;
+    std::unique_ptr<GatewayFeatures> features;
+    std::unique_ptr<proxy::GatewayApp> gateway;
+    std::uint16_t port = 0;
+
+private:
+    static ServerConfig upstreamConfig()
+    {
+        ServerConfig c;
+        c.host = "127.0.0.1";
+        c.threads = 1;
+        return c;
+    }
+
+    bool m_ok = false;
+    Server m_upstream;
+    QTemporaryDir m_apps;
 };
+
+} // namespace
 
 void TestGatewayFeatures::endToEnd()
 {
-    RedisServer redis;
-    QVERIFY2(redis.start(), qPrintable(redis.error()));
-
-    ServerConfig upstreamConfig;
-    upstreamConfig.host = "127.0.0.1";
-    upstreamConfig.threads = 1;
-    Server upstream(upstreamConfig, [](WorkerContext&) { return std::make_unique<EchoAuth>(); });
-    upstream.start();
-
-    QTemporaryDir apps;
-    QVERIFY(apps.isValid());
-    {
-        std::ofstream def(apps.filePath("two.json").toStdString());
-        def << R"({"api_id": "2", "name": "Tyk Auth API", "org_id": "default", "active": true,
-                   "use_keyless": false, "auth": {"auth_header_name": "Authorization"},
-                   "proxy": {"listen_path": "/2/", "strip_listen_path": true,
-                             "target_url": "http://127.0.0.1:)"
-            << upstream.port() << R"("},
-                   "version_data": {"not_versioned": true, "versions": {"Default": {"name": "Default"}}}})";
-    }
-
-    GatewaySetup setup;
-    setup.config.listenAddress = "127.0.0.1";
-    setup.config.listenPort = 0;
-    setup.config.secret = "s3cret";
-    setup.config.appPath = apps.path().toStdString();
-    setup.config.storage.type = StorageType::Redis;
-    setup.config.storage.host = "127.0.0.1";
-    setup.config.storage.port = redis.port();
-    setup.config.storage.timeout = std::chrono::seconds(1);
-    setup.config.enableAnalytics = true;
-    setup.threads = 2;
-
-    FeaturesOptions options;
-    options.workers = 2;
-    options.log = false;
-    GatewayFeatures features(setup.config, options);
-    features.start();
-    QVERIFY(features.waitForStorage(2s));
-    proxy::GatewayExtensions extensions;
-    installGatewayFeatures(extensions, features);
-    proxy::GatewayApp gateway(std::move(setup), std::move(extensions));
-    gateway.start();
-    const std::string address = gateway.localAddress();
-    const auto port = static_cast<std::uint16_t>(std::stoi(address.substr(address.rfind(':') + 1)));
+    FeaturesGateway f;
+    QVERIFY2(f.ok(), qPrintable(f.redis.error()));
+    const std::uint16_t port = f.port;
+    RedisServer& redis = f.redis;
+    GatewayFeatures& features = *f.features;
 
     // The issue's request, verbatim body (curl labels it form-encoded).
-    const std::string body(kCurlBody);
-    Response r =
-        request(port, "POST /tyk/keys/create HTTP/1.1\r\nHost: localhost\r\n"
-                      "x-tyk-authorization: s3cret\r\n"
-                      "Content-Type: application/x-www-form-urlencoded\r\n"
-                      "Content-Length: " +
-                          std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body);
+    Response r = f.createKey("create", std::string(kCurlBody));
     QCOMPARE(r.status, 200);
     const std::string key = Json::parse(r.body)["key"];
     // Without the secret: Tyk's 403.
@@ -201,11 +255,7 @@ void TestGatewayFeatures::endToEnd()
     Json limited = Json::parse(kCurlBody);
     limited["rate"] = 2;
     limited["per"] = 60;
-    const std::string limitedBody = limited.dump();
-    r = request(port, "POST /tyk/keys/limited HTTP/1.1\r\nHost: localhost\r\n"
-                      "x-tyk-authorization: s3cret\r\nContent-Length: " +
-                          std::to_string(limitedBody.size()) + "\r\nConnection: close\r\n\r\n" +
-                          limitedBody);
+    r = f.createKey("limited", limited.dump());
     QCOMPARE(r.status, 200);
     for (int i = 0; i < 2; ++i, ++requests)
         QCOMPARE(request(port, get("/2/x", "Authorization: limited\r\n")).status, 200);
@@ -223,9 +273,7 @@ void TestGatewayFeatures::endToEnd()
     const Json hello = Json::parse(r.body);
     QVERIFY2(hello["details"]["redis"]["status"] == "pass", r.body.c_str());
 
-    gateway.stop();
-    gateway.wait();
-    features.stop();
+    f.stop();
     const AnalyticsSink::Stats s = features.analytics()->stats();
     QCOMPARE(s.recorded, static_cast<unsigned long long>(requests));
     QCOMPARE(s.written, s.recorded);
@@ -240,14 +288,98 @@ void TestGatewayFeatures::endToEnd()
     QVERIFY(first["OriginalPath"] == "/2/anything");
     QVERIFY(first["ResponseCode"] == 200);
     QVERIFY(first["UserAgent"] == "tst");
-    const std::string hash = first["APIKey"];
-    QVERIFY(hash.size() == 64); // a hash, not the key
-    QVERIFY(hash != key);
+    QVERIFY(first["APIKey"] == keyHash(key)); // Tyk's hash (murmur32 for a legacy key), not the key
     QVERIFY(first["Tags"].back() == "api-2");
     std::string metrics;
     features.appendMetrics(metrics);
     QVERIFY(metrics.find("gatebench_api_request_duration_seconds_count{api_id=\"2\"} " +
                          std::to_string(requests)) != std::string::npos);
+}
+
+// One Redis, Tyk and this gateway (hash_key_function "murmur64", as Tyk's tyk.conf.example).
+// The digest below was computed with Tyk's own code (TykTechnologies/murmur3 New64 over the
+// token, internal/crypto/hash.go HashStr), not with ours.
+void TestGatewayFeatures::sharedRedisWithTyk()
+{
+    FeaturesGateway f([](GatewayConfig& c) { c.hashKeyFunction = KeyHashFunction::Murmur64; });
+    QVERIFY2(f.ok(), qPrintable(f.redis.error()));
+
+    // A key Tyk issued (GenerateToken's Sprintf format, base64) and its session as Tyk writes it
+    // (user.SessionState's JSON names, members this gateway does not use included), under the
+    // Redis key Tyk files it: "apikey-" + HashStr(token).
+    const std::string tykToken =
+        QByteArray(R"({"org":"default","id":"0123456789abcdef0123456789abcdef","h":"murmur64"})")
+            .toBase64()
+            .toStdString();
+    const std::string tykSession = R"({"last_check":0,"allowance":1000,"rate":1000,"per":1,
+        "throttle_interval":-1,"throttle_retry_limit":-1,"max_query_depth":-1,
+        "date_created":"2026-12-07T10:00:00.123456789Z","expires":0,"quota_max":-1,
+        "quota_renews":1765101600,"quota_remaining":-1,"quota_renewal_rate":-1,
+        "access_rights":{"2":{"api_name":"Tyk Auth API","api_id":"2","versions":["Default"],
+        "allowed_urls":null,"restricted_types":null,"allowed_types":null,"limit":null,
+        "field_access_rights":null,"allowance_scope":""}},"org_id":"default",
+        "oauth_client_id":"","oauth_keys":null,"certificate":"","basic_auth_data":{"password":"",
+        "hash_type":""},"jwt_data":{"secret":""},"hmac_enabled":false,
+        "enable_http_signature_validation":false,"hmac_string":"","rsa_certificate_id":"",
+        "is_inactive":false,"apply_policy_id":"","apply_policies":null,"data_expires":0,
+        "monitor":{"trigger_limits":null},"enable_detailed_recording":false,
+        "meta_data":{"tyk_user":"bench"},"tags":["from-tyk"],"alias":"tyk-issued",
+        "last_updated":"1765101600","id_extractor_deadline":0,"session_lifetime":0})";
+    f.redis.command({"SET", "apikey-babcb6fd102e4d95", tykSession});
+    QCOMPARE(keyHash(tykToken), std::string("babcb6fd102e4d95"));
+    Response r = request(f.port, get("/2/anything", "Authorization: " + tykToken + "\r\n"));
+    QCOMPARE(r.status, 200);
+
+    // A key created here: Tyk's token format naming murmur64, filed under the Redis key Tyk
+    // looks up for it, key_hash as Tyk answers it.
+    r = f.createKey("create", std::string(kCurlBody));
+    QCOMPARE(r.status, 200);
+    const Json created = Json::parse(r.body);
+    const std::string key = created["key"];
+    const QByteArray decoded = QByteArray::fromBase64(QByteArray::fromStdString(key));
+    const Json token = Json::parse(decoded.toStdString());
+    QVERIFY(decoded.startsWith("{\"org\":\"default\",\"id\":\""));
+    QVERIFY(decoded.endsWith("\",\"h\":\"murmur64\"}"));
+    QCOMPARE(token["id"].get<std::string>().size(), std::size_t(32));
+    const std::string hash = created["key_hash"];
+    QCOMPARE(hash.size(), std::size_t(16)); // murmur64: 8 bytes in hex
+    QCOMPARE(hash, keyHash(key));
+    QCOMPARE(f.redis.command({"EXISTS", "apikey-" + hash}).integer, 1LL);
+    QCOMPARE(request(f.port, get("/2/anything", "Authorization: " + key + "\r\n")).status, 200);
+
+    // Tyk's analytics name the Tyk-issued key by the same hash.
+    f.stop();
+    const auto records = f.redis.command({"LRANGE", "analytics-tyk-system-analytics", "0", "-1"});
+    QCOMPARE(records.elements.size(), std::size_t(2));
+    const Json first = Json::from_msgpack(records.elements[0].str);
+    QVERIFY(first["APIKey"] == "babcb6fd102e4d95");
+    QVERIFY(first["Alias"] == "tyk-issued");
+    QVERIFY(first["Tags"] == Json::parse(R"(["from-tyk","key-babcb6fd102e4d95","org-default","api-2"])"));
+}
+
+// Over its quota a key gets Tyk's 403 "Quota exceeded" (gateway/mw_rate_limiting.go:30-47), or
+// 429 when tyk.conf says gatebench_quota_exceeded_status: 429.
+void TestGatewayFeatures::quotaExceededStatus()
+{
+    for (const int status : {403, 429}) {
+        FeaturesGateway f([status](GatewayConfig& c) {
+            c.enableAnalytics = false;
+            if (status == 429)
+                c.quotaExceededStatus = 429;
+        });
+        QVERIFY2(f.ok(), qPrintable(f.redis.error()));
+        Json body = Json::parse(kCurlBody);
+        body["quota_max"] = 1;
+        body["quota_remaining"] = 1;
+        body["quota_renewal_rate"] = 3600;
+        const Response created = f.createKey("create", body.dump());
+        QCOMPARE(created.status, 200);
+        const std::string key = Json::parse(created.body)["key"];
+        QCOMPARE(request(f.port, get("/2/x", "Authorization: " + key + "\r\n")).status, 200);
+        const Response over = request(f.port, get("/2/x", "Authorization: " + key + "\r\n"));
+        QCOMPARE(over.status, status);
+        QCOMPARE(over.body, std::string("{\n    \"error\": \"Quota exceeded\"\n}"));
+    }
 }
 
 QTEST_GUILESS_MAIN(TestGatewayFeatures)

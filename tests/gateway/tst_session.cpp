@@ -179,22 +179,54 @@ void TestSession::writesIntegralNumbersAsIntegers()
     QCOMPARE(parseSession(R"({"expires": 1568655187.0, "quota_max": 1e3})")->quotaMax, 1000LL);
 }
 
+// Keys as Tyk makes and hashes them. The expected digests were computed with Tyk's own hash
+// code (github.com/TykTechnologies/murmur3: New32 as Tyk links it, New64, New128; Go's
+// crypto/sha256), through internal/crypto/hash.go's HashStr rules.
 void TestSession::keyGenerationAndHashing()
 {
     QCOMPARE(sha256Hex("abc"),
              std::string("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"));
+    // Not a token: murmur32 as Tyk computes it (whole 4-byte blocks only).
+    QCOMPARE(keyHash(""), std::string("00000000"));
+    QCOMPARE(keyHash("abc"), std::string("00000000"));
+    QCOMPARE(keyHash("hello"), std::string("ef13efcd"));
+    QCOMPARE(keyHash("hello, world"), std::string("98b32401"));
+    QCOMPARE(keyHash("default0123456789abcdef0123456789abcdef"), std::string("325fb483"));
+    // A token names its hash: {"org":"default","id":"4321cba","h":"murmur64"}.
+    const std::string token = "eyJvcmciOiJkZWZhdWx0IiwiaWQiOiI0MzIxY2JhIiwiaCI6Im11cm11cjY0In0=";
+    QCOMPARE(generateKey("default", KeyHashFunction::Murmur64, "4321cba"), token);
+    QCOMPARE(keyHash(token), std::string("6848e3f93285dfe3"));
+    // The same id with murmur128 and sha256 (the digests of those tokens' bytes).
+    const std::string t128 = generateKey("default", KeyHashFunction::Murmur128, "4321cba");
+    QCOMPARE(keyHash(t128).size(), std::size_t(32));
+    const std::string t256 = generateKey("default", KeyHashFunction::Sha256, "4321cba");
+    QCOMPARE(keyHash(t256), sha256Hex(t256));
+    const std::string t32 = generateKey("default", KeyHashFunction::Murmur32, "4321cba");
+    QCOMPARE(keyHash(t32).size(), std::size_t(8));
+    // Broken base64 after "ey" is not a token: murmur32 (Tyk's TestMurmur3CharBug: a token with
+    // "abc" appended hashes as the token itself under murmur32, so it is accepted there too).
+    QCOMPARE(keyHash(token + "abc"), std::string("8fbbed8c"));
+    // An unknown "h" is murmur32 (hash.go:30-32).
+    const std::string wrong =
+        QByteArray(R"({"org":"default","id":"x","h":"md5"})").toBase64().toStdString();
+    QCOMPARE(keyHash(wrong).size(), std::size_t(8));
+    // Legacy keys: org_id + a UUIDv4 in 32 hex characters; 1000 of them all differ.
     std::set<std::string> seen;
     for (int i = 0; i < 1000; ++i) {
-        const std::string key = generateKey("default");
+        const std::string key = generateKey("default", KeyHashFunction::Legacy);
         QCOMPARE(key.size(), std::string("default").size() + 32);
         QVERIFY(key.starts_with("default"));
         QVERIFY(key.substr(7).find_first_not_of("0123456789abcdef") == std::string::npos);
+        QCOMPARE(key[7 + 12], '4'); // version 4
         seen.insert(key);
     }
     QCOMPARE(seen.size(), std::size_t(1000));
-    QCOMPARE(storageIdFor("k", true), sha256Hex("k"));
+    QVERIFY(generateKey("default", KeyHashFunction::Murmur64).starts_with("ey"));
+    QCOMPARE(storageIdFor("hello", true), std::string("ef13efcd"));
     QCOMPARE(storageIdFor("k", false), std::string("k"));
     QCOMPARE(logName(sha256Hex("abc")), std::string("ba7816bf"));
+    QCOMPARE(parseKeyHashFunction("murmur128"), std::optional(KeyHashFunction::Murmur128));
+    QVERIFY(!parseKeyHashFunction("md5"));
 }
 
 void TestSession::tokenSources_data()
@@ -327,8 +359,11 @@ void TestSession::cacheInvalidation()
     cache.insert("token-a", make(sha256Hex("token-a")), g);
     QVERIFY(cache.find("token-a") == nullptr);
     // Bounded: the oldest entries give way.
-    for (int i = 0; i < 1000; ++i)
-        cache.insert("t" + std::to_string(i), make("id" + std::to_string(i)), cache.generation());
+    for (int i = 0; i < 1000; ++i) {
+        const std::string n = std::to_string(i); // (GCC 12 misreads "t" + to_string: -Wrestrict)
+        cache.insert(std::string("t").append(n), make(std::string("id").append(n)),
+                     cache.generation());
+    }
     QVERIFY(cache.size() <= 64);
 }
 

@@ -63,6 +63,8 @@ private slots:
         QVERIFY(!c.analytics.enableDetailedRecording);
         QVERIFY(c.analytics.serializer == AnalyticsSerializer::Msgpack); // Tyk's default
         QVERIFY(c.hashKeys);
+        QVERIFY(c.hashKeyFunction == gb::gateway::KeyHashFunction::Legacy); // Tyk's ""
+        QCOMPARE(c.quotaExceededStatus, 403);                                 // Tyk's
         QVERIFY(c.proxyDefaultTimeout == 30s);
         QCOMPARE(c.maxIdleConnectionsPerHost, 0);
         QVERIFY(!c.closeConnections);
@@ -84,7 +86,8 @@ private slots:
             "analytics_config": {"records_buffer_size": 5000, "storage_expiration_time": 120,
                                  "enable_detailed_recording": true, "ignored_ips": ["10.0.0.1"],
                                  "serializer_type": "json"},
-            "hash_keys": false,
+            "hash_keys": false, "hash_key_function": "murmur128",
+            "gatebench_quota_exceeded_status": 429,
             "proxy_default_timeout": 0.25,
             "max_idle_connections_per_host": 500,
             "close_connections": true
@@ -113,6 +116,8 @@ private slots:
             parse(R"({"analytics_config": {"serializer_type": "msgpack"}})").analytics.serializer ==
             AnalyticsSerializer::Msgpack);
         QVERIFY(!c.hashKeys);
+        QVERIFY(c.hashKeyFunction == gb::gateway::KeyHashFunction::Murmur128);
+        QCOMPARE(c.quotaExceededStatus, 429);
         QVERIFY(c.proxyDefaultTimeout == 250ms);
         QCOMPARE(c.maxIdleConnectionsPerHost, 500);
         QVERIFY(c.closeConnections);
@@ -220,6 +225,12 @@ private slots:
         QTest::newRow("buffer size negative")
             << QByteArray("{\"analytics_config\": {\"records_buffer_size\": -5}}") << "1:46"
             << "\"analytics_config.records_buffer_size\"";
+        QTest::newRow("quota status other than 403 or 429")
+            << QByteArray("{\"gatebench_quota_exceeded_status\": 404}") << "1:37"
+            << "is 403 (Tyk's answer) or 429";
+        QTest::newRow("unknown hash function")
+            << QByteArray("{\"hash_key_function\": \"md5\"}") << "1:23"
+            << "unknown hash function \"md5\"; use \"murmur32\"";
         QTest::newRow("protobuf serializer")
             << QByteArray("{\"analytics_config\": {\"serializer_type\": \"protobuf\"}}") << "1:42"
             << "\"protobuf\" is not supported; use \"msgpack\"";
