@@ -385,6 +385,9 @@ void KeyAdmin::remove(const OpPtr& op)
 
 void KeyAdmin::list(const OpPtr& op)
 {
+    if (m_options.hashKeys && !m_options.enableHashedKeysListing) // Tyk: gateway/api.go:1876-1880
+        return respond(op, errorResponse(404, "Hashed key listing is disabled in config "
+                                              "(enable_hashed_keys_listing)"));
     m_store.list([this, op](StoreListResult r) {
         if (r.status != StoreStatus::Ok)
             return respond(op, unavailable());

@@ -24,6 +24,7 @@ struct KeyAdminOptions
 {
     bool hashKeys = true;
     KeyHashFunction hashKeyFunction = KeyHashFunction::Legacy; ///< of the keys it creates
+    bool enableHashedKeysListing = false; ///< GET /tyk/keys with hash_keys: 404 unless set
     bool log = true; ///< one line per change, naming keys by hash prefix only
 };
 

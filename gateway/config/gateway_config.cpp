@@ -95,6 +95,8 @@ GatewayConfig parseGatewayConfig(std::string text, const std::string& fileLabel,
         readAnalytics(*analytics, c.analytics);
     if (auto v = root.boolean("hash_keys"))
         c.hashKeys = *v;
+    if (auto v = root.boolean("enable_hashed_keys_listing"))
+        c.enableHashedKeysListing = *v;
     if (auto status = root.integer("gatebench_quota_exceeded_status", 403, 429)) {
         if (*status != 403 && *status != 429)
             root.fail("gatebench_quota_exceeded_status",

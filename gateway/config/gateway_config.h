@@ -73,6 +73,9 @@ struct GatewayConfig
     /// Store keys' hashes, never raw keys. Our default is true; Tyk's struct default is false
     /// although every shipped tyk.conf sets it.
     bool hashKeys = true;
+    /// enable_hashed_keys_listing: GET /tyk/keys lists the hashes when hash_keys is on; off
+    /// (Tyk's default), it answers 404.
+    bool enableHashedKeysListing = false;
     /// Ours, gatebench_quota_exceeded_status: 403 (Tyk's "Quota exceeded" status) or 429.
     int quotaExceededStatus = 403;
     /// hash_key_function: the format and hash of the keys this gateway creates.

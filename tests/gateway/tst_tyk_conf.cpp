@@ -65,6 +65,7 @@ private slots:
         QVERIFY(c.hashKeys);
         QVERIFY(c.hashKeyFunction == gb::gateway::KeyHashFunction::Legacy); // Tyk's ""
         QCOMPARE(c.quotaExceededStatus, 403);                                 // Tyk's
+        QVERIFY(!c.enableHashedKeysListing);
         QVERIFY(c.proxyDefaultTimeout == 30s);
         QCOMPARE(c.maxIdleConnectionsPerHost, 0);
         QVERIFY(!c.closeConnections);
@@ -87,7 +88,7 @@ private slots:
                                  "enable_detailed_recording": true, "ignored_ips": ["10.0.0.1"],
                                  "serializer_type": "json"},
             "hash_keys": false, "hash_key_function": "murmur128",
-            "gatebench_quota_exceeded_status": 429,
+            "gatebench_quota_exceeded_status": 429, "enable_hashed_keys_listing": true,
             "proxy_default_timeout": 0.25,
             "max_idle_connections_per_host": 500,
             "close_connections": true
@@ -118,6 +119,7 @@ private slots:
         QVERIFY(!c.hashKeys);
         QVERIFY(c.hashKeyFunction == gb::gateway::KeyHashFunction::Murmur128);
         QCOMPARE(c.quotaExceededStatus, 429);
+        QVERIFY(c.enableHashedKeysListing);
         QVERIFY(c.proxyDefaultTimeout == 250ms);
         QCOMPARE(c.maxIdleConnectionsPerHost, 500);
         QVERIFY(c.closeConnections);
