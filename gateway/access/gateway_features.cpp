@@ -93,9 +93,10 @@ GatewayFeatures::GatewayFeatures(const GatewayConfig& config, FeaturesOptions op
     access.refreshAfter = options.sessionRefresh;
     m_access = std::make_unique<AccessControl>(access, *m_store, m_cache, *m_limiter, m_clock,
                                                options.workers);
-    m_keyAdmin = std::make_unique<KeyAdmin>(KeyAdminOptions{config.hashKeys, config.hashKeyFunction,
-                                                             config.enableHashedKeysListing, options.log}, *m_store,
-                                            m_cache, *m_limiter, m_clock);
+    m_keyAdmin =
+        std::make_unique<KeyAdmin>(KeyAdminOptions{config.hashKeys, config.hashKeyFunction,
+                                                   config.enableHashedKeysListing, options.log},
+                                   *m_store, m_cache, *m_limiter, m_clock);
     if (config.enableAnalytics) {
         if (!redis) {
             if (options.log)

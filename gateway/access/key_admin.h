@@ -1,8 +1,7 @@
 #pragma once
 
-#include "gateway/config/key_hash_function.h"
-
 #include "gateway/config/admin_responses.h"
+#include "gateway/config/key_hash_function.h"
 #include "gateway/storage/unique_function.h"
 
 #include <memory>
@@ -25,7 +24,7 @@ struct KeyAdminOptions
     bool hashKeys = true;
     KeyHashFunction hashKeyFunction = KeyHashFunction::Legacy; ///< of the keys it creates
     bool enableHashedKeysListing = false; ///< GET /tyk/keys with hash_keys: 404 unless set
-    bool log = true; ///< one line per change, naming keys by hash prefix only
+    bool log = true;                      ///< one line per change, naming keys by hash prefix only
 };
 
 /// An admin request for /tyk/keys..., already past the x-tyk-authorization check.

@@ -97,6 +97,15 @@ AdminResponse apiResponse(const ApiDefinition* api)
     return {200, api->originalJson};
 }
 
+AdminResponse apiModifiedResponse(std::string_view apiId, std::string_view action)
+{
+    Json body;
+    body["key"] = apiId;
+    body["status"] = "ok";
+    body["action"] = action;
+    return {200, body.dump(-1, ' ', false, Json::error_handler_t::replace)};
+}
+
 AdminResponse reloadResponse()
 {
     return statusMessage(200, "ok", "");

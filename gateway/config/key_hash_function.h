@@ -20,11 +20,16 @@ enum class KeyHashFunction : std::uint8_t
 inline std::string_view keyHashFunctionName(KeyHashFunction f)
 {
     switch (f) {
-    case KeyHashFunction::Legacy: return "";
-    case KeyHashFunction::Murmur32: return "murmur32";
-    case KeyHashFunction::Murmur64: return "murmur64";
-    case KeyHashFunction::Murmur128: return "murmur128";
-    case KeyHashFunction::Sha256: return "sha256";
+    case KeyHashFunction::Legacy:
+        return "";
+    case KeyHashFunction::Murmur32:
+        return "murmur32";
+    case KeyHashFunction::Murmur64:
+        return "murmur64";
+    case KeyHashFunction::Murmur128:
+        return "murmur128";
+    case KeyHashFunction::Sha256:
+        return "sha256";
     }
     return "";
 }
@@ -32,9 +37,9 @@ inline std::string_view keyHashFunctionName(KeyHashFunction f)
 /// "", "murmur32", "murmur64", "murmur128", "sha256"; anything else: nullopt.
 inline std::optional<KeyHashFunction> parseKeyHashFunction(std::string_view name)
 {
-    for (KeyHashFunction f : {KeyHashFunction::Legacy, KeyHashFunction::Murmur32,
-                              KeyHashFunction::Murmur64, KeyHashFunction::Murmur128,
-                              KeyHashFunction::Sha256})
+    for (KeyHashFunction f :
+         {KeyHashFunction::Legacy, KeyHashFunction::Murmur32, KeyHashFunction::Murmur64,
+          KeyHashFunction::Murmur128, KeyHashFunction::Sha256})
         if (name == keyHashFunctionName(f))
             return f;
     return std::nullopt;

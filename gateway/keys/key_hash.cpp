@@ -96,8 +96,8 @@ std::string keyHash(std::string_view key)
 {
     std::string named;
     // An unknown or absent name is murmur32, as hashFunction's default (hash.go:30-32).
-    const KeyHashFunction f = parseKeyHashFunction(hashNamedBy(key, named))
-                                  .value_or(KeyHashFunction::Murmur32);
+    const KeyHashFunction f =
+        parseKeyHashFunction(hashNamedBy(key, named)).value_or(KeyHashFunction::Murmur32);
     std::string out;
     switch (f) {
     case KeyHashFunction::Sha256:

@@ -18,8 +18,8 @@ namespace gb::gateway {
 struct CachedSession
 {
     Session session;
-    std::string storageId; ///< what the store files it under (the key's hash with hash_keys)
-    std::string keyHash;   ///< Tyk's hash of the key (keyHash), always: analytics and logs
+    std::string storageId;       ///< what the store files it under (the key's hash with hash_keys)
+    std::string keyHash;         ///< Tyk's hash of the key (keyHash), always: analytics and logs
     std::int64_t loadedAtMs = 0; ///< steady clock, when it was read from the store
     /// Set once a refresh is under way, so only one request triggers it.
     mutable std::atomic<bool> refreshing{false};

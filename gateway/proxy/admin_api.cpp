@@ -148,10 +148,8 @@ private:
     std::string m_body;
 };
 
-AdminApi::AdminApi(std::string secret, RouteTableHolder& tables, Reloader& reloader,
-                   ProxyMetrics* metrics)
+AdminApi::AdminApi(std::string secret, Reloader& reloader, ProxyMetrics* metrics)
     : m_secret(std::move(secret))
-    , m_tables(tables)
     , m_reloader(reloader)
     , m_metrics(metrics)
 {}
@@ -250,20 +248,6 @@ void AdminApi::serveTyk(Exchange& ex)
         m_reloader.request([io, reply = std::move(reply)]() mutable {
             boost::asio::post(*io, [reply = std::move(reply)] { reply->send(reloadResponse()); });
         });
-        return;
-    }
-    if (path == "/tyk/apis" || path == "/tyk/apis/" ||
-        (path.size() > 10 && path.substr(0, 10) == "/tyk/apis/")) {
-        if (!isReadMethod(req.methodId)) {
-            respondJson(ex, errorResponse(405, "Method Not Allowed"));
-            return;
-        }
-        const std::shared_ptr<const RouteTable> table = m_tables.load();
-        if (path.size() <= 10) {
-            respondJson(ex, apiListResponse(table->apis()));
-            return;
-        }
-        respondJson(ex, apiResponse(table->findApi(path.substr(10))));
         return;
     }
     if (const AdminRoute* route = findRoute(path)) {

@@ -25,9 +25,8 @@ class Reloader;
 ///   GET /hello                 health JSON, no secret (Tyk's shape)
 ///   GET /metrics               Prometheus text, no secret (scrapers send no custom header)
 ///   GET /tyk/reload[/|/group]  reloads app_path in the background; ?block=true waits for it
-///   GET /tyk/apis[/]           every loaded API definition as written
-///   GET /tyk/apis/{id}         one, or 404
-///   /tyk/<registered prefix>   an AdminEndpoint (e.g. /tyk/keys from gateway/keys)
+///   /tyk/<registered prefix>   an AdminEndpoint: /tyk/apis (ApiAdmin, registered by
+///                              GatewayApp), /tyk/keys (gateway/access) ...
 ///
 /// Everything under /tyk/ first needs x-tyk-authorization to match the secret (compared in
 /// constant time); otherwise 403 with Tyk's JSON, before any 404 or 405.
@@ -41,8 +40,7 @@ public:
     /// Request bodies for endpoints are read whole up to this; larger ones get 413.
     static constexpr std::size_t kMaxBody = 1024 * 1024;
 
-    AdminApi(std::string secret, RouteTableHolder& tables, Reloader& reloader,
-             ProxyMetrics* metrics);
+    AdminApi(std::string secret, Reloader& reloader, ProxyMetrics* metrics);
     AdminApi(const AdminApi&) = delete;
     AdminApi& operator=(const AdminApi&) = delete;
 
@@ -69,7 +67,6 @@ private:
     const AdminRoute* findRoute(std::string_view path) const;
 
     std::string m_secret;
-    RouteTableHolder& m_tables;
     Reloader& m_reloader;
     ProxyMetrics* m_metrics;
     std::vector<AdminRoute> m_routes;

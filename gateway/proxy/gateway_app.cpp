@@ -1,6 +1,7 @@
 #include "gateway/proxy/gateway_app.h"
 
 #include "gateway/proxy/admin_api.h"
+#include "gateway/proxy/api_admin.h"
 #include "gateway/proxy/endpoint_cache.h"
 #include "gateway/proxy/proxy_handler.h"
 #include "gateway/proxy/proxy_metrics.h"
@@ -71,7 +72,7 @@ struct GatewayApp::Impl
         , metrics(static_cast<int>(setup.threads))
         , reloader(
               std::make_unique<Reloader>([this] { return loadApis(setup); }, tables, endpoints))
-        , admin(setup.config.secret, tables, *reloader, &metrics)
+        , admin(setup.config.secret, *reloader, &metrics)
         , shared{makeSettings(), tables, endpoints, metrics, nullptr, extensions.filters}
     {}
 
@@ -107,6 +108,8 @@ struct GatewayApp::Impl
 GatewayApp::GatewayApp(GatewaySetup setup, GatewayExtensions extensions)
     : m_impl(std::make_unique<Impl>(std::move(setup), std::move(extensions)))
 {
+    m_impl->admin.addRoute(
+        {"/tyk/apis", std::make_shared<ApiAdmin>(m_impl->tables, m_impl->setup.config.appPath)});
     for (AdminRoute& r : m_impl->extensions.adminRoutes)
         m_impl->admin.addRoute(r);
     for (auto& check : m_impl->extensions.healthChecks)

@@ -193,8 +193,8 @@ public:
                                  "x-tyk-authorization: s3cret\r\n"
                                  "Content-Type: application/x-www-form-urlencoded\r\n"
                                  "Content-Length: " +
-                                 std::to_string(body.size()) +
-                                 "\r\nConnection: close\r\n\r\n" + body);
+                                 std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" +
+                                 body);
     }
 
     RedisServer redis;
@@ -354,7 +354,8 @@ void TestGatewayFeatures::sharedRedisWithTyk()
     const Json first = Json::from_msgpack(records.elements[0].str);
     QVERIFY(first["APIKey"] == "babcb6fd102e4d95");
     QVERIFY(first["Alias"] == "tyk-issued");
-    QVERIFY(first["Tags"] == Json::parse(R"(["from-tyk","key-babcb6fd102e4d95","org-default","api-2"])"));
+    QVERIFY(first["Tags"] ==
+            Json::parse(R"(["from-tyk","key-babcb6fd102e4d95","org-default","api-2"])"));
 }
 
 // Over its quota a key gets Tyk's 403 "Quota exceeded" (gateway/mw_rate_limiting.go:30-47), or

@@ -64,7 +64,7 @@ private slots:
         QVERIFY(c.analytics.serializer == AnalyticsSerializer::Msgpack); // Tyk's default
         QVERIFY(c.hashKeys);
         QVERIFY(c.hashKeyFunction == gb::gateway::KeyHashFunction::Legacy); // Tyk's ""
-        QCOMPARE(c.quotaExceededStatus, 403);                                 // Tyk's
+        QCOMPARE(c.quotaExceededStatus, 403);                               // Tyk's
         QVERIFY(!c.enableHashedKeysListing);
         QVERIFY(c.proxyDefaultTimeout == 30s);
         QCOMPARE(c.maxIdleConnectionsPerHost, 0);

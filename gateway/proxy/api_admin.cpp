@@ -1,0 +1,182 @@
+#include "gateway/proxy/api_admin.h"
+
+#include "gateway/config/api_definition.h"
+#include "gateway/config/json_reader.h"
+
+#include <array>
+#include <cstdio>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <openssl/rand.h>
+
+namespace gb::gateway::proxy {
+
+namespace {
+
+using Json = nlohmann::ordered_json;
+constexpr std::string_view kPrefix = "/tyk/apis";
+
+/// Tyk's sanitize.ValidatePathComponent (internal/sanitize/path.go:34-58): an id that becomes a
+/// file name must not leave app_path, in any of its percent-decoded forms.
+bool safeFileName(std::string_view id)
+{
+    if (id.empty() || id == "." || id == ".." || id.size() > 200)
+        return false;
+    for (const char c : id)
+        if (c == '/' || c == '\\' || c == '%' || c == '\0')
+            return false;
+    return true;
+}
+
+/// A new api_id as Tyk's GenerateAPIID: a UUIDv4 in 32 hex characters.
+std::string newApiId()
+{
+    std::array<unsigned char, 16> random{};
+    if (RAND_bytes(random.data(), static_cast<int>(random.size())) != 1)
+        return {};
+    random[6] = static_cast<unsigned char>((random[6] & 0x0f) | 0x40);
+    random[8] = static_cast<unsigned char>((random[8] & 0x3f) | 0x80);
+    static constexpr char kDigits[] = "0123456789abcdef";
+    std::string id;
+    for (const unsigned char b : random) {
+        id.push_back(kDigits[b >> 4]);
+        id.push_back(kDigits[b & 0x0f]);
+    }
+    return id;
+}
+
+/// The body as a JSON object, or nullopt (Tyk: 400 "Request malformed").
+std::optional<Json> parseObject(std::string_view body)
+{
+    Json j = Json::parse(body, nullptr, false);
+    if (j.is_discarded() || !j.is_object())
+        return std::nullopt;
+    return j;
+}
+
+std::string apiIdOf(const Json& definition)
+{
+    const auto it = definition.find("api_id");
+    return it != definition.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+/// The loader's verdict on a definition: empty when it loads.
+std::string loadError(const std::string& text)
+{
+    try {
+        parseApiDefinition(text, "API definition");
+        return {};
+    } catch (const ConfigError& e) {
+        return e.what();
+    }
+}
+
+bool writeWhole(const std::filesystem::path& file, const std::string& text)
+{
+    const std::filesystem::path temporary = file.string() + ".tmp";
+    {
+        std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+        out << text;
+        if (!out.flush())
+            return false;
+    }
+    std::error_code ec;
+    std::filesystem::rename(temporary, file, ec);
+    if (ec)
+        std::filesystem::remove(temporary, ec);
+    return !ec;
+}
+
+} // namespace
+
+ApiAdmin::ApiAdmin(RouteTableHolder& tables, std::filesystem::path appPath)
+    : m_tables(tables)
+    , m_appPath(std::move(appPath))
+{}
+
+void ApiAdmin::handle(const AdminRequest& request, AdminReply reply)
+{
+    std::string_view id = request.path.substr(std::min(request.path.size(), kPrefix.size()));
+    if (!id.empty())
+        id.remove_prefix(1); // the '/'
+    const std::string_view method = request.head.method;
+    if (method == "GET") {
+        const std::shared_ptr<const RouteTable> table = m_tables.load();
+        reply.send(id.empty() ? apiListResponse(table->apis()) : apiResponse(table->findApi(id)));
+    } else if (method == "POST") {
+        reply.send(add(request.body));
+    } else if (method == "PUT") {
+        reply.send(id.empty() ? errorResponse(400, "Must specify an apiID to update")
+                              : update(id, request.body));
+    } else if (method == "DELETE") {
+        reply.send(id.empty() ? errorResponse(400, "Must specify an apiID to delete") : remove(id));
+    } else {
+        reply.send(errorResponse(405, "Method not supported"));
+    }
+}
+
+AdminResponse ApiAdmin::add(std::string_view body)
+{
+    std::optional<Json> definition = parseObject(body);
+    if (!definition)
+        return errorResponse(400, "Request malformed");
+    std::string id = apiIdOf(*definition);
+    if (id.empty()) {
+        id = newApiId();
+        if (id.empty())
+            return errorResponse(500, "the random number generator failed");
+        (*definition)["api_id"] = id;
+    }
+    if (!safeFileName(id))
+        return errorResponse(400, "Invalid API ID");
+    if (m_appPath.empty())
+        return errorResponse(400, "this gateway runs from flags, without app_path: start it "
+                                  "with --conf to manage API definitions");
+    const std::string text = definition->dump(2, ' ', false, Json::error_handler_t::replace);
+    if (const std::string error = loadError(text); !error.empty())
+        return errorResponse(400, error);
+    std::lock_guard lock(m_writing);
+    if (!writeWhole(m_appPath / (id + ".json"), text))
+        return errorResponse(500, "file object creation failed, write error");
+    return apiModifiedResponse(id, "added");
+}
+
+AdminResponse ApiAdmin::update(std::string_view id, std::string_view body)
+{
+    if (!safeFileName(id))
+        return errorResponse(400, "Invalid API ID");
+    if (m_tables.load()->findApi(id) == nullptr)
+        return errorResponse(404, "API not found");
+    const std::optional<Json> definition = parseObject(body);
+    if (!definition)
+        return errorResponse(400, "Request malformed");
+    if (apiIdOf(*definition) != id) // gateway/api_helpers.go:112-118
+        return errorResponse(400, "Request APIID does not match that in Definition! For Update "
+                                  "operations these must match.");
+    if (m_appPath.empty())
+        return errorResponse(400, "this gateway runs from flags, without app_path: start it "
+                                  "with --conf to manage API definitions");
+    const std::string text = definition->dump(2, ' ', false, Json::error_handler_t::replace);
+    if (const std::string error = loadError(text); !error.empty())
+        return errorResponse(400, error);
+    std::lock_guard lock(m_writing);
+    if (!writeWhole(m_appPath / (std::string(id) + ".json"), text))
+        return errorResponse(500, "file object creation failed, write error");
+    return apiModifiedResponse(id, "modified");
+}
+
+AdminResponse ApiAdmin::remove(std::string_view id)
+{
+    if (!safeFileName(id))
+        return errorResponse(400, "Invalid API ID");
+    if (m_tables.load()->findApi(id) == nullptr)
+        return errorResponse(404, "API not found");
+    std::lock_guard lock(m_writing);
+    std::error_code ec;
+    // Tyk deletes app_path/<id>.json; an API loaded from a file of another name cannot go.
+    if (m_appPath.empty() || !std::filesystem::remove(m_appPath / (std::string(id) + ".json"), ec))
+        return errorResponse(500, "Delete failed");
+    return apiModifiedResponse(id, "deleted");
+}
+
+} // namespace gb::gateway::proxy
