@@ -13,6 +13,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include <algorithm>
 #include <cstdio>
 
 namespace gb::gateway {
@@ -37,6 +38,9 @@ struct AccessControl::State
     bool disableRateLimit = false;
     bool disableQuota = false;
     std::string_view token;
+    std::string_view version; ///< AccessQuery::version
+    std::string_view defaultVersion;
+    bool fallbackToDefault = false;
     boost::asio::io_context* io = nullptr;
     int worker = 0;
     Stage stage = Stage::Lookup;
@@ -75,6 +79,8 @@ struct AccessControl::Pending : State
 {
     std::string ownedApiId;
     std::string ownedToken;
+    std::string ownedVersion;
+    std::string ownedDefaultVersion;
     Callback callback;
     std::unique_ptr<boost::asio::steady_timer> timer; ///< the current wait's budget
     std::uint32_t waitNumber = 0; ///< answers of an earlier wait (late, replaced) are ignored
@@ -89,6 +95,21 @@ struct AccessControl::LoadResult
 };
 
 namespace {
+
+/// Tyk's AccessRightsCheck for a versioned API (gateway/mw_access_rights.go:43-65): the key's
+/// `versions` must list the version, or the default one when fallback_to_default applies.
+bool mayUseVersion(const AccessDefinition& access, const auto& st)
+{
+    if (st.version.empty())
+        return true;
+    const auto listed = [&access](std::string_view name) {
+        return std::find(access.versions.begin(), access.versions.end(), name) !=
+               access.versions.end();
+    };
+    if (listed(st.version))
+        return true;
+    return st.fallbackToDefault && st.version != st.defaultVersion && listed(st.defaultVersion);
+}
 
 /// Counter names are built in a per-thread buffer: no allocation per request. The limiters
 /// copy what they keep.
@@ -147,22 +168,25 @@ bool AccessControl::check(const AccessQuery& query, AccessDecision& out, Callbac
     std::string_view token;
     if (!query.api.useKeyless)
         token = findToken(query.request, query.api.auth, decoded).token;
-    return start(query.api, token, query.io, query.worker, out, later);
+    return start(query.api, token, query.version, query.io, query.worker, out, later);
 }
 
 bool AccessControl::checkToken(const ApiDefinition& api, std::string_view token,
                                boost::asio::io_context& io, int worker, AccessDecision& out,
                                Callback&& later)
 {
-    return start(api, token, io, worker, out, later);
+    return start(api, token, {}, io, worker, out, later);
 }
 
 bool AccessControl::start(const ApiDefinition& api, std::string_view token,
-                          boost::asio::io_context& io, int worker, AccessDecision& out,
-                          Callback& later)
+                          std::string_view version, boost::asio::io_context& io, int worker,
+                          AccessDecision& out, Callback& later)
 {
     State st;
     st.apiId = api.apiId;
+    st.version = version;
+    st.defaultVersion = api.versionData.defaultVersion;
+    st.fallbackToDefault = api.versionData.fallbackToDefault;
     st.globalRate = api.globalRateLimit;
     st.keyless = api.useKeyless;
     st.disableRateLimit = api.disableRateLimit;
@@ -250,7 +274,7 @@ bool AccessControl::run(State& st, const PendingPtr& pending, Callback* later, A
             if (s.expires > 0 && s.expiredAt(m_clock.unixMs() / 1000))
                 return conclude(AccessOutcome::KeyExpired);
             const AccessDefinition* access = s.access(st.apiId);
-            if (access == nullptr)
+            if (access == nullptr || !mayUseVersion(*access, st))
                 return conclude(AccessOutcome::KeyUnknown);
             const ApiLimit* limit =
                 access->limit && !access->limit->isEmpty() ? &*access->limit : nullptr;
@@ -343,6 +367,10 @@ AccessControl::PendingPtr AccessControl::promote(State& st, Callback&& later)
     p->apiId = p->ownedApiId;
     p->ownedToken = std::string(st.token);
     p->token = p->ownedToken;
+    p->ownedVersion = std::string(st.version);
+    p->version = p->ownedVersion;
+    p->ownedDefaultVersion = std::string(st.defaultVersion);
+    p->defaultVersion = p->ownedDefaultVersion;
     p->callback = std::move(later);
     p->timer = std::make_unique<boost::asio::steady_timer>(*st.io);
     return p;

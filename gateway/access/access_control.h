@@ -52,6 +52,10 @@ struct AccessQuery
     const http::Request& request;
     boost::asio::io_context& io; ///< the worker's loop: a deferred answer comes back here
     int worker = 0;
+    /// A versioned API: the version the request names, else its default_version (Tyk's
+    /// AccessRightsCheck, gateway/mw_access_rights.go:39-65). Empty for an API that is not
+    /// versioned: no version rights are checked then.
+    std::string_view version = {};
 };
 
 /// The access check of every request to an API: the token (use_keyless: none), the session
@@ -98,8 +102,8 @@ private:
     using PendingPtr = std::shared_ptr<Pending>;
     enum class Stage : std::uint8_t;
 
-    bool start(const ApiDefinition& api, std::string_view token, boost::asio::io_context& io,
-               int worker, AccessDecision& out, Callback& later);
+    bool start(const ApiDefinition& api, std::string_view token, std::string_view version,
+               boost::asio::io_context& io, int worker, AccessDecision& out, Callback& later);
     bool run(State& st, const PendingPtr& pending, Callback* later, AccessDecision& out);
     PendingPtr promote(State& st, Callback&& later);
     void startLoad(const PendingPtr& p);

@@ -5,6 +5,9 @@
 
 #include <array>
 #include <cstdint>
+#include <cstdio>
+#include <ctime>
+#include <optional>
 
 namespace gb::gateway {
 
@@ -79,14 +82,73 @@ RateLimit readRateLimit(const JsonObjectReader& r)
     return limit;
 }
 
-VersionData readVersionData(const JsonObjectReader& v)
+/// Tyk's ExpirationTimeFormat "2006-01-02 15:04" (apidef/api_definitions.go:113), read as UTC
+/// as Go's time.Parse does. Also gives the RFC 1123 text Go's Format(time.RFC1123) writes.
+std::optional<std::int64_t> parseExpiry(const std::string& text, std::string& httpDate)
+{
+    std::tm tm{};
+    char rest = 0;
+    if (std::sscanf(text.c_str(), "%4d-%2d-%2d %2d:%2d%c", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+                    &tm.tm_hour, &tm.tm_min, &rest) != 5 ||
+        text.size() != 16)
+        return std::nullopt;
+    tm.tm_year -= 1900;
+    tm.tm_mon -= 1;
+    const std::tm asked = tm;
+    const std::time_t t = timegm(&tm);
+    if (tm.tm_mday != asked.tm_mday || tm.tm_mon != asked.tm_mon || tm.tm_hour != asked.tm_hour ||
+        tm.tm_min != asked.tm_min) // 2024-02-30 and the like: Go refuses them too
+        return std::nullopt;
+    char date[64];
+    httpDate.assign(date, std::strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S UTC", &tm));
+    return static_cast<std::int64_t>(t);
+}
+
+/// "" and "-1" never expire (Tyk's VersionInfo.Expired, apidef/api_definitions.go:1424-1437).
+void readExpiry(const std::optional<std::string>& text, std::int64_t& unix, bool& unparsable,
+                std::string& httpDate)
+{
+    if (!text || text->empty() || *text == "-1")
+        return;
+    if (const auto t = parseExpiry(*text, httpDate))
+        unix = *t;
+    else
+        unparsable = true;
+}
+
+VersionData readVersionData(const JsonObjectReader& v, const std::optional<JsonObjectReader>& def)
 {
     VersionData data;
     if (auto b = v.boolean("not_versioned"))
         data.notVersioned = *b;
     data.defaultVersion = v.string("default_version").value_or("");
-    if (auto versions = v.object("versions"))
+    if (auto versions = v.object("versions")) {
         data.versionNames = versions->keys();
+        for (const std::string& name : data.versionNames) {
+            ApiVersion version;
+            version.name = name;
+            if (auto entry = versions->object(name))
+                readExpiry(entry->string("expires"), version.expiresUnix, version.expiresUnparsable,
+                           version.expiresHttpDate);
+            data.versions.push_back(std::move(version));
+        }
+    }
+    if (def) {
+        const std::string location = def->string("location").value_or("");
+        if (location == "header")
+            data.location = VersionLocation::Header;
+        else if (location == "url-param")
+            data.location = VersionLocation::UrlParam;
+        else if (location == "url")
+            data.location = VersionLocation::Url;
+        else if (!location.empty())
+            def->fail("location", concat("\"", def->nameOf("location"),
+                                         "\" must be \"header\", \"url-param\" or \"url\"."));
+        data.key = def->string("key").value_or("");
+        data.stripVersioningData = def->boolean("strip_versioning_data").value_or(false) ||
+                                   def->boolean("strip_path").value_or(false);
+        data.fallbackToDefault = def->boolean("fallback_to_default").value_or(false);
+    }
     return data;
 }
 
@@ -154,8 +216,21 @@ ApiDefinition parseApiDefinition(std::string text, const std::string& fileLabel)
     api.expireAnalyticsAfter =
         root.integer("expire_analytics_after", 0, INT64_MAX / 1'000'000).value_or(0);
     if (auto versionData = root.object("version_data"))
-        api.versionData = readVersionData(*versionData);
+        api.versionData = readVersionData(*versionData, root.object("definition"));
+    bool expirationUnparsable = false;
+    readExpiry(root.string("expiration"), api.expirationUnix, expirationUnparsable,
+               api.expirationHttpDate);
+    if (expirationUnparsable)
+        root.fail("expiration", "\"expiration\" must read \"YYYY-MM-DD HH:MM\" (UTC), as Tyk's.");
     return api;
+}
+
+const ApiVersion* VersionData::find(std::string_view name) const
+{
+    for (const ApiVersion& v : versions)
+        if (v.name == name)
+            return &v;
+    return nullptr;
 }
 
 } // namespace gb::gateway

@@ -2,7 +2,9 @@
 
 #include "gateway/config/upstream_url.h"
 
+#include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace gb::gateway {
@@ -29,12 +31,39 @@ struct RateLimit
     bool isSet() const noexcept { return rate > 0 && per > 0; }
 };
 
-/// `version_data`: kept so keys' `versions` lists and /tyk/apis make sense; routing ignores it.
+/// Where a versioned API's requests name their version (classic `definition.location`).
+enum class VersionLocation : std::uint8_t
+{
+    None, ///< absent: no request names a version (only default_version can apply)
+    Header,
+    UrlParam,
+    Url, ///< the first path segment after the listen path
+};
+
+/// One entry of `version_data.versions`.
+struct ApiVersion
+{
+    std::string name;
+    /// `expires` ("2006-01-02 15:04", UTC) as Unix seconds; 0: never ("" or "-1").
+    std::int64_t expiresUnix = 0;
+    bool expiresUnparsable = false; ///< Tyk then refuses the version as expired
+    std::string expiresHttpDate;    ///< x-tyk-api-expires, RFC 1123 as Go writes it
+};
+
+/// `version_data` and the classic `definition` block, as Tyk's VersionCheck reads them
+/// (gateway/mw_version_check.go, api_definition.go getVersionFromRequest and Version).
 struct VersionData
 {
     bool notVersioned = false;
     std::string defaultVersion;
     std::vector<std::string> versionNames; ///< keys of "versions", in file order
+    std::vector<ApiVersion> versions;      ///< the same, with their expiry
+    VersionLocation location = VersionLocation::None;
+    std::string key;                  ///< header or parameter name
+    bool stripVersioningData = false; ///< strip_versioning_data or the older strip_path
+    bool fallbackToDefault = false;
+
+    const ApiVersion* find(std::string_view name) const;
 };
 
 /// One API from a Tyk classic API definition file (or built from flags). A plain value: made by
@@ -62,7 +91,10 @@ struct ApiDefinition
     std::vector<std::string> tags;         ///< added to every analytics record's tags
     std::int64_t expireAnalyticsAfter = 0; ///< seconds; the records' ExpireAt (0: 100 years)
     VersionData versionData;
-    std::string sourceFile; ///< for messages; empty for the API built from flags
+    /// `expiration` ("2006-01-02 15:04", UTC) as Unix seconds; 0: never. Past it Tyk answers 403.
+    std::int64_t expirationUnix = 0;
+    std::string expirationHttpDate; ///< x-tyk-api-expires while it holds
+    std::string sourceFile;         ///< for messages; empty for the API built from flags
     /// The definition object exactly as loaded (compact, members in file order, unknown members
     /// kept), which /tyk/apis serves so a Tyk user sees their own file back.
     std::string originalJson;

@@ -60,17 +60,17 @@ public:
                 capture(ctx, ip);
         }
         AccessDecision decision;
-        const bool now =
-            m_features.access().check(AccessQuery{api, ctx.exchange->request(), m_io, m_worker},
-                                      decision, [this, resume](AccessDecision later) {
-                                          proxy::RequestContext* c = resume.context();
-                                          if (c == nullptr)
-                                              return; // the client went away meanwhile
-                                          if (apply(*c, later))
-                                              resume.proceed();
-                                          else
-                                              resume.done();
-                                      });
+        const bool now = m_features.access().check(
+            AccessQuery{api, ctx.exchange->request(), m_io, m_worker, ctx.versionName}, decision,
+            [this, resume](AccessDecision later) {
+                proxy::RequestContext* c = resume.context();
+                if (c == nullptr)
+                    return; // the client went away meanwhile
+                if (apply(*c, later))
+                    resume.proceed();
+                else
+                    resume.done();
+            });
         if (!now)
             return proxy::FilterVerdict::Deferred;
         return apply(ctx, decision) ? proxy::FilterVerdict::Continue

@@ -7,6 +7,7 @@
 #include "gateway/proxy/proxy_metrics.h"
 #include "gateway/proxy/reloader.h"
 #include "gateway/proxy/tyk_errors.h"
+#include "gateway/proxy/version_check.h"
 #include "gateway/server/server.h"
 
 #include <algorithm>
@@ -73,8 +74,18 @@ struct GatewayApp::Impl
         , reloader(
               std::make_unique<Reloader>([this] { return loadApis(setup); }, tables, endpoints))
         , admin(setup.config.secret, *reloader, &metrics)
-        , shared{makeSettings(), tables, endpoints, metrics, nullptr, extensions.filters}
+        , shared{makeSettings(), tables, endpoints, metrics, nullptr, filterChain(extensions)}
     {}
+
+    /// Tyk's VersionCheck first (it runs before authentication in Tyk's chain), then the
+    /// extensions' filters.
+    static std::vector<RequestFilterFactory> filterChain(const GatewayExtensions& e)
+    {
+        std::vector<RequestFilterFactory> chain{
+            [](WorkerContext&) { return std::make_unique<VersionCheckFilter>(); }};
+        chain.insert(chain.end(), e.filters.begin(), e.filters.end());
+        return chain;
+    }
 
     bool separateControl() const
     {

@@ -68,6 +68,7 @@ void ProxyExchange::start(Exchange& ex, TableLease& lease, const RouteMatch& rou
     m_ctx.api = route.api;
     m_ctx.peer = ex.peerAddress();
     m_ctx.start = std::chrono::steady_clock::now();
+    m_ctx.versionName = {};
     m_ctx.keyId.clear();
     m_ctx.keyAlias.clear();
     m_ctx.keyOrgId.clear();

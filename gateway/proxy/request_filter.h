@@ -56,6 +56,9 @@ struct RequestContext
     /// The client's address as text.
     std::string_view peer;
     std::chrono::steady_clock::time_point start;
+    /// A versioned API: the version the request names, else its default_version (set by the
+    /// built-in version check, for the access check's version rights). Empty otherwise.
+    std::string_view versionName;
 
     /// Set by an authentication filter for later filters and for analytics: the key as stored
     /// (its hash when hash_keys is on), the key's alias and its org. Empty for keyless APIs.
