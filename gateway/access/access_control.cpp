@@ -46,6 +46,7 @@ struct AccessControl::State
     Stage stage = Stage::Lookup;
     SessionHandle session;
     RateLimitInfo rate;
+    RateLimitInfo quota; ///< the key's quota window once it passed (AccessDecision::quota)
     // Resolved by Validate; the views point into *session, which the state keeps alive.
     WindowSpec rateSpec;
     WindowSpec quotaSpec;
@@ -197,7 +198,7 @@ bool AccessControl::start(const ApiDefinition& api, std::string_view token,
     if (st.keyless) {
         st.stage = Stage::Global;
     } else if (token.empty()) {
-        out = AccessDecision{AccessOutcome::KeyMissing, nullptr, {}};
+        out = AccessDecision{AccessOutcome::KeyMissing, nullptr, {}, {}};
         count(st.worker, out.outcome);
         return true;
     }
@@ -233,6 +234,7 @@ bool AccessControl::run(State& st, const PendingPtr& pending, Callback* later, A
         out.outcome = outcome;
         out.session = st.session;
         out.rate = st.rate;
+        out.quota = st.quota;
         if (outcome != AccessOutcome::Allowed)
             stampReset(out.rate);
         return true;
@@ -343,6 +345,7 @@ bool AccessControl::run(State& st, const PendingPtr& pending, Callback* later, A
                     st.rate = rateInfo(d.limit, d.remaining, d.resetInMs);
                 if (!d.allowed)
                     return conclude(AccessOutcome::QuotaExceeded);
+                st.quota = rateInfo(d.limit, d.remaining, d.resetInMs);
                 st.stage = Stage::Done;
                 break;
             }
@@ -392,7 +395,7 @@ void AccessControl::onBudgetPassed(const PendingPtr& p)
     if (p->stage == Stage::Lookup) {
         // No answer without the store: say so rather than guess (never a 401/403). The read goes
         // on and fills the cache for the requests after this one.
-        finish(p, AccessDecision{AccessOutcome::StoreUnavailable, p->session, {}});
+        finish(p, AccessDecision{AccessOutcome::StoreUnavailable, p->session, {}, {}});
         return;
     }
     // The lease is late (a stalled or slow Redis): this node's counters decide.
@@ -430,8 +433,10 @@ void AccessControl::afterLimit(const PendingPtr& p, const WindowDecision& d, Acc
         return;
     if (!d.allowed || keepInfo)
         p->rate = rateInfo(d.limit, d.remaining, d.resetInMs);
+    if (d.allowed && refusal == AccessOutcome::QuotaExceeded)
+        p->quota = rateInfo(d.limit, d.remaining, d.resetInMs);
     if (!d.allowed) {
-        AccessDecision refused{refusal, p->session, p->rate};
+        AccessDecision refused{refusal, p->session, p->rate, {}};
         stampReset(refused.rate);
         finish(p, std::move(refused));
         return;
@@ -489,7 +494,7 @@ void AccessControl::startLoad(const PendingPtr& p)
                 if (w->finished)
                     return;
                 if (!lr.session) {
-                    finish(w, AccessDecision{lr.outcome, nullptr, {}});
+                    finish(w, AccessDecision{lr.outcome, nullptr, {}, {}});
                     return;
                 }
                 w->session = lr.session;

@@ -76,28 +76,61 @@ std::string_view accessOutcomeBody(AccessOutcome o) noexcept
     return {};
 }
 
-RateLimitHeaders::RateLimitHeaders(const AccessDecision& d)
+RateLimitHeaders::RateLimitHeaders(const AccessDecision& d, RateLimitHeaderSource source,
+                                   std::string_view apiId)
 {
-    if (!d.rate.present)
-        return;
     const auto add = [this](std::string_view name, long long value) {
         auto& buf = m_values[m_count];
         const auto [end, ec] = std::to_chars(buf.data(), buf.data() + buf.size(), value);
         m_headers[m_count] = http::Header{name, std::string_view(buf.data(), end - buf.data())};
         ++m_count;
     };
-    add("X-RateLimit-Limit", static_cast<long long>(d.rate.limit));
-    add("X-RateLimit-Remaining", static_cast<long long>(d.rate.remaining));
-    long long reset = d.rate.resetUnix;
-    if (reset == 0) {
+    const auto unixAfter = [](std::int64_t ms) {
         const auto nowMs = std::chrono::duration_cast<std::chrono::milliseconds>(
                                std::chrono::system_clock::now().time_since_epoch())
                                .count();
-        reset = (nowMs + d.rate.resetInMs + 999) / 1000;
+        return static_cast<long long>((nowMs + ms + 999) / 1000);
+    };
+    // The names as Go's Header.Set writes them on Tyk's wire.
+    constexpr std::string_view kLimit = "X-Ratelimit-Limit";
+    constexpr std::string_view kRemaining = "X-Ratelimit-Remaining";
+    constexpr std::string_view kReset = "X-Ratelimit-Reset";
+    if (source == RateLimitHeaderSource::RateLimits) { // rateLimitSender.SendRateLimits
+        if (!d.rate.present)
+            return;
+        add(kLimit, static_cast<long long>(d.rate.limit));
+        add(kRemaining, static_cast<long long>(d.rate.remaining));
+        add(kReset, d.rate.resetUnix != 0 ? d.rate.resetUnix : unixAfter(d.rate.resetInMs));
+        if (!d.allowed())
+            add("Retry-After", d.rate.retryAfterSeconds);
+        return;
     }
-    add("X-RateLimit-Reset", reset);
+    // quotaSender.SendQuotas, on answers only (headers.go:22-26): a refusal carries none.
     if (!d.allowed())
-        add("Retry-After", d.rate.retryAfterSeconds);
+        return;
+    long long limit = 0;
+    long long remaining = 0;
+    long long renews = 0;
+    if (d.quota.present) { // counted just now: the live window
+        limit = static_cast<long long>(d.quota.limit);
+        remaining = static_cast<long long>(d.quota.remaining);
+        renews = unixAfter(d.quota.resetInMs);
+    } else if (d.session) { // GetQuotaLimitByAPIID (user/session.go:563-572)
+        const Session& s = d.session->session;
+        const AccessDefinition* access = s.access(apiId);
+        if (access != nullptr && access->limit && !access->limit->isEmpty()) {
+            limit = access->limit->quotaMax;
+            remaining = access->limit->quotaRemaining;
+            renews = access->limit->quotaRenews;
+        } else {
+            limit = s.quotaMax;
+            remaining = s.quotaRemaining;
+            renews = s.quotaRenews;
+        }
+    }
+    add(kLimit, limit);
+    add(kRemaining, remaining);
+    add(kReset, renews);
 }
 
 } // namespace gb::gateway

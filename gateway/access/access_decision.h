@@ -1,5 +1,7 @@
 #pragma once
 
+#include "gateway/config/gateway_config.h"
+
 #include "gateway/http/request.h"
 #include "gateway/keys/session_cache.h"
 
@@ -52,19 +54,25 @@ struct AccessDecision
     /// context); null for keyless APIs and when no key was found.
     SessionHandle session;
     RateLimitInfo rate;
+    /// The key's quota window when it was counted and passed (limit = quota_max); absent for
+    /// an unlimited quota and keyless APIs. Tyk's X-Ratelimit-* headers on answers.
+    RateLimitInfo quota;
 
     bool allowed() const noexcept { return outcome == AccessOutcome::Allowed; }
     int status() const noexcept { return accessOutcomeStatus(outcome); }
     std::string_view body() const noexcept { return accessOutcomeBody(outcome); }
 };
 
-/// X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset (Unix seconds) and, when
-/// refused, Retry-After (seconds), formatted into this object's own storage: keep it alive
-/// while the header views are in use. Empty when the decision carries no limit.
+/// Tyk's X-Ratelimit-Limit, -Remaining and -Reset (internal/rate/headers.go) for a decision on
+/// API `apiId`, formatted into this object's own storage: keep it alive while the header views
+/// are in use. Quotas (Tyk's default): on an answer, the key's quota (max, remaining, when it
+/// renews; 0, 0, 0 without a key), none on a refusal. RateLimits: the rate window (reset in
+/// Unix seconds) on answers and refusals, plus Retry-After on a refusal.
 class RateLimitHeaders
 {
 public:
-    explicit RateLimitHeaders(const AccessDecision& decision);
+    RateLimitHeaders(const AccessDecision& decision, RateLimitHeaderSource source,
+                     std::string_view apiId);
     std::span<const http::Header> headers() const noexcept { return {m_headers.data(), m_count}; }
 
 private:

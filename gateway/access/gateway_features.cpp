@@ -68,6 +68,7 @@ GatewayFeatures::GatewayFeatures(const GatewayConfig& config, FeaturesOptions op
     : m_clock(options.clock != nullptr ? *options.clock : SystemClock::instance())
     , m_hashKeys(config.hashKeys)
     , m_quotaExceededStatus(config.quotaExceededStatus)
+    , m_rateLimitHeaders(config.rateLimitResponseHeaders)
     , m_requestLatency("gatebench_api_request_duration_seconds",
                        "Time from request head to response end, per API.", options.workers)
     , m_upstreamLatency("gatebench_api_upstream_latency_seconds",

@@ -64,6 +64,8 @@ public:
     SessionCache& sessionCache() { return m_cache; }
     /// The status a request over its quota gets: Tyk's 403, or 429 when the conf asks for it.
     int quotaExceededStatus() const { return m_quotaExceededStatus; }
+    /// What X-Ratelimit-* headers carry (tyk.conf rate_limit_response_headers).
+    RateLimitHeaderSource rateLimitHeaders() const { return m_rateLimitHeaders; }
 
     /// The key's interned analytics identity, cached in the session.
     static std::uint32_t analyticsKeyRef(AnalyticsRecorder& recorder, const CachedSession& session);
@@ -77,6 +79,7 @@ private:
     const Clock& m_clock;
     const bool m_hashKeys;
     const int m_quotaExceededStatus;
+    const RateLimitHeaderSource m_rateLimitHeaders;
     std::unique_ptr<RedisClient> m_keysClient;
     std::unique_ptr<RedisClient> m_analyticsClient;
     std::unique_ptr<KeyStore> m_store;

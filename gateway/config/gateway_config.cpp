@@ -95,6 +95,15 @@ GatewayConfig parseGatewayConfig(std::string text, const std::string& fileLabel,
         readAnalytics(*analytics, c.analytics);
     if (auto v = root.boolean("hash_keys"))
         c.hashKeys = *v;
+    const std::string headers = root.string("rate_limit_response_headers").value_or("");
+    if (headers.empty() || headers == "quotas")
+        c.rateLimitResponseHeaders = RateLimitHeaderSource::Quotas;
+    else if (headers == "rate_limits")
+        c.rateLimitResponseHeaders = RateLimitHeaderSource::RateLimits;
+    else
+        root.fail("rate_limit_response_headers",
+                  concat("\"rate_limit_response_headers\" is \"quotas\" or \"rate_limits\", not \"",
+                         headers, "\"."));
     if (auto v = root.boolean("enable_hashed_keys_listing"))
         c.enableHashedKeysListing = *v;
     if (auto status = root.integer("gatebench_quota_exceeded_status", 403, 429)) {

@@ -43,6 +43,13 @@ enum class AnalyticsSerializer : std::uint8_t
     Json,
 };
 
+/// rate_limit_response_headers (Tyk's internal/rate/headers.go): what X-Ratelimit-* carry.
+enum class RateLimitHeaderSource : std::uint8_t
+{
+    Quotas,     ///< Tyk's default: the key's quota on every proxied answer, none on refusals
+    RateLimits, ///< the rate window, on answers and on 429s
+};
+
 /// tyk.conf "analytics_config" (the parts gatebench-gateway uses).
 struct AnalyticsConfig
 {
@@ -76,6 +83,7 @@ struct GatewayConfig
     /// enable_hashed_keys_listing: GET /tyk/keys lists the hashes when hash_keys is on; off
     /// (Tyk's default), it answers 404.
     bool enableHashedKeysListing = false;
+    RateLimitHeaderSource rateLimitResponseHeaders = RateLimitHeaderSource::Quotas;
     /// Ours, gatebench_quota_exceeded_status: 403 (Tyk's "Quota exceeded" status) or 429.
     int quotaExceededStatus = 403;
     /// hash_key_function: the format and hash of the keys this gateway creates.

@@ -165,9 +165,15 @@ private:
             // strip_auth_data: the credential does not reach the upstream (Tyk's StripAuth).
             if (!api.useKeyless && api.stripAuthData)
                 stripCredentials(ctx, api.auth);
+            const RateLimitHeaders rate(d, m_features.rateLimitHeaders(), api.apiId);
+            for (const http::Header& h : rate.headers()) {
+                std::string& value = ctx.strings.next();
+                value = h.value;
+                ctx.addResponseHeaders.push_back({h.name, value}); // names are literals
+            }
             return true;
         }
-        const RateLimitHeaders rate(d);
+        const RateLimitHeaders rate(d, m_features.rateLimitHeaders(), api.apiId);
         http::Header headers[2 + 4];
         std::size_t n = 0;
         for (const http::Header& h : proxy::kJsonErrorHeaders)

@@ -339,13 +339,14 @@ void TestAccessControl::rateLimitAndHeaders()
     QCOMPARE(d.outcome, AccessOutcome::RateLimited);
     QCOMPARE(d.status(), 429);
     QCOMPARE(std::string(d.body()), std::string("{\n    \"error\": \"Rate Limit Exceeded\"\n}"));
-    const RateLimitHeaders headers(d);
+    // rate_limit_response_headers "rate_limits" (internal/rate/headers.go:79-95): the window.
+    const RateLimitHeaders headers(d, RateLimitHeaderSource::RateLimits, "2");
     QCOMPARE(headers.headers().size(), std::size_t(4));
-    QCOMPARE(std::string(headers.headers()[0].name), std::string("X-RateLimit-Limit"));
+    QCOMPARE(std::string(headers.headers()[0].name), std::string("X-Ratelimit-Limit"));
     QCOMPARE(std::string(headers.headers()[0].value), std::string("5"));
-    QCOMPARE(std::string(headers.headers()[1].name), std::string("X-RateLimit-Remaining"));
+    QCOMPARE(std::string(headers.headers()[1].name), std::string("X-Ratelimit-Remaining"));
     QCOMPARE(std::string(headers.headers()[1].value), std::string("0"));
-    QCOMPARE(std::string(headers.headers()[2].name), std::string("X-RateLimit-Reset"));
+    QCOMPARE(std::string(headers.headers()[2].name), std::string("X-Ratelimit-Reset"));
     const long long reset = std::stoll(std::string(headers.headers()[2].value));
     const long long now = SystemClock::instance().unixMs() / 1000;
     QVERIFY(reset > now && reset <= now + 61);
@@ -355,7 +356,18 @@ void TestAccessControl::rateLimitAndHeaders()
     // An allowed decision carries no Retry-After.
     AccessDecision ok;
     ok.rate = d.rate;
-    QCOMPARE(RateLimitHeaders(ok).headers().size(), std::size_t(3));
+    QCOMPARE(RateLimitHeaders(ok, RateLimitHeaderSource::RateLimits, "2").headers().size(),
+             std::size_t(3));
+    // Tyk's default, "quotas" (headers.go:56-68): nothing on a refusal; on an answer the key's
+    // quota, here unlimited: quota_max -1 as the session holds it; 0, 0, 0 without a key.
+    QCOMPARE(RateLimitHeaders(d, RateLimitHeaderSource::Quotas, "2").headers().size(),
+             std::size_t(0));
+    const AccessDecision allowed = checkToken(f->access(), makeApi("2"), createKey(*f, s), m_io).decision;
+    const RateLimitHeaders quota(allowed, RateLimitHeaderSource::Quotas, "2");
+    QCOMPARE(quota.headers().size(), std::size_t(3));
+    QCOMPARE(std::string(quota.headers()[0].value), std::to_string(s.value("quota_max", 0)));
+    QCOMPARE(std::string(RateLimitHeaders(ok, RateLimitHeaderSource::Quotas, "2").headers()[0].value),
+             std::string("0"));
 }
 
 void TestAccessControl::perApiLimitWins()

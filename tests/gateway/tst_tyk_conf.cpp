@@ -66,6 +66,7 @@ private slots:
         QVERIFY(c.hashKeyFunction == gb::gateway::KeyHashFunction::Legacy); // Tyk's ""
         QCOMPARE(c.quotaExceededStatus, 403);                               // Tyk's
         QVERIFY(!c.enableHashedKeysListing);
+        QVERIFY(c.rateLimitResponseHeaders == gb::gateway::RateLimitHeaderSource::Quotas);
         QVERIFY(c.proxyDefaultTimeout == 30s);
         QCOMPARE(c.maxIdleConnectionsPerHost, 0);
         QVERIFY(!c.closeConnections);
@@ -89,6 +90,7 @@ private slots:
                                  "serializer_type": "json"},
             "hash_keys": false, "hash_key_function": "murmur128",
             "gatebench_quota_exceeded_status": 429, "enable_hashed_keys_listing": true,
+            "rate_limit_response_headers": "rate_limits",
             "proxy_default_timeout": 0.25,
             "max_idle_connections_per_host": 500,
             "close_connections": true
@@ -120,6 +122,7 @@ private slots:
         QVERIFY(c.hashKeyFunction == gb::gateway::KeyHashFunction::Murmur128);
         QCOMPARE(c.quotaExceededStatus, 429);
         QVERIFY(c.enableHashedKeysListing);
+        QVERIFY(c.rateLimitResponseHeaders == gb::gateway::RateLimitHeaderSource::RateLimits);
         QVERIFY(c.proxyDefaultTimeout == 250ms);
         QCOMPARE(c.maxIdleConnectionsPerHost, 500);
         QVERIFY(c.closeConnections);
@@ -230,6 +233,9 @@ private slots:
         QTest::newRow("quota status other than 403 or 429")
             << QByteArray("{\"gatebench_quota_exceeded_status\": 404}") << "1:37"
             << "is 403 (Tyk's answer) or 429";
+        QTest::newRow("unknown header source")
+            << QByteArray("{\"rate_limit_response_headers\": \"both\"}") << "1:33"
+            << "is \"quotas\" or \"rate_limits\"";
         QTest::newRow("unknown hash function")
             << QByteArray("{\"hash_key_function\": \"md5\"}") << "1:23"
             << "unknown hash function \"md5\"; use \"murmur32\"";
