@@ -214,12 +214,13 @@ void AnalyticsSink::serializeQueued(std::vector<std::string>& into, std::size_t 
                 if (k == keys.end())
                     k = keys.emplace(r.keyRef, m_identities.key(r.keyRef)).first;
                 const RecordValues values = recordValues(r, a->second, k->second);
-                std::string encoded;
-                encoded.reserve(768);
-                if (m_options.encoding == AnalyticsEncoding::Msgpack)
+                std::string encoded; // the msgpack encoder sizes it once; JSON grows
+                if (m_options.encoding == AnalyticsEncoding::Msgpack) {
                     appendRecordMsgpack(encoded, values);
-                else
+                } else {
+                    encoded.reserve(768);
                     appendRecordJson(encoded, values);
+                }
                 into.push_back(std::move(encoded));
             },
             SIZE_MAX);
