@@ -86,9 +86,10 @@ C
 FULL=$(free_port)
 full_gateway full "$FULL"
 
-# create_key PORT RATE PER -> the key (the session object of the issue, Tyk's shape)
+# create_key PORT RATE PER [NAME] -> the key (the session object of the issue, Tyk's shape);
+# with NAME, that key (POST /tyk/keys/NAME) instead of a generated one.
 create_key() {
-  curl -sf "http://127.0.0.1:$1/tyk/keys/create" -H "x-tyk-authorization: $SECRET" --data \
+  curl -sf "http://127.0.0.1:$1/tyk/keys/${4:-create}" -H "x-tyk-authorization: $SECRET" --data \
     "{\"access_rights\": {\"2\": {\"allowed_urls\": [], \"api_id\": \"2\", \"api_name\": \"Tyk Auth API\",
       \"limit\": null, \"versions\": [\"Default\"]}}, \"allowance\": $2, \"expires\": 0,
       \"org_id\": \"default\", \"per\": $3, \"quota_max\": -1, \"quota_remaining\": -1,
@@ -105,6 +106,8 @@ if [ -n "${BASELINE:-}" ]; then
   [ -x "$BASELINE/gatebench-gateway" ] || { echo "BASELINE: $BASELINE/gatebench-gateway not found"; exit 1; }
   PORT[base]=$(free_port)
   full_gateway base "${PORT[base]}" "$BASELINE/gatebench-gateway"
+  # The same key, filed by the earlier build as it files keys (its hash may differ from ours).
+  create_key "${PORT[base]}" 1000000000 1 "$KEY" >/dev/null
   NAMES+=(base)
 fi
 url() { echo "http://127.0.0.1:${PORT[$1]}/apitest/json/valid"; }
