@@ -1,5 +1,6 @@
 #include "gateway/analytics/analytics_msgpack.h"
 
+#include <cassert>
 #include <cstdint>
 #include <cstring>
 
@@ -253,7 +254,8 @@ void appendRecordMsgpack(std::string& out, const RecordValues& v)
     static const ConstantParts constant;
     constexpr std::size_t kFields = 35; // tyk-pump v1.17 AnalyticsRecord's exported fields
     const std::size_t start = out.size();
-    out.resize(start + upperBound(v));
+    const std::size_t bound = upperBound(v);
+    out.resize(start + bound);
     Writer w(out.data() + start);
     w.mapHeader(kFields);
     w.key("Method");
@@ -326,6 +328,7 @@ void appendRecordMsgpack(std::string& out, const RecordValues& v)
     w.key("ListenPath");
     w.string(v.listenPath);
     w.raw(constant.tail);
+    assert(w.at() <= out.data() + start + bound);
     out.resize(static_cast<std::size_t>(w.at() - out.data()));
 }
 

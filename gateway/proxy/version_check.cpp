@@ -2,7 +2,6 @@
 
 #include "gateway/proxy/tyk_errors.h"
 
-#include <array>
 #include <chrono>
 #include <span>
 
