@@ -102,9 +102,9 @@ Result<QString> createGatewayKey(const Scenario& scenario, const QString& host, 
         QJsonDocument(session).toJson(QJsonDocument::Compact), std::chrono::milliseconds(5000));
     if (reply.status == 404 || reply.status == 405)
         return R::failure(
-            QStringLiteral("The bundled gateway cannot create API keys yet (POST "
-                           "/tyk/keys/create answered %1): the full scenario needs "
-                           "gatebench-gateway with auth tokens, rate limits and analytics")
+            QStringLiteral("The gateway does not create API keys (POST /tyk/keys/create "
+                           "answered %1): the full scenario needs a gateway with auth tokens, "
+                           "rate limits and analytics")
                 .arg(reply.status));
     if (!reply.isSuccess())
         return R::failure(QStringLiteral("The gateway did not create an API key: %1")

@@ -71,9 +71,9 @@ QString checkLocalAvailability(const Scenario& scenario, const QString& binDir)
                 if (!help.contains(flag))
                     missing.append(flag);
             if (!missing.isEmpty())
-                return QStringLiteral("the bundled gateway cannot run the full scenario yet: "
-                                      "gatebench-gateway --help does not list %1 (auth, rate "
-                                      "limits and analytics arrive with a later gateway)")
+                return QStringLiteral("the gatebench-gateway found cannot run the full scenario: "
+                                      "its --help does not list %1 (a gateway from an older "
+                                      "GateBench, without auth, rate limits and analytics?)")
                     .arg(missing.join(QStringLiteral(", ")));
         }
     }

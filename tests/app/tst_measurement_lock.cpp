@@ -99,8 +99,8 @@ private Q_SLOTS:
         QVERIFY(m_dir.isValid());
         QVERIFY2(!qEnvironmentVariableIsEmpty("GATEBENCH_MEASUREMENT_LOCK"),
                  "ctest gives every test its own lock file; run this test through ctest");
-        if (!QFile::exists(kBinDir + QStringLiteral("/gatebench-upstream")))
-            QSKIP("gatebench-upstream is not built in " GB_BIN_DIR);
+        QVERIFY2(QFile::exists(kBinDir + QStringLiteral("/gatebench-upstream")),
+                 "gatebench-upstream is not built in " GB_BIN_DIR);
     }
 
     void oneHolderAtATime()

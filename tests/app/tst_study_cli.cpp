@@ -104,8 +104,8 @@ private slots:
     void initTestCase()
     {
         QVERIFY(QFile::exists(kGatebench));
-        if (!QFile::exists(kBinDir + QStringLiteral("/gatebench-upstream")))
-            QSKIP("gatebench-upstream is not built in " GB_BIN_DIR);
+        QVERIFY2(QFile::exists(kBinDir + QStringLiteral("/gatebench-upstream")),
+                 "gatebench-upstream is not built in " GB_BIN_DIR);
     }
 
     void exitStatusFollowsThresholds_data()

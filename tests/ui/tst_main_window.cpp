@@ -54,8 +54,8 @@ private:
 private Q_SLOTS:
     void initTestCase()
     {
-        if (!QFile::exists(kBinDir + QStringLiteral("/gatebench-upstream")))
-            QSKIP("gatebench-upstream is not built in " GB_BIN_DIR);
+        QVERIFY2(QFile::exists(kBinDir + QStringLiteral("/gatebench-upstream")),
+                 "gatebench-upstream is not built in " GB_BIN_DIR);
         QVERIFY(m_dir.isValid());
     }
 

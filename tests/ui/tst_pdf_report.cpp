@@ -208,8 +208,7 @@ private Q_SLOTS:
     void compareCommandWritesPdf()
     {
         const QString gatebench = kBinDir + QStringLiteral("/gatebench");
-        if (!QFile::exists(gatebench))
-            QSKIP("gatebench is not built");
+        QVERIFY2(QFile::exists(gatebench), "gatebench is not built");
         QStringList files;
         for (app::RunRecord run : groupsOfRuns()) {
             const QString file = m_dir.filePath(run.id + QStringLiteral(".json"));
@@ -236,9 +235,9 @@ private Q_SLOTS:
     void runCommandWritesPdf()
     {
         const QString gatebench = kBinDir + QStringLiteral("/gatebench");
-        if (!QFile::exists(gatebench) ||
-            !QFile::exists(kBinDir + QStringLiteral("/gatebench-upstream")))
-            QSKIP("gatebench and gatebench-upstream are not built");
+        QVERIFY2(QFile::exists(gatebench), "gatebench is not built");
+        QVERIFY2(QFile::exists(kBinDir + QStringLiteral("/gatebench-upstream")),
+                 "gatebench-upstream is not built");
         const QString pdf = m_dir.filePath(QStringLiteral("cli-run.pdf"));
         QProcess p;
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();

@@ -61,8 +61,8 @@ private Q_SLOTS:
     void initTestCase()
     {
         for (const char* server : {"gatebench-upstream", "gatebench-gateway"})
-            if (!QFile::exists(kBinDir + u'/' + QLatin1String(server)))
-                QSKIP("the servers are not built in " GB_BIN_DIR);
+            QVERIFY2(QFile::exists(kBinDir + u'/' + QLatin1String(server)),
+                     "the servers are not built in " GB_BIN_DIR);
         QVERIFY(m_dir.isValid());
     }
 
