@@ -16,4 +16,19 @@ inline QString errorTextStyle()
     return QStringLiteral("color: %1;").arg(kErrorColor);
 }
 
+/// Secondary text: captions, hints, a run's phase (Material grey 700).
+inline constexpr QLatin1StringView kSecondaryTextColor("#616161");
+/// What stands in for content not there yet: an empty chart or comparison (Material grey 600).
+inline constexpr QLatin1StringView kPlaceholderTextColor("#757575");
+
+inline QString secondaryTextStyle()
+{
+    return QStringLiteral("color: %1;").arg(kSecondaryTextColor);
+}
+
+inline QString placeholderTextStyle()
+{
+    return QStringLiteral("color: %1;").arg(kPlaceholderTextColor);
+}
+
 } // namespace gb::ui

@@ -1,6 +1,8 @@
 // The only place that knows Qt Charts: ChartSpec -> QChart for the screen and for documents.
 #include "ui/charts/chart_widget.h"
 
+#include "ui/colors.h"
+
 #include <QCategoryAxis>
 #include <QChart>
 #include <QChartView>
@@ -337,7 +339,7 @@ ChartWidget::ChartWidget(QWidget* parent)
     d->placeholder = new QLabel(this);
     d->placeholder->setAlignment(Qt::AlignCenter);
     d->placeholder->setAttribute(Qt::WA_TransparentForMouseEvents);
-    d->placeholder->setStyleSheet(QStringLiteral("color: #757575;"));
+    d->placeholder->setStyleSheet(placeholderTextStyle());
     d->placeholder->hide();
     setMinimumSize(240, 160);
     setSpec({});

@@ -3,6 +3,7 @@
 #include "app/json_text.h"
 #include "ui/async.h"
 #include "ui/charts/chart_widget.h"
+#include "ui/colors.h"
 #include "ui/format.h"
 #include "ui/models/comparison_table_model.h"
 #include "ui/models/run_picker_model.h"
@@ -82,7 +83,7 @@ CompareView::CompareView(QWidget* parent)
                                            "of one scenario form a group and are averaged."),
                             left);
     hint->setWordWrap(true);
-    hint->setStyleSheet(QStringLiteral("color: #616161;"));
+    hint->setStyleSheet(secondaryTextStyle());
     leftLayout->addWidget(hint);
     m_pickerView->setObjectName(QStringLiteral("runPicker"));
     m_pickerView->setModel(m_picker);
@@ -117,7 +118,7 @@ CompareView::CompareView(QWidget* parent)
                              this);
     empty->setAlignment(Qt::AlignCenter);
     empty->setWordWrap(true);
-    empty->setStyleSheet(QStringLiteral("color: #757575;"));
+    empty->setStyleSheet(placeholderTextStyle());
 
     auto* tablePart = new QWidget(this);
     auto* tableLayout = new QVBoxLayout(tablePart);

@@ -23,14 +23,14 @@ MetricTile::MetricTile(const QString& caption, QWidget* parent)
     QFont captionFont = m_caption->font();
     captionFont.setPointSizeF(captionFont.pointSizeF() * 0.9);
     m_caption->setFont(captionFont);
-    m_caption->setStyleSheet(QStringLiteral("color: #616161;"));
+    m_caption->setStyleSheet(secondaryTextStyle());
     QFont valueFont = m_value->font();
     valueFont.setPointSizeF(valueFont.pointSizeF() * 1.6);
     valueFont.setBold(true);
     m_value->setFont(valueFont);
     m_value->setTextFormat(Qt::RichText);
     m_detail->setFont(captionFont);
-    m_detail->setStyleSheet(QStringLiteral("color: #616161;"));
+    m_detail->setStyleSheet(secondaryTextStyle());
 
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(10, 6, 10, 6);

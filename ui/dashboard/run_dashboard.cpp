@@ -1,6 +1,7 @@
 #include "ui/dashboard/run_dashboard.h"
 
 #include "ui/charts/chart_widget.h"
+#include "ui/colors.h"
 #include "ui/dashboard/metric_tile.h"
 
 #include <QFontDatabase>
@@ -74,7 +75,7 @@ RunDashboard::RunDashboard(QWidget* parent)
     titleFont.setBold(true);
     m_title->setFont(titleFont);
     m_title->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_phaseLabel->setStyleSheet(QStringLiteral("color: #616161;"));
+    m_phaseLabel->setStyleSheet(secondaryTextStyle());
     m_phaseLabel->setWordWrap(true);
     // The time goes in a label above the bar: text drawn across the bar's two colours is hard
     // to read.

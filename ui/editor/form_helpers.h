@@ -1,6 +1,8 @@
 // Small widget helpers shared by the scenario editor's form sections (private to ui/editor/).
 #pragma once
 
+#include "ui/colors.h"
+
 #include <QLabel>
 
 #include <functional>
@@ -15,7 +17,7 @@ inline QLabel* noteLabel(const QString& text, QWidget* parent)
 {
     auto* label = new QLabel(text, parent);
     label->setWordWrap(true);
-    label->setStyleSheet(QStringLiteral("color: #616161;"));
+    label->setStyleSheet(secondaryTextStyle());
     return label;
 }
 
