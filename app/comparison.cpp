@@ -1,11 +1,11 @@
 #include "app/comparison.h"
 
 #include "app/scenario_json.h"
+#include "app/text_table.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QLocale>
-#include <QRegularExpression>
 
 #include <algorithm>
 #include <cmath>
@@ -76,31 +76,12 @@ QString signedPercent(double v)
                                QStringLiteral(" %");
 }
 
-/// Columns padded to their widest cell: the first leftColumns left-aligned (labels), the rest
-/// right-aligned (figures).
+/// The rows in aligned columns (alignedColumns), each line after `indent`.
 QString table(const QList<QStringList>& rows, const QString& indent, int leftColumns = 1)
 {
-    QList<qsizetype> widths;
-    for (const QStringList& row : rows)
-        for (qsizetype i = 0; i < row.size(); ++i) {
-            if (widths.size() <= i)
-                widths.append(0);
-            widths[i] = std::max(widths[i], row[i].size());
-        }
     QString out;
-    for (const QStringList& row : rows) {
-        QString line = indent;
-        for (qsizetype i = 0; i < row.size(); ++i) {
-            if (i > 0)
-                line += QStringLiteral("   ");
-            line += i < leftColumns ? row[i].leftJustified(widths[i])
-                                    : row[i].rightJustified(widths[i]);
-        }
-        out += line.trimmed().isEmpty()
-                   ? QString()
-                   : line.replace(QRegularExpression(QStringLiteral("\\s+$")), QString());
-        out += QLatin1Char('\n');
-    }
+    for (const QString& line : alignedColumns(rows, leftColumns))
+        out += (line.isEmpty() ? QString() : indent + line) + QLatin1Char('\n');
     return out;
 }
 

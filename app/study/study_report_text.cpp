@@ -1,10 +1,7 @@
 // studyReportText(): the report for a terminal. Charts are left out; everything else reads
 // as in the PDF.
 #include "app/study/study_report.h"
-
-#include <QRegularExpression>
-
-#include <algorithm>
+#include "app/text_table.h"
 
 namespace gb::app {
 
@@ -32,27 +29,16 @@ QString tableText(const ReportTable& t)
 {
     QList<QStringList> rows = {t.header};
     rows += t.rows;
-    QList<qsizetype> widths;
-    for (const QStringList& row : rows)
-        for (qsizetype i = 0; i < row.size(); ++i) {
-            if (widths.size() <= i)
-                widths.append(0);
-            widths[i] = std::max(widths[i], row[i].size());
-        }
     QString out;
     if (!t.caption.isEmpty())
         out += QStringLiteral("  %1\n").arg(t.caption);
-    for (qsizetype r = 0; r < rows.size(); ++r) {
+    const QStringList lines = alignedColumns(rows, t.labelColumns);
+    for (qsizetype r = 0; r < lines.size(); ++r) {
         // A flagged row is marked in the margin, where it does not shift the columns.
-        QString line = r > 0 && t.flaggedRows.contains(int(r - 1)) ? QStringLiteral("! ")
-                                                                   : QStringLiteral("  ");
-        for (qsizetype i = 0; i < rows[r].size(); ++i) {
-            if (i > 0)
-                line += QStringLiteral("   ");
-            line += i < t.labelColumns ? rows[r][i].leftJustified(widths[i])
-                                       : rows[r][i].rightJustified(widths[i]);
-        }
-        out += line.remove(QRegularExpression(QStringLiteral("\\s+$"))) + QLatin1Char('\n');
+        const bool flagged = r > 0 && t.flaggedRows.contains(int(r - 1));
+        const QString line = (flagged ? QStringLiteral("! ") : QStringLiteral("  ")) + lines[r];
+        out += line.trimmed().isEmpty() ? QString() : line;
+        out += QLatin1Char('\n');
     }
     return out;
 }
