@@ -89,6 +89,18 @@ bool writeWhole(const std::filesystem::path& file, const std::string& text)
 
 } // namespace
 
+std::filesystem::path ApiAdmin::fileOf(const ApiDefinition& api) const
+{
+    // The file the API was loaded from, when it lies in app_path: a PUT then replaces the
+    // definition instead of adding a second file with the same api_id (which the next reload
+    // would skip). Otherwise Tyk's app_path/<api_id>.json.
+    const std::filesystem::path source(api.sourceFile);
+    std::error_code ec;
+    if (!api.sourceFile.empty() && std::filesystem::equivalent(source.parent_path(), m_appPath, ec))
+        return source;
+    return m_appPath / (api.apiId + ".json");
+}
+
 ApiAdmin::ApiAdmin(RouteTableHolder& tables, std::filesystem::path appPath)
     : m_tables(tables)
     , m_appPath(std::move(appPath))
@@ -145,7 +157,9 @@ AdminResponse ApiAdmin::update(std::string_view id, std::string_view body)
 {
     if (!safeFileName(id))
         return errorResponse(400, "Invalid API ID");
-    if (m_tables.load()->findApi(id) == nullptr)
+    const std::shared_ptr<const RouteTable> table = m_tables.load();
+    const ApiDefinition* loaded = table->findApi(id);
+    if (loaded == nullptr)
         return errorResponse(404, "API not found");
     const std::optional<Json> definition = parseObject(body);
     if (!definition)
@@ -160,7 +174,7 @@ AdminResponse ApiAdmin::update(std::string_view id, std::string_view body)
     if (const std::string error = loadError(text); !error.empty())
         return errorResponse(400, error);
     std::lock_guard lock(m_writing);
-    if (!writeWhole(m_appPath / (std::string(id) + ".json"), text))
+    if (!writeWhole(fileOf(*loaded), text))
         return errorResponse(500, "file object creation failed, write error");
     return apiModifiedResponse(id, "modified");
 }
@@ -169,12 +183,13 @@ AdminResponse ApiAdmin::remove(std::string_view id)
 {
     if (!safeFileName(id))
         return errorResponse(400, "Invalid API ID");
-    if (m_tables.load()->findApi(id) == nullptr)
+    const std::shared_ptr<const RouteTable> table = m_tables.load();
+    const ApiDefinition* loaded = table->findApi(id);
+    if (loaded == nullptr)
         return errorResponse(404, "API not found");
     std::lock_guard lock(m_writing);
     std::error_code ec;
-    // Tyk deletes app_path/<id>.json; an API loaded from a file of another name cannot go.
-    if (m_appPath.empty() || !std::filesystem::remove(m_appPath / (std::string(id) + ".json"), ec))
+    if (m_appPath.empty() || !std::filesystem::remove(fileOf(*loaded), ec))
         return errorResponse(500, "Delete failed");
     return apiModifiedResponse(id, "deleted");
 }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "gateway/config/api_definition.h"
 #include "gateway/config/route_table_holder.h"
 #include "gateway/proxy/admin_endpoint.h"
 
@@ -14,8 +15,9 @@ namespace gb::gateway::proxy {
 ///   GET    /tyk/apis/{id}   one, or 404 "API not found"
 ///   POST   /tyk/apis        a new definition, written to app_path/<api_id>.json (an id is
 ///                           generated when it has none); "added"
-///   PUT    /tyk/apis/{id}   replaces a loaded API's file; the body's api_id must be {id}
-///   DELETE /tyk/apis/{id}   removes a loaded API's file; "deleted"
+///   PUT    /tyk/apis/{id}   replaces a loaded API's file (the one it was loaded from when that
+///                           lies in app_path, else <api_id>.json); the body's api_id must be {id}
+///   DELETE /tyk/apis/{id}   removes that file; "deleted"
 ///
 /// As in Tyk, a change is served after the next /tyk/reload, and PUT and DELETE name APIs that
 /// are loaded now. A definition this gateway cannot load is refused with 400 and the loader's
@@ -33,6 +35,7 @@ private:
     AdminResponse add(std::string_view body);
     AdminResponse update(std::string_view id, std::string_view body);
     AdminResponse remove(std::string_view id);
+    std::filesystem::path fileOf(const ApiDefinition& api) const;
 
     RouteTableHolder& m_tables;
     const std::filesystem::path m_appPath;

@@ -142,6 +142,28 @@ private slots:
         QVERIFY(reload());
     }
 
+    // An API loaded from a file of another name: PUT rewrites that file (a second file with the
+    // same api_id would be skipped by the next reload), DELETE removes it.
+    void theFileItWasLoadedFrom()
+    {
+        Json named = m_sample;
+        named["api_id"] = "named";
+        named["proxy"]["listen_path"] = "/named/";
+        QVERIFY(writeTextFile(m_dir.filePath("apps/sample.json"), named.dump()));
+        QVERIFY(reload());
+        QCOMPARE(served("/named/json/valid"), 200);
+        named["proxy"]["listen_path"] = "/renamed/";
+        QCOMPARE(call("PUT", "/tyk/apis/named", named.dump())->status, 200);
+        QVERIFY(!QFile::exists(appFile("named")));
+        QVERIFY(Json::parse(readFile(m_dir.filePath("apps/sample.json"))) == named);
+        QVERIFY(reload());
+        QCOMPARE(served("/renamed/json/valid"), 200);
+        QCOMPARE(call("DELETE", "/tyk/apis/named")->status, 200);
+        QVERIFY(!QFile::exists(m_dir.filePath("apps/sample.json")));
+        QVERIFY(reload());
+        QCOMPARE(served("/renamed/json/valid"), 404);
+    }
+
     void refusals()
     {
         const std::size_t filesBefore = QDir(m_dir.filePath("apps")).entryList(QDir::Files).size();
