@@ -154,7 +154,7 @@ void appendRecordJson(std::string& out, const RecordValues& v)
     out.append(",\"timestamp\":\"");
     appendTime(out, v.timeUs);
     out.append("\",\"api_version\":");
-    appendJsonString(out, RecordValues::kNotVersioned);
+    appendJsonString(out, v.apiVersion);
     out.append(",\"api_name\":");
     appendJsonString(out, v.apiName);
     out.append(",\"api_id\":");

@@ -238,8 +238,9 @@ struct ConstantParts
 std::size_t upperBound(const RecordValues& v)
 {
     std::size_t bound = 1024;
-    for (std::string_view s : {v.method, v.host, v.path, v.path, v.userAgent, v.apiKey, v.apiName,
-                               v.apiId, v.orgId, v.ip, v.alias, v.originalPath, v.listenPath})
+    for (std::string_view s :
+         {v.method, v.host, v.path, v.path, v.userAgent, v.apiKey, v.apiVersion, v.apiName, v.apiId,
+          v.orgId, v.ip, v.alias, v.originalPath, v.listenPath})
         bound += s.size() + 6;
     v.forEachTag([&bound](std::string_view prefix, std::string_view value) {
         bound += prefix.size() + value.size() + 5;
@@ -285,7 +286,7 @@ void appendRecordMsgpack(std::string& out, const RecordValues& v)
     w.key("TimeStamp");
     w.time(v.timeUs);
     w.key("APIVersion");
-    w.string(RecordValues::kNotVersioned);
+    w.string(v.apiVersion);
     w.key("APIName");
     w.string(v.apiName);
     w.key("APIID");

@@ -34,4 +34,9 @@ void AnalyticsRecord::setRequest(std::string_view m, std::string_view p, std::st
     ipLen = put(at, kIpCap, address);
 }
 
+void AnalyticsRecord::setVersion(std::string_view version) noexcept
+{
+    versionLen = put(text + kMethodCap + kPathCap + kUserAgentCap + kIpCap, kVersionCap, version);
+}
+
 } // namespace gb::gateway

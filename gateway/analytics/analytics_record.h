@@ -16,7 +16,9 @@ struct AnalyticsRecord
     static constexpr std::size_t kPathCap = 192;
     static constexpr std::size_t kUserAgentCap = 130;
     static constexpr std::size_t kIpCap = 46;
-    static constexpr std::size_t kTextCapacity = kMethodCap + kPathCap + kUserAgentCap + kIpCap;
+    static constexpr std::size_t kVersionCap = 32;
+    static constexpr std::size_t kTextCapacity =
+        kMethodCap + kPathCap + kUserAgentCap + kIpCap + kVersionCap;
 
     std::int64_t timestampUs = 0;        ///< request start, Unix microseconds
     std::int64_t contentLength = 0;      ///< request body bytes (Tyk's content_length)
@@ -29,6 +31,7 @@ struct AnalyticsRecord
     std::uint8_t pathLen = 0;
     std::uint8_t userAgentLen = 0;
     std::uint8_t ipLen = 0;
+    std::uint8_t versionLen = 0;
     char text[kTextCapacity];
 
     /// Copies the request's text fields, each cut at its cap (a longer path keeps its first
@@ -46,6 +49,12 @@ struct AnalyticsRecord
     std::string_view ip() const noexcept
     {
         return {text + kMethodCap + kPathCap + kUserAgentCap, ipLen};
+    }
+    /// The version a request to a versioned API named (cut at kVersionCap); empty: none.
+    void setVersion(std::string_view version) noexcept;
+    std::string_view version() const noexcept
+    {
+        return {text + kMethodCap + kPathCap + kUserAgentCap + kIpCap, versionLen};
     }
 };
 

@@ -57,6 +57,7 @@ RecordValues recordValues(const AnalyticsRecord& r, const ApiIdentity* api,
     v.path = r.path();
     v.userAgent = r.userAgent();
     v.ip = r.ip();
+    v.apiVersion = r.version().empty() ? RecordValues::kNotVersioned : r.version();
     v.contentLength = r.contentLength;
     v.responseCode = r.responseCode;
     v.totalMs = wholeMs(r.requestTimeUs);

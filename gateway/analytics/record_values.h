@@ -23,7 +23,8 @@ struct RecordValues
     std::string_view originalPath; ///< as received
     std::string_view listenPath;
     std::string_view userAgent;
-    std::string_view apiKey; ///< the key's hash; "" when keyless
+    std::string_view apiKey;     ///< the key's hash; "" when keyless
+    std::string_view apiVersion; ///< the version the request named, else "Non Versioned"
     std::string_view apiName;
     std::string_view apiId;
     std::string_view orgId; ///< the API's org_id

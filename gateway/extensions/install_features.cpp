@@ -59,6 +59,8 @@ public:
             if (!m_recorder->ignored(ip))
                 capture(ctx, ip);
         }
+        if (ctx.pendingRefusalStatus != 0)
+            return proxy::FilterVerdict::Continue; // refused already (its version): no key check
         AccessDecision decision;
         const bool now = m_features.access().check(
             AccessQuery{api, ctx.exchange->request(), m_io, m_worker, ctx.versionName}, decision,
@@ -148,6 +150,7 @@ private:
         // No query is recorded (Tyk's RawPath is the path), so a key sent as a query parameter
         // never reaches Redis with the record.
         captureRequest(p.record, ctx.exchange->request(), ip, unixUs);
+        p.record.setVersion(ctx.versionNamed);
     }
 
     /// True: let the request through. False: answered here.

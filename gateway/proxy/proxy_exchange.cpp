@@ -69,10 +69,13 @@ void ProxyExchange::start(Exchange& ex, TableLease& lease, const RouteMatch& rou
     m_ctx.peer = ex.peerAddress();
     m_ctx.start = std::chrono::steady_clock::now();
     m_ctx.versionName = {};
+    m_ctx.versionNamed = {};
     m_ctx.keyId.clear();
     m_ctx.keyAlias.clear();
     m_ctx.keyOrgId.clear();
     m_ctx.filterStatus = 0;
+    m_ctx.pendingRefusalStatus = 0;
+    m_ctx.pendingRefusalBody = {};
     m_ctx.addUpstreamHeaders.clear();
     m_ctx.removeUpstreamHeaders.clear();
     m_ctx.replaceUpstreamQuery = false;
@@ -114,6 +117,14 @@ void ProxyExchange::runFilters()
             return;
         }
         m_deferred = true;
+        return;
+    }
+    if (m_ctx.pendingRefusalStatus != 0) {
+        if (Exchange* ex = exchange()) {
+            m_ctx.filterStatus = m_ctx.pendingRefusalStatus;
+            ex->respond(m_ctx.pendingRefusalStatus, kJsonErrorHeaders, m_ctx.pendingRefusalBody);
+        }
+        finishByFilter();
         return;
     }
     beginUpstream();

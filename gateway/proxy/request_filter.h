@@ -59,6 +59,9 @@ struct RequestContext
     /// A versioned API: the version the request names, else its default_version (set by the
     /// built-in version check, for the access check's version rights). Empty otherwise.
     std::string_view versionName;
+    /// A versioned API: the version the request itself names (empty: none), what Tyk's
+    /// analytics record as APIVersion ("Non Versioned" when empty).
+    std::string_view versionNamed;
 
     /// Set by an authentication filter for later filters and for analytics: the key as stored
     /// (its hash when hash_keys is on), the key's alias and its org. Empty for keyless APIs.
@@ -82,6 +85,12 @@ struct RequestContext
     /// A filter that answers the client itself (Responded, or FilterResume::done) sets the
     /// status it sent here, for /metrics and analytics.
     int filterStatus = 0;
+    /// A refusal decided early (the built-in version check, which runs first as in Tyk's
+    /// chain): the later filters still see the request, so analytics records it, but must not
+    /// act on it (no key check); the proxy sends it (JSON error headers) once they have all
+    /// continued. 0: none. The body must live until onComplete.
+    int pendingRefusalStatus = 0;
+    std::string_view pendingRefusalBody;
 
     /// Fields to add to the response sent to the client (e.g. X-RateLimit-Remaining), on
     /// proxied responses and on the proxy's own errors alike; same lifetime rule.

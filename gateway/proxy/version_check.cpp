@@ -1,9 +1,6 @@
 #include "gateway/proxy/version_check.h"
 
-#include "gateway/proxy/tyk_errors.h"
-
 #include <chrono>
-#include <span>
 
 namespace gb::gateway::proxy {
 
@@ -39,8 +36,9 @@ bool isDefaultName(std::string_view name)
     return name == "Default" || name == "default" || name.empty();
 }
 
-/// getVersionFromRequest (api_definition.go:2283-2343) for a versioned API.
-std::string_view requestedVersion(const ApiDefinition& api, const http::Request& request)
+} // namespace
+
+std::string_view versionNamedBy(const ApiDefinition& api, const http::Request& request)
 {
     const VersionData& v = api.versionData;
     switch (v.location) {
@@ -74,6 +72,8 @@ std::string_view requestedVersion(const ApiDefinition& api, const http::Request&
     return {};
 }
 
+namespace {
+
 /// Version (api_definition.go:2410-2460): the version a request is served as, or a refusal.
 VersionVerdict selectVersion(const ApiDefinition& api, const http::Request& request)
 {
@@ -91,7 +91,7 @@ VersionVerdict selectVersion(const ApiDefinition& api, const http::Request& requ
                 return servedAs(version);
         return refused(kNoDefault);
     }
-    std::string_view name = requestedVersion(api, request);
+    std::string_view name = versionNamedBy(api, request);
     if (name.empty()) {
         if (v.defaultVersion.empty())
             return refused(kVersionNotFound);
@@ -147,13 +147,17 @@ FilterVerdict VersionCheckFilter::onRequest(RequestContext& ctx, FilterResume)
                          std::chrono::system_clock::now().time_since_epoch())
                          .count();
     const http::Request& request = ctx.exchange->request();
+    if (!v.notVersioned)
+        ctx.versionNamed = versionNamedBy(api, request);
     const VersionVerdict verdict = checkVersion(api, request, now);
     if (!verdict.refusal.empty()) {
+        // Sent by the proxy after the other filters have seen the request (analytics records
+        // a version refusal, as Tyk's error handler does).
         std::string& body = ctx.strings.next();
         body.append("{\n    \"error\": \"").append(verdict.refusal).append("\"\n}");
-        ctx.filterStatus = 403;
-        ctx.exchange->respond(403, std::span<const http::Header>(kJsonErrorHeaders), body);
-        return FilterVerdict::Responded;
+        ctx.pendingRefusalStatus = 403;
+        ctx.pendingRefusalBody = body;
+        return FilterVerdict::Continue;
     }
     ctx.versionName = verdict.requested;
     if (!verdict.expiresHeader.empty())

@@ -24,6 +24,10 @@ struct VersionVerdict
     std::string_view requested;
 };
 
+/// getVersionFromRequest (api_definition.go:2283-2343) for a versioned API: the version the
+/// request names where the definition says to look (empty: none). Pure.
+std::string_view versionNamedBy(const ApiDefinition& api, const http::Request& request);
+
 /// Pure: the verdict for `request` on `api` at `nowUnix`. Cheap for an API that is not
 /// versioned and expires nowhere (nothing to look up).
 VersionVerdict checkVersion(const ApiDefinition& api, const http::Request& request,

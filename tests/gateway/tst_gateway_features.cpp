@@ -39,6 +39,7 @@ private slots:
     void endToEnd();
     void sharedRedisWithTyk();
     void quotaExceededStatus();
+    void versionRefusalIsRecorded();
 };
 
 namespace {
@@ -143,6 +144,14 @@ public:
                              "target_url": "http://127.0.0.1:)"
                 << m_upstream.port() << R"("},
                    "version_data": {"not_versioned": true, "versions": {"Default": {"name": "Default"}}}})";
+            // A versioned API (the version in the "version" header), keyless.
+            std::ofstream ver(m_apps.filePath("ver.json").toStdString());
+            ver << R"({"api_id": "ver", "name": "Versioned", "org_id": "default", "active": true,
+                   "use_keyless": true, "definition": {"location": "header", "key": "version"},
+                   "proxy": {"listen_path": "/ver/", "strip_listen_path": true,
+                             "target_url": "http://127.0.0.1:)"
+                << m_upstream.port() << R"("},
+                   "version_data": {"not_versioned": false, "versions": {"v1": {"name": "v1"}}}})";
         }
         GatewaySetup setup;
         setup.config.listenAddress = "127.0.0.1";
@@ -388,6 +397,29 @@ void TestGatewayFeatures::quotaExceededStatus()
         QCOMPARE(over.status, status);
         QCOMPARE(over.body, std::string("{\n    \"error\": \"Quota exceeded\"\n}"));
     }
+}
+
+// A request refused for its version (before any key check, as in Tyk's chain) still gets its
+// analytics record, as Tyk's error handler writes one (gateway/handler_error.go:124-240).
+void TestGatewayFeatures::versionRefusalIsRecorded()
+{
+    FeaturesGateway f;
+    QVERIFY2(f.ok(), qPrintable(f.redis.error()));
+    const Response refused = request(f.port, get("/ver/x"));
+    QCOMPARE(refused.status, 403);
+    QCOMPARE(refused.body, std::string("{\n    \"error\": \"Version information not found\"\n}"));
+    QCOMPARE(request(f.port, get("/ver/x", "version: v1\r\n")).status, 200);
+    f.stop();
+    const auto records = f.redis.command({"LRANGE", "analytics-tyk-system-analytics", "0", "-1"});
+    QCOMPARE(records.elements.size(), std::size_t(2));
+    const Json first = Json::from_msgpack(records.elements[0].str);
+    QVERIFY(first["APIID"] == "ver");
+    QVERIFY(first["ResponseCode"] == 403);
+    QVERIFY(first["APIKey"] == "");
+    QVERIFY(first["APIVersion"] == "Non Versioned"); // it named none
+    const Json second = Json::from_msgpack(records.elements[1].str);
+    QVERIFY(second["ResponseCode"] == 200);
+    QVERIFY(second["APIVersion"] == "v1"); // getVersionFromRequest's name, as Tyk records it
 }
 
 QTEST_GUILESS_MAIN(TestGatewayFeatures)
