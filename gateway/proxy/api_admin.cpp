@@ -11,9 +11,10 @@
 
 namespace gb::gateway::proxy {
 
+using Json = nlohmann::ordered_json;
+
 namespace {
 
-using Json = nlohmann::ordered_json;
 constexpr std::string_view kPrefix = "/tyk/apis";
 
 /// Tyk's sanitize.ValidatePathComponent (internal/sanitize/path.go:34-58): an id that becomes a
@@ -141,55 +142,60 @@ AdminResponse ApiAdmin::add(std::string_view body)
     }
     if (!safeFileName(id))
         return errorResponse(400, "Invalid API ID");
-    if (m_appPath.empty())
-        return errorResponse(400, "this gateway runs from flags, without app_path: start it "
-                                  "with --conf to manage API definitions");
-    const std::string text = definition->dump(2, ' ', false, Json::error_handler_t::replace);
-    if (const std::string error = loadError(text); !error.empty())
-        return errorResponse(400, error);
-    std::lock_guard lock(m_writing);
-    if (!writeWhole(m_appPath / (id + ".json"), text))
-        return errorResponse(500, "file object creation failed, write error");
-    return apiModifiedResponse(id, "added");
+    return write(m_appPath / (id + ".json"), *definition, id, "added");
+}
+
+ApiAdmin::Target ApiAdmin::target(std::string_view id) const
+{
+    Target t;
+    if (!safeFileName(id)) {
+        t.refusal = errorResponse(400, "Invalid API ID");
+        return t;
+    }
+    t.table = m_tables.load();
+    t.api = t.table->findApi(id);
+    if (t.api == nullptr)
+        t.refusal = errorResponse(404, "API not found");
+    return t;
 }
 
 AdminResponse ApiAdmin::update(std::string_view id, std::string_view body)
 {
-    if (!safeFileName(id))
-        return errorResponse(400, "Invalid API ID");
-    const std::shared_ptr<const RouteTable> table = m_tables.load();
-    const ApiDefinition* loaded = table->findApi(id);
-    if (loaded == nullptr)
-        return errorResponse(404, "API not found");
+    const Target loaded = target(id);
+    if (loaded.api == nullptr)
+        return loaded.refusal;
     const std::optional<Json> definition = parseObject(body);
     if (!definition)
         return errorResponse(400, "Request malformed");
     if (apiIdOf(*definition) != id) // gateway/api_helpers.go:112-118
         return errorResponse(400, "Request APIID does not match that in Definition! For Update "
                                   "operations these must match.");
+    return write(fileOf(*loaded.api), *definition, id, "modified");
+}
+
+AdminResponse ApiAdmin::write(const std::filesystem::path& file, const Json& definition,
+                              std::string_view id, std::string_view action)
+{
     if (m_appPath.empty())
         return errorResponse(400, "this gateway runs from flags, without app_path: start it "
                                   "with --conf to manage API definitions");
-    const std::string text = definition->dump(2, ' ', false, Json::error_handler_t::replace);
+    const std::string text = definition.dump(2, ' ', false, Json::error_handler_t::replace);
     if (const std::string error = loadError(text); !error.empty())
         return errorResponse(400, error);
     std::lock_guard lock(m_writing);
-    if (!writeWhole(fileOf(*loaded), text))
+    if (!writeWhole(file, text))
         return errorResponse(500, "file object creation failed, write error");
-    return apiModifiedResponse(id, "modified");
+    return apiModifiedResponse(id, action);
 }
 
 AdminResponse ApiAdmin::remove(std::string_view id)
 {
-    if (!safeFileName(id))
-        return errorResponse(400, "Invalid API ID");
-    const std::shared_ptr<const RouteTable> table = m_tables.load();
-    const ApiDefinition* loaded = table->findApi(id);
-    if (loaded == nullptr)
-        return errorResponse(404, "API not found");
+    const Target loaded = target(id);
+    if (loaded.api == nullptr)
+        return loaded.refusal;
     std::lock_guard lock(m_writing);
     std::error_code ec;
-    if (m_appPath.empty() || !std::filesystem::remove(fileOf(*loaded), ec))
+    if (m_appPath.empty() || !std::filesystem::remove(fileOf(*loaded.api), ec))
         return errorResponse(500, "Delete failed");
     return apiModifiedResponse(id, "deleted");
 }

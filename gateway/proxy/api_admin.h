@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <mutex>
+#include <nlohmann/json_fwd.hpp>
 
 namespace gb::gateway::proxy {
 
@@ -32,10 +33,22 @@ public:
     void handle(const AdminRequest& request, AdminReply reply) override;
 
 private:
+    /// The loaded API a PUT or DELETE names (the table kept alive with it), or Tyk's refusal:
+    /// an id that cannot be a file name (400), an API not loaded (404).
+    struct Target
+    {
+        std::shared_ptr<const RouteTable> table;
+        const ApiDefinition* api = nullptr;
+        AdminResponse refusal;
+    };
+    Target target(std::string_view id) const;
     AdminResponse add(std::string_view body);
     AdminResponse update(std::string_view id, std::string_view body);
     AdminResponse remove(std::string_view id);
     std::filesystem::path fileOf(const ApiDefinition& api) const;
+    /// Checks `definition` with the loader and writes it to `file` whole; Tyk's answers.
+    AdminResponse write(const std::filesystem::path& file, const nlohmann::ordered_json& definition,
+                        std::string_view id, std::string_view action);
 
     RouteTableHolder& m_tables;
     const std::filesystem::path m_appPath;
