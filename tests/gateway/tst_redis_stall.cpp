@@ -168,7 +168,9 @@ private slots:
         QCOMPARE(unknown->status, 503);
         QVERIFY2(unknownMs < 100, qPrintable(QString::number(unknownMs) + " ms"));
 
-        // Every second answered (nearly) all it was offered, all 200, p99 under 20 ms.
+        // Every second answered (nearly) all it was offered, all 200, p99 under 50 ms: a request
+        // that waited for Redis would take the stall's 2 s. (Alone the worst second is 1-4 ms;
+        // beside another test on the two cores of CI it reached 22 ms once.)
         const std::vector<Json> seconds = jsonLines(dir.filePath("live.jsonl"));
         QVERIFY(seconds.size() >= 6);
         for (std::size_t i = 0; i + 1 < seconds.size(); ++i) { // the last one may be partial
@@ -183,7 +185,7 @@ private slots:
                                      .arg(p99);
             qInfo("%s", qPrintable(what));
             QVERIFY2(answered >= 0.95 * offered, qPrintable(what));
-            QVERIFY2(p99 < 20, qPrintable(what));
+            QVERIFY2(p99 < 50, qPrintable(what));
             QCOMPARE(statusCount(s, "200"), s["requests"].get<std::uint64_t>());
         }
         const Json report = readJson(dir.filePath("report.json"));
