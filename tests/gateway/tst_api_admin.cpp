@@ -2,7 +2,8 @@
 // Tyk's own apps/app_sample.json (tests/gateway/tyk-samples) added with POST, served after
 // /tyk/reload, replaced with PUT, removed with DELETE; an id generated when the definition has
 // none; Tyk's answers to a malformed body, a mismatched id, an unknown API, an id that would
-// leave app_path, and a definition the loader refuses (nothing is written then).
+// leave app_path, and a definition the loader refuses (nothing is written then). Also the
+// admin API's other answers to a wrong method, as Tyk's.
 
 #include "support/gateway_harness.h"
 
@@ -162,6 +163,22 @@ private slots:
         QVERIFY(!QFile::exists(m_dir.filePath("apps/sample.json")));
         QVERIFY(reload());
         QCOMPARE(served("/renamed/json/valid"), 404);
+    }
+
+    // /hello's own check (gateway/health_check.go:213-216) and the admin router's
+    // MethodNotAllowedHandler for /tyk/reload (gateway/api.go:246-248; server.go:923-924).
+    void wrongMethods()
+    {
+        for (const char* method : {"POST", "PUT", "HEAD"}) {
+            const auto hello = call(method, "/hello");
+            QCOMPARE(hello->status, 405);
+            const auto reload = call(method, "/tyk/reload");
+            QCOMPARE(reload->status, 405);
+            if (std::string(method) == "HEAD")
+                continue; // no body
+            QVERIFY(parsed(hello) == error("Method Not Allowed"));
+            QVERIFY(parsed(reload) == error("Method not supported"));
+        }
     }
 
     void refusals()
