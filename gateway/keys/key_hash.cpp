@@ -1,11 +1,11 @@
 #include "gateway/keys/key_hash.h"
 
+#include "common/sys/random_id.h"
 #include "gateway/keys/murmur3.h"
 
 #include <array>
 #include <nlohmann/json.hpp>
 #include <openssl/evp.h>
-#include <openssl/rand.h>
 #include <stdexcept>
 
 namespace gb::gateway {
@@ -136,12 +136,9 @@ std::string generateKey(std::string_view orgId, KeyHashFunction f, std::string_v
 {
     std::string randomId;
     if (id.empty()) {
-        std::array<unsigned char, 16> random{};
-        if (RAND_bytes(random.data(), static_cast<int>(random.size())) != 1)
+        randomId = randomUuidHex();
+        if (randomId.empty())
             throw std::runtime_error("the random number generator failed");
-        random[6] = static_cast<unsigned char>((random[6] & 0x0f) | 0x40); // UUID version 4
-        random[8] = static_cast<unsigned char>((random[8] & 0x3f) | 0x80); // RFC 4122 variant
-        appendHex(randomId, random.data(), random.size());
         id = randomId;
     }
     if (f == KeyHashFunction::Legacy) {

@@ -1,5 +1,6 @@
 #include "gateway/proxy/admin_api.h"
 
+#include "common/http/query.h"
 #include "common/version.h"
 #include "gateway/config/constant_time.h"
 #include "gateway/metrics/prometheus_format.h"
@@ -28,22 +29,6 @@ bool isReadMethod(http::Method m)
 void respondJson(Exchange& ex, const AdminResponse& r)
 {
     ex.respond(r.status, kJson, r.body);
-}
-
-/// The value of `name` in a query string ("block=true&x=1"), or empty.
-std::string_view queryValue(std::string_view query, std::string_view name)
-{
-    while (!query.empty()) {
-        const auto amp = query.find('&');
-        const std::string_view pair = query.substr(0, amp);
-        if (pair.size() > name.size() && pair.substr(0, name.size()) == name &&
-            pair[name.size()] == '=')
-            return pair.substr(name.size() + 1);
-        if (amp == std::string_view::npos)
-            break;
-        query.remove_prefix(amp + 1);
-    }
-    return {};
 }
 
 } // namespace
@@ -235,7 +220,7 @@ void AdminApi::serveTyk(Exchange& ex)
             respondJson(ex, errorResponse(405, "Method not supported"));
             return;
         }
-        if (queryValue(req.query, "block") != "true") {
+        if (http::queryValue(req.query, "block") != "true") {
             // Tyk queues the reload and answers at once.
             m_reloader.request();
             respondJson(ex, reloadResponse());

@@ -1,13 +1,11 @@
 #include "gateway/proxy/api_admin.h"
 
+#include "common/sys/random_id.h"
 #include "gateway/config/api_definition.h"
 #include "gateway/config/json_reader.h"
 
-#include <array>
-#include <cstdio>
 #include <fstream>
 #include <nlohmann/json.hpp>
-#include <openssl/rand.h>
 
 namespace gb::gateway::proxy {
 
@@ -27,23 +25,6 @@ bool safeFileName(std::string_view id)
         if (c == '/' || c == '\\' || c == '%' || c == '\0')
             return false;
     return true;
-}
-
-/// A new api_id as Tyk's GenerateAPIID: a UUIDv4 in 32 hex characters.
-std::string newApiId()
-{
-    std::array<unsigned char, 16> random{};
-    if (RAND_bytes(random.data(), static_cast<int>(random.size())) != 1)
-        return {};
-    random[6] = static_cast<unsigned char>((random[6] & 0x0f) | 0x40);
-    random[8] = static_cast<unsigned char>((random[8] & 0x3f) | 0x80);
-    static constexpr char kDigits[] = "0123456789abcdef";
-    std::string id;
-    for (const unsigned char b : random) {
-        id.push_back(kDigits[b >> 4]);
-        id.push_back(kDigits[b & 0x0f]);
-    }
-    return id;
 }
 
 /// The body as a JSON object, or nullopt (Tyk: 400 "Request malformed").
@@ -135,7 +116,7 @@ AdminResponse ApiAdmin::add(std::string_view body)
         return errorResponse(400, "Request malformed");
     std::string id = apiIdOf(*definition);
     if (id.empty()) {
-        id = newApiId();
+        id = randomUuidHex(); // Tyk's GenerateAPIID
         if (id.empty())
             return errorResponse(500, "the random number generator failed");
         (*definition)["api_id"] = id;

@@ -1,5 +1,7 @@
 #include "gateway/proxy/version_check.h"
 
+#include "common/http/query.h"
+
 #include <chrono>
 
 namespace gb::gateway::proxy {
@@ -44,20 +46,8 @@ std::string_view versionNamedBy(const ApiDefinition& api, const http::Request& r
     switch (v.location) {
     case VersionLocation::Header:
         return request.header(v.key);
-    case VersionLocation::UrlParam: {
-        std::string_view query = request.query;
-        while (!query.empty()) {
-            const std::size_t amp = query.find('&');
-            const std::string_view pair = query.substr(0, amp);
-            const std::size_t eq = pair.find('=');
-            if (pair.substr(0, eq) == v.key)
-                return eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1);
-            if (amp == std::string_view::npos)
-                break;
-            query.remove_prefix(amp + 1);
-        }
-        return {};
-    }
+    case VersionLocation::UrlParam:
+        return http::queryValue(request.query, v.key);
     case VersionLocation::Url: {
         std::string_view path = request.path;
         if (path.starts_with(api.listenPath))
