@@ -1,8 +1,10 @@
 #include "gateway/access/access_control.h"
 
 #include "gateway/access/request_limiter.h"
+#include "gateway/keys/apply_policies.h"
 #include "gateway/keys/key_hash.h"
 #include "gateway/keys/key_store.h"
+#include "gateway/keys/policy_store.h"
 #include "gateway/keys/session_cache.h"
 #include "gateway/keys/storage_keys.h"
 #include "gateway/keys/token.h"
@@ -33,6 +35,7 @@ enum class AccessControl::Stage : std::uint8_t
 struct AccessControl::State
 {
     std::string_view apiId;
+    std::string_view apiOrgId;
     RateLimit globalRate;
     bool keyless = false;
     bool disableRateLimit = false;
@@ -52,14 +55,17 @@ struct AccessControl::State
     WindowSpec quotaSpec;
     QuotaSeed quotaSeed;
     bool perApiLimit = false;
+    bool keyHasPolicies = false;
     std::string_view allowanceScope;
 
-    /// Whose counters: the session's own (""), or the API's when a per-API limit applies.
+    /// Whose counters: the session's own (""), or the allowance scope of a per-API limit. A
+    /// key without policies has its per-API limits counted per API (Tyk's Apply sets their
+    /// scope to the API, internal/policy/apply.go:179-187); with policies the scope is theirs.
     std::string_view scope() const
     {
         if (!perApiLimit)
             return {};
-        return allowanceScope.empty() ? apiId : allowanceScope;
+        return allowanceScope.empty() && !keyHasPolicies ? apiId : allowanceScope;
     }
 };
 
@@ -79,6 +85,7 @@ struct AccessControl::LimitWait
 struct AccessControl::Pending : State
 {
     std::string ownedApiId;
+    std::string ownedApiOrgId;
     std::string ownedToken;
     std::string ownedVersion;
     std::string ownedDefaultVersion;
@@ -150,10 +157,12 @@ std::string_view quotaKey(std::string_view scope, std::string_view id)
 } // namespace
 
 AccessControl::AccessControl(AccessOptions options, KeyStore& store, SessionCache& cache,
-                             RequestLimiter& limiter, const Clock& clock, int workers)
+                             const PolicyStore& policies, RequestLimiter& limiter,
+                             const Clock& clock, int workers)
     : m_options(options)
     , m_store(store)
     , m_cache(cache)
+    , m_policies(policies)
     , m_limiter(limiter)
     , m_clock(clock)
 {
@@ -185,6 +194,7 @@ bool AccessControl::start(const ApiDefinition& api, std::string_view token,
 {
     State st;
     st.apiId = api.apiId;
+    st.apiOrgId = api.orgId;
     st.version = version;
     st.defaultVersion = api.versionData.defaultVersion;
     st.fallbackToDefault = api.versionData.fallbackToDefault;
@@ -269,8 +279,14 @@ bool AccessControl::run(State& st, const PendingPtr& pending, Callback* later, A
             return false;
         }
         case Stage::Validate: {
-            const Session& s = st.session->session;
-            // Tyk's order: the key's own state first, then its rights to this API.
+            const CachedSession& entry = *st.session;
+            const Session& s = entry.session;
+            // Tyk's order: policies applied (a key whose policies cannot apply, or apply for
+            // another organisation, is refused as unknown: gateway/middleware.go:676-710), the
+            // key's own state, then its rights to this API.
+            if (entry.hasPolicies &&
+                (!entry.policyError.empty() || entry.policyOrgId != st.apiOrgId))
+                return conclude(AccessOutcome::KeyUnknown);
             if (s.isInactive)
                 return conclude(AccessOutcome::KeyInactive);
             if (s.expires > 0 && s.expiredAt(m_clock.unixMs() / 1000))
@@ -280,6 +296,7 @@ bool AccessControl::run(State& st, const PendingPtr& pending, Callback* later, A
                 return conclude(AccessOutcome::KeyUnknown);
             const ApiLimit* limit =
                 access->limit && !access->limit->isEmpty() ? &*access->limit : nullptr;
+            st.keyHasPolicies = entry.hasPolicies;
             if (limit != nullptr) {
                 st.perApiLimit = true;
                 st.allowanceScope = access->allowanceScope;
@@ -291,6 +308,10 @@ bool AccessControl::run(State& st, const PendingPtr& pending, Callback* later, A
                 st.quotaSpec = quotaWindow(s.quotaMax, s.quotaRenewalRate);
                 st.quotaSeed = {s.quotaRemaining, s.quotaRenews};
             }
+            // Policies clear the remaining counts (Tyk's ClearSession): the counter starts
+            // fresh rather than from a zero that would read as used up.
+            if (entry.hasPolicies)
+                st.quotaSeed = {};
             st.stage = Stage::Global;
             break;
         }
@@ -368,6 +389,8 @@ AccessControl::PendingPtr AccessControl::promote(State& st, Callback&& later)
     // The request's buffer and the API definition may be gone by the time the store answers.
     p->ownedApiId = std::string(st.apiId);
     p->apiId = p->ownedApiId;
+    p->ownedApiOrgId = std::string(st.apiOrgId);
+    p->apiOrgId = p->ownedApiOrgId;
     p->ownedToken = std::string(st.token);
     p->token = p->ownedToken;
     p->ownedVersion = std::string(st.version);
@@ -526,6 +549,15 @@ AccessControl::LoadResult AccessControl::loaded(std::string_view token, const st
         return {AccessOutcome::StoreUnavailable, nullptr};
     }
     auto entry = std::make_shared<CachedSession>();
+    if (session->hasPolicies()) {
+        PolicyApplication applied = applyPolicies(*session, *m_policies.current());
+        if (!applied.error.empty())
+            std::fprintf(stderr, "keys: the policies of key %s do not apply: %s\n",
+                         logName(hash).c_str(), applied.error.c_str());
+        entry->hasPolicies = true;
+        entry->policyError = std::move(applied.error);
+        entry->policyOrgId = std::move(applied.orgId);
+    }
     entry->session = std::move(*session);
     entry->storageId = id;
     entry->keyHash = hash;

@@ -24,6 +24,7 @@ namespace gb::gateway {
 
 class Clock;
 class KeyStore;
+class PolicyStore;
 struct StoreResult;
 struct WindowDecision;
 class RequestLimiter;
@@ -78,8 +79,10 @@ class AccessControl
 public:
     using Callback = UniqueFunction<void(AccessDecision)>;
 
+    /// `policies`: what keys naming apply_policies get their limits and rights from.
     AccessControl(AccessOptions options, KeyStore& store, SessionCache& cache,
-                  RequestLimiter& limiter, const Clock& clock, int workers);
+                  const PolicyStore& policies, RequestLimiter& limiter, const Clock& clock,
+                  int workers);
     ~AccessControl();
     AccessControl(const AccessControl&) = delete;
     AccessControl& operator=(const AccessControl&) = delete;
@@ -128,6 +131,7 @@ private:
     AccessOptions m_options;
     KeyStore& m_store;
     SessionCache& m_cache;
+    const PolicyStore& m_policies;
     RequestLimiter& m_limiter;
     const Clock& m_clock;
 

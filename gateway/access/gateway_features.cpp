@@ -69,6 +69,7 @@ GatewayFeatures::GatewayFeatures(const GatewayConfig& config, FeaturesOptions op
     , m_hashKeys(config.hashKeys)
     , m_quotaExceededStatus(config.quotaExceededStatus)
     , m_rateLimitHeaders(config.rateLimitResponseHeaders)
+    , m_policies(config.policies, options.log)
     , m_requestLatency("gatebench_api_request_duration_seconds",
                        "Time from request head to response end, per API.", options.workers)
     , m_upstreamLatency("gatebench_api_upstream_latency_seconds",
@@ -92,12 +93,12 @@ GatewayFeatures::GatewayFeatures(const GatewayConfig& config, FeaturesOptions op
     access.decisionBudget = config.storage.decisionBudget;
     access.lookupBudget = config.storage.lookupBudget;
     access.refreshAfter = options.sessionRefresh;
-    m_access = std::make_unique<AccessControl>(access, *m_store, m_cache, *m_limiter, m_clock,
-                                               options.workers);
+    m_access = std::make_unique<AccessControl>(access, *m_store, m_cache, m_policies, *m_limiter,
+                                               m_clock, options.workers);
     m_keyAdmin =
         std::make_unique<KeyAdmin>(KeyAdminOptions{config.hashKeys, config.hashKeyFunction,
                                                    config.enableHashedKeysListing, options.log},
-                                   *m_store, m_cache, *m_limiter, m_clock);
+                                   *m_store, m_cache, m_policies, *m_limiter, m_clock);
     if (config.enableAnalytics) {
         if (!redis) {
             if (options.log)
@@ -123,6 +124,12 @@ GatewayFeatures::GatewayFeatures(const GatewayConfig& config, FeaturesOptions op
 GatewayFeatures::~GatewayFeatures()
 {
     stop();
+}
+
+void GatewayFeatures::reloadPolicies()
+{
+    if (m_policies.reload())
+        m_cache.clear();
 }
 
 void GatewayFeatures::start()

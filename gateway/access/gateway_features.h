@@ -6,6 +6,7 @@
 #include "gateway/analytics/latency_histogram.h"
 #include "gateway/config/admin_responses.h"
 #include "gateway/config/gateway_config.h"
+#include "gateway/keys/policy_store.h"
 #include "gateway/keys/session_cache.h"
 #include "gateway/ratelimit/distributed_limiter.h"
 
@@ -62,6 +63,10 @@ public:
     /// gatebench_api_upstream_latency_seconds: request sent -> response head, per API.
     ApiLatencyHistograms& upstreamLatency() { return m_upstreamLatency; }
     SessionCache& sessionCache() { return m_cache; }
+    PolicyStore& policies() { return m_policies; }
+    /// Reads the policies again (/tyk/reload); cached sessions go when they changed, so that
+    /// every key is checked against the new ones from its next request.
+    void reloadPolicies();
     /// The status a request over its quota gets: Tyk's 403, or 429 when the conf asks for it.
     int quotaExceededStatus() const { return m_quotaExceededStatus; }
     /// What X-Ratelimit-* headers carry (tyk.conf rate_limit_response_headers).
@@ -84,6 +89,7 @@ private:
     std::unique_ptr<RedisClient> m_analyticsClient;
     std::unique_ptr<KeyStore> m_store;
     SessionCache m_cache;
+    PolicyStore m_policies;
     std::unique_ptr<RequestLimiter> m_limiter;
     std::unique_ptr<AccessControl> m_access;
     std::unique_ptr<KeyAdmin> m_keyAdmin;

@@ -1,8 +1,10 @@
 #include "gateway/access/key_admin.h"
 
 #include "gateway/access/request_limiter.h"
+#include "gateway/keys/apply_policies.h"
 #include "gateway/keys/key_hash.h"
 #include "gateway/keys/key_store.h"
+#include "gateway/keys/policy_store.h"
 #include "gateway/keys/session.h"
 #include "gateway/keys/session_cache.h"
 #include "gateway/keys/storage_keys.h"
@@ -129,10 +131,11 @@ struct KeyAdmin::Op
 };
 
 KeyAdmin::KeyAdmin(KeyAdminOptions options, KeyStore& store, SessionCache& cache,
-                   RequestLimiter& limiter, const Clock& clock)
+                   const PolicyStore& policies, RequestLimiter& limiter, const Clock& clock)
     : m_options(options)
     , m_store(store)
     , m_cache(cache)
+    , m_policies(policies)
     , m_limiter(limiter)
     , m_clock(clock)
 {}
@@ -219,6 +222,8 @@ void KeyAdmin::create(const OpPtr& op, std::string key)
             std::fprintf(stderr, "keys: create refused: %s\n", error.c_str());
         return respond(op, malformed());
     }
+    const std::int64_t now = m_clock.unixMs() / 1000;
+    applyKeyPolicies(*session, true, now);
     if (session->accessRights.empty())
         return respond(op, noAccessRights());
     if (key.empty()) {
@@ -232,7 +237,6 @@ void KeyAdmin::create(const OpPtr& op, std::string key)
     op->name = std::move(key);
     op->id = storageIdFor(op->name, m_options.hashKeys);
     op->keyHash = m_options.hashKeys ? op->id : keyHash(op->name);
-    const std::int64_t now = m_clock.unixMs() / 1000;
     session->dateCreated = timestamp(now);
     session->lastUpdated = std::to_string(now);
     startQuotaPeriod(*session, now);
@@ -249,6 +253,7 @@ void KeyAdmin::update(const OpPtr& op)
             std::fprintf(stderr, "keys: update refused: %s\n", error.c_str());
         return respond(op, malformed());
     }
+    applyKeyPolicies(*fresh, false, m_clock.unixMs() / 1000);
     if (fresh->accessRights.empty())
         return respond(op, noAccessRights());
     op->session = std::move(*fresh);
@@ -278,6 +283,23 @@ void KeyAdmin::update(const OpPtr& op)
         s.lastUpdated = std::to_string(now);
         save(op, !op->suppressReset, false);
     });
+}
+
+void KeyAdmin::applyKeyPolicies(Session& session, bool created, std::int64_t now) const
+{
+    if (!session.hasPolicies())
+        return;
+    const std::shared_ptr<const PolicySet> policies = m_policies.current();
+    const PolicyApplication applied = applyPolicies(session, *policies);
+    if (!applied.error.empty() && m_options.log)
+        std::fprintf(stderr, "keys: the key's policies do not apply: %s\n", applied.error.c_str());
+    if (!created)
+        return;
+    // checkAndApplyTrialPeriod (gateway/api.go:309-330): a new key expires after the
+    // key_expires_in of its policies (the last one that sets it).
+    for (const std::string& id : session.policyIds())
+        if (const Policy* p = policies->find(session.orgId, id); p && p->keyExpiresIn > 0)
+            session.expires = now + p->keyExpiresIn;
 }
 
 void KeyAdmin::save(const OpPtr& op, bool reset, bool created)

@@ -16,8 +16,10 @@ namespace gb::gateway {
 
 class Clock;
 class KeyStore;
+class PolicyStore;
 class RequestLimiter;
 class SessionCache;
+struct Session;
 
 struct KeyAdminOptions
 {
@@ -43,7 +45,9 @@ struct KeyAdminRequest
 ///   GET /tyk/keys                           {"keys": [...]}: hashes when hash_keys is on
 /// with Tyk's answers ({"key","status":"ok","action":"added"|"modified"|"deleted","key_hash"}
 /// and {"status":"error","message"}). Creating or updating a key (unless suppress_reset=1) and
-/// deleting it start a new quota period, as in Tyk; every change invalidates this process's
+/// deleting it start a new quota period, as in Tyk. A key naming apply_policies is stored with
+/// what its policies give it (rights, limits; key_expires_in for a new key), as Tyk stores it,
+/// and so may come with no access_rights of its own. Every change invalidates this process's
 /// cached session. A store that cannot be reached gives 503 "Key store unavailable".
 ///
 /// Thread-safe; one instance serves every worker. The reply is always delivered on the given
@@ -53,8 +57,8 @@ class KeyAdmin
 public:
     using Reply = UniqueFunction<void(AdminResponse)>;
 
-    KeyAdmin(KeyAdminOptions options, KeyStore& store, SessionCache& cache, RequestLimiter& limiter,
-             const Clock& clock);
+    KeyAdmin(KeyAdminOptions options, KeyStore& store, SessionCache& cache,
+             const PolicyStore& policies, RequestLimiter& limiter, const Clock& clock);
 
     /// True for "/tyk/keys" and "/tyk/keys/...".
     static bool handles(std::string_view path) noexcept;
@@ -69,6 +73,9 @@ private:
     void get(const OpPtr& op);
     void remove(const OpPtr& op);
     void list(const OpPtr& op);
+    /// Applies the key's policies to what will be stored (Tyk's handleAddOrUpdate,
+    /// gateway/api.go:541-542, which ignores their errors as this does).
+    void applyKeyPolicies(Session& session, bool created, std::int64_t now) const;
     void save(const OpPtr& op, bool resetQuotas, bool created);
     void resetQuotas(const OpPtr& op, UniqueFunction<void()> then);
     void respond(const OpPtr& op, AdminResponse response);
@@ -77,6 +84,7 @@ private:
     KeyAdminOptions m_options;
     KeyStore& m_store;
     SessionCache& m_cache;
+    const PolicyStore& m_policies;
     RequestLimiter& m_limiter;
     const Clock& m_clock;
 };

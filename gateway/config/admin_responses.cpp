@@ -97,10 +97,10 @@ AdminResponse apiResponse(const ApiDefinition* api)
     return {200, api->originalJson};
 }
 
-AdminResponse apiModifiedResponse(std::string_view apiId, std::string_view action)
+AdminResponse modifiedResponse(std::string_view id, std::string_view action)
 {
     Json body;
-    body["key"] = apiId;
+    body["key"] = id;
     body["status"] = "ok";
     body["action"] = action;
     return {200, body.dump(-1, ' ', false, Json::error_handler_t::replace)};

@@ -48,9 +48,9 @@ AdminResponse apiListResponse(const std::vector<ApiDefinition>& apis);
 /// GET /tyk/apis/{id}: the definition, or 404 {"status":"error","message":"API not found"}.
 AdminResponse apiResponse(const ApiDefinition* api);
 
-/// POST/PUT/DELETE /tyk/apis: {"key":"<api_id>","status":"ok","action":"added|modified|deleted"}
-/// (Tyk's buildSuccessResponse, gateway/api_helpers.go:330-336).
-AdminResponse apiModifiedResponse(std::string_view apiId, std::string_view action);
+/// POST/PUT/DELETE of /tyk/apis and /tyk/policies: {"key":"<id>","status":"ok","action":
+/// "added|modified|deleted"} (Tyk's apiModifyKeySuccess, gateway/api_helpers.go:330-336).
+AdminResponse modifiedResponse(std::string_view id, std::string_view action);
 
 /// GET /tyk/reload: {"status":"ok","message":""}.
 AdminResponse reloadResponse();

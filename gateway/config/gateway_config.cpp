@@ -64,6 +64,26 @@ void readAnalytics(const JsonObjectReader& a, AnalyticsConfig& out)
                concat("unknown serializer \"", serializer, "\"; use \"msgpack\" or \"json\"."));
 }
 
+void readPolicies(const JsonObjectReader& p, const std::filesystem::path& baseDir,
+                  PoliciesConfig& out)
+{
+    // Tyk's server.go:790-821: "service" and "rpc" need a Tyk Dashboard or MDCB.
+    const std::string source = p.string("policy_source").value_or("");
+    if (!source.empty() && source != "file")
+        p.fail("policy_source",
+               concat("policy_source \"", source,
+                      "\" needs a Tyk Dashboard or MDCB, which gatebench-gateway does not talk "
+                      "to; use \"file\" with policy_path or policy_record_name."));
+    const auto resolve = [&baseDir](const std::string& path) {
+        const std::filesystem::path given(path);
+        return given.is_absolute() ? given : baseDir / given;
+    };
+    if (auto v = p.string("policy_path"); v && !v->empty())
+        out.directory = resolve(*v);
+    if (auto v = p.string("policy_record_name"); v && !v->empty())
+        out.recordFile = resolve(*v);
+}
+
 } // namespace
 
 GatewayConfig parseGatewayConfig(std::string text, const std::string& fileLabel,
@@ -89,6 +109,8 @@ GatewayConfig parseGatewayConfig(std::string text, const std::string& fileLabel,
     c.appPath = appPath.is_absolute() ? appPath : baseDir / appPath;
     if (auto storage = root.object("storage"))
         readStorage(*storage, c.storage);
+    if (auto policies = root.object("policies"))
+        readPolicies(*policies, baseDir, c.policies);
     if (auto v = root.boolean("enable_analytics"))
         c.enableAnalytics = *v;
     if (auto analytics = root.object("analytics_config"))

@@ -60,6 +60,16 @@ struct AnalyticsConfig
     AnalyticsSerializer serializer = AnalyticsSerializer::Msgpack;
 };
 
+/// tyk.conf "policies" for policy_source "file" (the only source without a Dashboard): the
+/// policies come from every *.json in `directory` (policy_path; then /tyk/policies can change
+/// them), else from the one JSON object of id -> policy in `recordFile` (policy_record_name),
+/// else there are none. Relative paths are resolved against the conf's directory.
+struct PoliciesConfig
+{
+    std::filesystem::path directory;
+    std::filesystem::path recordFile;
+};
+
 /// The gateway's own settings, read from Tyk's tyk.conf. A plain value: built once at start-up
 /// (or from flags), then copied freely; no thread owns it.
 struct GatewayConfig
@@ -75,6 +85,7 @@ struct GatewayConfig
     /// directory, so a conf and its apps/ travel together; empty in zero set-up mode.
     std::filesystem::path appPath;
     StorageConfig storage;
+    PoliciesConfig policies;
     bool enableAnalytics = false;
     AnalyticsConfig analytics;
     /// Store keys' hashes, never raw keys. Our default is true; Tyk's struct default is false

@@ -2,6 +2,7 @@
 
 #include "gateway/access/gateway_features.h"
 #include "gateway/analytics/request_capture.h"
+#include "gateway/extensions/policy_admin.h"
 #include "gateway/extensions/strip_credentials.h"
 #include "gateway/keys/token.h"
 #include "gateway/proxy/tyk_errors.h"
@@ -219,6 +220,9 @@ void installGatewayFeatures(proxy::GatewayExtensions& extensions, GatewayFeature
 {
     extensions.adminRoutes.push_back(
         proxy::AdminRoute{"/tyk/keys", std::make_shared<KeysEndpoint>(features.keyAdmin())});
+    extensions.adminRoutes.push_back(
+        proxy::AdminRoute{"/tyk/policies", std::make_shared<PolicyAdmin>(features.policies())});
+    extensions.reloadHooks.push_back([&features] { features.reloadPolicies(); });
     for (const HealthComponent& c : features.healthComponents()) {
         extensions.healthChecks.push_back([&features, name = c.name] {
             for (HealthComponent& now : features.healthComponents())

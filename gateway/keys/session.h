@@ -64,9 +64,14 @@ struct Session
     std::string metaDataJson; ///< "meta_data" as compact JSON; empty = absent
     std::vector<std::string> tags;
     std::string alias;
-    std::string lastUpdated; ///< Unix seconds as a string, as Tyk writes it
-    std::string extraJson;   ///< unknown members as a compact JSON object; empty = none
+    std::string lastUpdated;                ///< Unix seconds as a string, as Tyk writes it
+    std::vector<std::string> applyPolicies; ///< ids of the policies that set this key's limits
+    std::string applyPolicyId;              ///< Tyk's deprecated single-policy form
+    std::string extraJson; ///< unknown members as a compact JSON object; empty = none
 
+    /// The policies to apply: apply_policies, else apply_policy_id (Tyk's PolicyIDs).
+    std::vector<std::string> policyIds() const;
+    bool hasPolicies() const noexcept { return !applyPolicies.empty() || !applyPolicyId.empty(); }
     /// The access right for an API, or null.
     const AccessDefinition* access(std::string_view apiId) const;
     /// True when the key has an expiry and it has passed.

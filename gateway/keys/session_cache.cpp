@@ -72,6 +72,17 @@ void SessionCache::invalidate(std::string_view storageId)
     m_tokenById.erase(it);
 }
 
+void SessionCache::clear()
+{
+    std::lock_guard indexLock(m_indexMutex);
+    m_generation.fetch_add(1);
+    for (Shard& shard : m_shards) {
+        std::unique_lock lock(shard.mutex);
+        shard.entries.clear();
+    }
+    m_tokenById.clear();
+}
+
 void SessionCache::erase(std::string_view token)
 {
     std::lock_guard indexLock(m_indexMutex);

@@ -21,6 +21,11 @@ struct CachedSession
     std::string storageId;       ///< what the store files it under (the key's hash with hash_keys)
     std::string keyHash;         ///< Tyk's hash of the key (keyHash), always: analytics and logs
     std::int64_t loadedAtMs = 0; ///< steady clock, when it was read from the store
+    /// The key names policies: `session` is what applying them gave (Tyk applies them on every
+    /// lookup; the cache is emptied when the policies change, which comes to the same).
+    bool hasPolicies = false;
+    std::string policyError; ///< why they could not apply (Tyk refuses the key); "" = applied
+    std::string policyOrgId; ///< their organisation, which must be the API's
     /// Set once a refresh is under way, so only one request triggers it.
     mutable std::atomic<bool> refreshing{false};
     /// Opaque slot for the analytics writer's interned identity of this key (0 = not yet).
@@ -49,6 +54,8 @@ public:
     void invalidate(std::string_view storageId);
     /// Drops one token's entry (a refresh found the key gone).
     void erase(std::string_view token);
+    /// Drops every entry (the policies changed); loads under way are not inserted.
+    void clear();
     std::uint64_t generation() const noexcept { return m_generation.load(); }
     std::size_t size() const;
 

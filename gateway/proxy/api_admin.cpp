@@ -3,8 +3,8 @@
 #include "common/sys/random_id.h"
 #include "gateway/config/api_definition.h"
 #include "gateway/config/json_reader.h"
+#include "gateway/config/write_text_file.h"
 
-#include <fstream>
 #include <nlohmann/json.hpp>
 
 namespace gb::gateway::proxy {
@@ -51,22 +51,6 @@ std::string loadError(const std::string& text)
     } catch (const ConfigError& e) {
         return e.what();
     }
-}
-
-bool writeWhole(const std::filesystem::path& file, const std::string& text)
-{
-    const std::filesystem::path temporary = file.string() + ".tmp";
-    {
-        std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-        out << text;
-        if (!out.flush())
-            return false;
-    }
-    std::error_code ec;
-    std::filesystem::rename(temporary, file, ec);
-    if (ec)
-        std::filesystem::remove(temporary, ec);
-    return !ec;
 }
 
 } // namespace
@@ -164,9 +148,9 @@ AdminResponse ApiAdmin::write(const std::filesystem::path& file, const Json& def
     if (const std::string error = loadError(text); !error.empty())
         return errorResponse(400, error);
     std::lock_guard lock(m_writing);
-    if (!writeWhole(file, text))
+    if (!writeTextFileWhole(file, text))
         return errorResponse(500, "file object creation failed, write error");
-    return apiModifiedResponse(id, action);
+    return modifiedResponse(id, action);
 }
 
 AdminResponse ApiAdmin::remove(std::string_view id)
@@ -178,7 +162,7 @@ AdminResponse ApiAdmin::remove(std::string_view id)
     std::error_code ec;
     if (m_appPath.empty() || !std::filesystem::remove(fileOf(*loaded.api), ec))
         return errorResponse(500, "Delete failed");
-    return apiModifiedResponse(id, "deleted");
+    return modifiedResponse(id, "deleted");
 }
 
 } // namespace gb::gateway::proxy

@@ -71,8 +71,13 @@ struct GatewayApp::Impl
         : setup(std::move(s))
         , extensions(std::move(e))
         , metrics(static_cast<int>(setup.threads))
-        , reloader(
-              std::make_unique<Reloader>([this] { return loadApis(setup); }, tables, endpoints))
+        , reloader(std::make_unique<Reloader>(
+              [this] {
+                  for (const auto& hook : extensions.reloadHooks)
+                      hook();
+                  return loadApis(setup);
+              },
+              tables, endpoints))
         , admin(setup.config.secret, *reloader, &metrics)
         , shared{makeSettings(), tables, endpoints, metrics, nullptr, filterChain(extensions)}
     {}

@@ -25,6 +25,9 @@ struct GatewayExtensions
     /// Appended to /metrics after the proxy's own families, in this order; their family names
     /// must not repeat the proxy's (gateway_*, process_*).
     std::vector<MetricsWriter> metricsWriters;
+    /// Run on the reloader's thread each time the APIs are read (start-up, /tyk/reload,
+    /// SIGHUP), before they are: what Tyk reloads with its APIs (the policies).
+    std::vector<std::function<void()>> reloadHooks;
 };
 
 /// gatebench-gateway assembled: the route table and its reloader, the admin API, the proxy's
