@@ -168,7 +168,7 @@ std::uint32_t GatewayFeatures::analyticsKeyRef(AnalyticsRecorder& recorder,
     std::uint32_t ref = session.analyticsRef.load(std::memory_order_relaxed);
     if (ref == 0) {
         ref = recorder.keyRef(session.keyHash, session.session.alias, session.session.orgId,
-                              session.session.tags);
+                              analyticsTags(session.session));
         session.analyticsRef.store(ref, std::memory_order_relaxed);
     }
     return ref;

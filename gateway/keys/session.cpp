@@ -103,6 +103,20 @@ std::optional<Session> parseSession(std::string_view json, std::string* error)
     }
 }
 
+std::vector<std::string> analyticsTags(const Session& s)
+{
+    std::vector<std::string> tags;
+    for (const std::string& id : s.applyPolicies)
+        tags.push_back("pol-" + id);
+    if (!s.metaDataJson.empty()) {
+        const Json meta = parseStored(s.metaDataJson);
+        if (const auto it = meta.find("tyk_developer_id"); it != meta.end() && it->is_string())
+            tags.push_back("dev-" + it->get<std::string>());
+    }
+    tags.insert(tags.end(), s.tags.begin(), s.tags.end());
+    return tags;
+}
+
 std::string serializeSession(const Session& s)
 {
     Json j = Json::object();

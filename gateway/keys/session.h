@@ -86,6 +86,11 @@ struct Session
 /// wrong type. null is accepted wherever Go's encoding/json accepts it (it leaves the default).
 std::optional<Session> parseSession(std::string_view json, std::string* error = nullptr);
 
+/// The tags Tyk's analytics records carry for a key (getSessionTags,
+/// gateway/handler_success.go:104-121): "pol-<id>" for each of apply_policies, "dev-<id>" for
+/// meta_data's tyk_developer_id, then the key's own tags.
+std::vector<std::string> analyticsTags(const Session& session);
+
 /// Compact JSON with Tyk's member names; integral numbers are written without a fraction.
 std::string serializeSession(const Session& session);
 

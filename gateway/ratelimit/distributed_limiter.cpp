@@ -191,6 +191,8 @@ DistributedWindowLimiter::Step DistributedWindowLimiter::decideLocked(Lease& lea
 {
     const std::int64_t now = m_clock.steadyMs();
     endWindowIfOver(lease, now);
+    if (lease.spec.limit != spec.limit || lease.spec.periodMs != spec.periodMs)
+        lease.exhausted = false; // a changed limit (a key or policy updated): ask Redis again
     lease.spec = spec;
     if (lease.tokens > 0) {
         --lease.tokens;

@@ -56,6 +56,7 @@ private slots:
     void perApi();
     void inheritFromPartitions();
     void keyWithoutPolicies();
+    void analyticsTagsOfAKey();
     void policyRoundTrip();
     void recordFile();
     void policyDirectory();
@@ -269,6 +270,18 @@ void TestPolicies::keyWithoutPolicies()
     QCOMPARE(s.access("x")->allowanceScope, std::string("x"));
     QVERIFY(s.access("y")->allowanceScope.empty());
     QCOMPARE(s.rate, 7.0);
+}
+
+void TestPolicies::analyticsTagsOfAKey()
+{
+    // Tyk's getSessionTags (gateway/handler_success.go:104-121): pol-, dev-, then the key's.
+    Session s;
+    s.applyPolicies = {"gold", "silver"};
+    s.metaDataJson = "{\"tyk_developer_id\":\"d1\",\"other\":1}";
+    s.tags = {"team-a"};
+    QCOMPARE(analyticsTags(s),
+             (std::vector<std::string>{"pol-gold", "pol-silver", "dev-d1", "team-a"}));
+    QCOMPARE(analyticsTags(Session{}), std::vector<std::string>{});
 }
 
 void TestPolicies::policyRoundTrip()
