@@ -264,11 +264,13 @@ bool AccessControl::run(State& st, const PendingPtr& pending, Callback* later, A
             }
             if (m_store.isLocal()) {
                 // The in-memory store answers inline: nothing to wait for.
-                const std::string id = storageIdFor(st.token, m_options.hashKeys);
+                const Lookup lookup = lookupFor(st.token, st.apiOrgId);
                 const std::uint64_t generation = m_cache.generation();
                 StoreResult result;
-                m_store.get(id, [&result](StoreResult r) { result = std::move(r); });
-                LoadResult lr = loaded(st.token, id, generation, std::move(result));
+                m_store.getFirst(lookup.ids, [&result](StoreResult r) { result = std::move(r); });
+                const std::size_t i = std::min(result.index, lookup.ids.size() - 1);
+                LoadResult lr =
+                    loaded(st.token, lookup.keys[i], lookup.ids[i], generation, std::move(result));
                 if (!lr.session)
                     return conclude(lr.outcome);
                 st.session = std::move(lr.session);
@@ -497,11 +499,15 @@ void AccessControl::startLoad(const PendingPtr& p)
         if (waiting.size() > 1)
             return; // a read of this key is already under way: share its answer
     }
-    std::string id = storageIdFor(p->token, m_options.hashKeys);
+    Lookup lookup = lookupFor(p->token, p->apiOrgId);
+    std::vector<std::string> ids = lookup.ids;
     const std::uint64_t generation = m_cache.generation();
     // Runs on the store's thread (or inline when the store fails at once).
-    m_store.get(id, [this, token = p->ownedToken, id, generation](StoreResult r) mutable {
-        const LoadResult lr = loaded(token, id, generation, std::move(r));
+    m_store.getFirst(std::move(ids), [this, token = p->ownedToken, lookup = std::move(lookup),
+                                      generation](StoreResult r) mutable {
+        const std::size_t i = std::min(r.index, lookup.ids.size() - 1);
+        const LoadResult lr =
+            loaded(token, lookup.keys[i], lookup.ids[i], generation, std::move(r));
         std::vector<PendingPtr> waiting;
         {
             std::lock_guard lock(m_loadMutex);
@@ -528,8 +534,20 @@ void AccessControl::startLoad(const PendingPtr& p)
     });
 }
 
-AccessControl::LoadResult AccessControl::loaded(std::string_view token, const std::string& id,
-                                                std::uint64_t generation, StoreResult result)
+AccessControl::Lookup AccessControl::lookupFor(std::string_view token,
+                                               std::string_view apiOrgId) const
+{
+    Lookup lookup;
+    lookup.keys =
+        keysToTry(token, apiOrgId, m_options.hashKeyFunction, m_options.hashKeyFunctionFallback);
+    for (const std::string& key : lookup.keys)
+        lookup.ids.push_back(storageIdFor(key, m_options.hashKeys));
+    return lookup;
+}
+
+AccessControl::LoadResult AccessControl::loaded(std::string_view token, const std::string& key,
+                                                const std::string& id, std::uint64_t generation,
+                                                StoreResult result)
 {
     switch (result.status) {
     case StoreStatus::NotFound:
@@ -539,7 +557,7 @@ AccessControl::LoadResult AccessControl::loaded(std::string_view token, const st
     case StoreStatus::Ok:
         break;
     }
-    const std::string hash = m_options.hashKeys ? id : keyHash(token);
+    const std::string hash = m_options.hashKeys ? id : keyHash(key);
     std::string error;
     std::optional<Session> session = parseSession(result.value, &error);
     if (!session) {
@@ -574,17 +592,17 @@ void AccessControl::maybeRefresh(const SessionHandle& session, std::string_view 
         session->refreshing.exchange(true))
         return;
     const std::uint64_t generation = m_cache.generation();
-    m_store.get(session->storageId,
-                [this, token = std::string(token), session, generation](StoreResult r) mutable {
-                    if (r.status == StoreStatus::NotFound) {
-                        if (m_cache.generation() == generation)
-                            m_cache.erase(token); // deleted through another gateway
-                    } else if (r.status == StoreStatus::Ok) {
-                        loaded(token, session->storageId, generation, std::move(r));
-                    }
-                    // Unavailable: keep serving the cached copy; a later request tries again.
-                    session->refreshing.store(false);
-                });
+    m_store.get(session->storageId, [this, token = std::string(token), session,
+                                     generation](StoreResult r) mutable {
+        if (r.status == StoreStatus::NotFound) {
+            if (m_cache.generation() == generation)
+                m_cache.erase(token); // deleted through another gateway
+        } else if (r.status == StoreStatus::Ok) {
+            loaded(token, session->storageId, session->storageId, generation, std::move(r));
+        }
+        // Unavailable: keep serving the cached copy; a later request tries again.
+        session->refreshing.store(false);
+    });
 }
 
 void AccessControl::count(int worker, AccessOutcome o)

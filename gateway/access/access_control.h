@@ -2,6 +2,7 @@
 
 #include "gateway/access/access_decision.h"
 #include "gateway/config/api_definition.h"
+#include "gateway/config/key_hash_function.h"
 #include "gateway/http/request.h"
 #include "gateway/storage/unique_function.h"
 
@@ -33,6 +34,10 @@ class SessionCache;
 struct AccessOptions
 {
     bool hashKeys = true; ///< tyk.conf hash_keys: the store files keys under their hash (keyHash)
+    /// hash_key_function and hash_key_function_fallback: how a key name given to
+    /// POST /tyk/keys/{name} was filed, so that a client presenting the name is found.
+    KeyHashFunction hashKeyFunction = KeyHashFunction::Legacy;
+    std::vector<KeyHashFunction> hashKeyFunctionFallback;
     /// Longest a request waits for a rate-limit or quota lease from a shared store; past it the
     /// node's own counters decide (a stalled Redis must not stop requests it can answer).
     std::chrono::milliseconds decisionBudget{5};
@@ -110,8 +115,17 @@ private:
     bool run(State& st, const PendingPtr& pending, Callback* later, AccessDecision& out);
     PendingPtr promote(State& st, Callback&& later);
     void startLoad(const PendingPtr& p);
-    LoadResult loaded(std::string_view token, const std::string& id, std::uint64_t generation,
-                      StoreResult result);
+    /// The keys a presented token may be filed under, with their storage ids (keysToTry).
+    struct Lookup
+    {
+        std::vector<std::string> keys;
+        std::vector<std::string> ids;
+    };
+    Lookup lookupFor(std::string_view token, std::string_view apiOrgId) const;
+    /// A store read's answer: `key` the key it was found under (or the first tried), `id` its
+    /// storage id.
+    LoadResult loaded(std::string_view token, const std::string& key, const std::string& id,
+                      std::uint64_t generation, StoreResult result);
     void afterLimit(const PendingPtr& p, const WindowDecision& d, AccessOutcome refusal, Stage next,
                     bool keepInfo);
     /// Waits for the limiter's lease, at most decisionBudget.

@@ -90,15 +90,17 @@ GatewayFeatures::GatewayFeatures(const GatewayConfig& config, FeaturesOptions op
     }
     AccessOptions access;
     access.hashKeys = config.hashKeys;
+    access.hashKeyFunction = config.hashKeyFunction;
+    access.hashKeyFunctionFallback = config.hashKeyFunctionFallback;
     access.decisionBudget = config.storage.decisionBudget;
     access.lookupBudget = config.storage.lookupBudget;
     access.refreshAfter = options.sessionRefresh;
     m_access = std::make_unique<AccessControl>(access, *m_store, m_cache, m_policies, *m_limiter,
                                                m_clock, options.workers);
-    m_keyAdmin =
-        std::make_unique<KeyAdmin>(KeyAdminOptions{config.hashKeys, config.hashKeyFunction,
-                                                   config.enableHashedKeysListing, options.log},
-                                   *m_store, m_cache, m_policies, *m_limiter, m_clock);
+    m_keyAdmin = std::make_unique<KeyAdmin>(
+        KeyAdminOptions{config.hashKeys, config.hashKeyFunction, config.hashKeyFunctionFallback,
+                        config.enableHashedKeysListing, options.log},
+        *m_store, m_cache, m_policies, *m_limiter, m_clock);
     if (config.enableAnalytics) {
         if (!redis) {
             if (options.log)

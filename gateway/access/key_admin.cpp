@@ -125,6 +125,7 @@ struct KeyAdmin::Op
     std::string keyHash; ///< Tyk's hash of the key, for logs and key_hash
     bool byHash = false;
     bool suppressReset = false;
+    std::string orgId; ///< ?org_id=, the organisation a name is looked up in
     std::string filter;
     std::string body;
     Session session;
@@ -168,6 +169,8 @@ void KeyAdmin::handle(const KeyAdminRequest& request, boost::asio::io_context& i
             op->suppressReset = value == "1";
         else if (name == "filter")
             op->filter = value;
+        else if (name == "org_id")
+            op->orgId = value;
         query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
     }
 
@@ -202,9 +205,6 @@ void KeyAdmin::handle(const KeyAdminRequest& request, boost::asio::io_context& i
                                                   "enabled"));
         op->id = op->name;
         op->keyHash = op->name;
-    } else {
-        op->id = storageIdFor(op->name, m_options.hashKeys);
-        op->keyHash = m_options.hashKeys ? op->id : keyHash(op->name);
     }
     if (method == "GET")
         return get(op);
@@ -226,13 +226,14 @@ void KeyAdmin::create(const OpPtr& op, std::string key)
     applyKeyPolicies(*session, true, now);
     if (session->accessRights.empty())
         return respond(op, noAccessRights());
-    if (key.empty()) {
-        try {
-            key = generateKey(session->orgId, m_options.hashKeyFunction);
-        } catch (const std::exception& e) {
-            std::fprintf(stderr, "keys: cannot generate a key: %s\n", e.what());
-            return respond(op, errorResponse(500, "Failed to create key"));
-        }
+    try {
+        // Tyk's generateToken (gateway/api.go:612): a generated id, or the name given, in the
+        // token format of the body's organisation.
+        key = key.empty() ? generateKey(session->orgId, m_options.hashKeyFunction)
+                          : keyForName(session->orgId, key, m_options.hashKeyFunction);
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "keys: cannot generate a key: %s\n", e.what());
+        return respond(op, errorResponse(500, "Failed to create key"));
     }
     op->name = std::move(key);
     op->id = storageIdFor(op->name, m_options.hashKeys);
@@ -257,7 +258,8 @@ void KeyAdmin::update(const OpPtr& op)
     if (fresh->accessRights.empty())
         return respond(op, noAccessRights());
     op->session = std::move(*fresh);
-    m_store.get(op->id, [this, op](StoreResult r) {
+    op->orgId = op->session.orgId; // handleAddOrUpdate looks the key up in the body's org
+    read(op, [this, op](StoreResult r) {
         if (r.status == StoreStatus::NotFound)
             return respond(op, errorResponse(404, "Key is not found"));
         if (r.status != StoreStatus::Ok)
@@ -321,9 +323,31 @@ void KeyAdmin::save(const OpPtr& op, bool reset, bool created)
     });
 }
 
+void KeyAdmin::read(const OpPtr& op, UniqueFunction<void(StoreResult)> then)
+{
+    if (op->byHash)
+        return m_store.get(op->id, std::move(then));
+    const std::vector<std::string> keys = keysToTry(op->name, op->orgId, m_options.hashKeyFunction,
+                                                    m_options.hashKeyFunctionFallback);
+    std::vector<std::string> ids;
+    for (const std::string& key : keys)
+        ids.push_back(storageIdFor(key, m_options.hashKeys));
+    // Until one is found, the call names the key as given.
+    op->id = ids[1 % ids.size()];
+    op->keyHash = m_options.hashKeys ? op->id : keyHash(op->name);
+    m_store.getFirst(ids, [this, op, keys, ids, then = std::move(then)](StoreResult r) mutable {
+        if (r.status == StoreStatus::Ok && r.index < keys.size()) {
+            op->name = keys[r.index];
+            op->id = ids[r.index];
+            op->keyHash = m_options.hashKeys ? op->id : keyHash(op->name);
+        }
+        then(std::move(r));
+    });
+}
+
 void KeyAdmin::get(const OpPtr& op)
 {
-    m_store.get(op->id, [this, op](StoreResult r) {
+    read(op, [this, op](StoreResult r) {
         if (r.status == StoreStatus::NotFound)
             return respond(op, errorResponse(404, "Key not found"));
         if (r.status != StoreStatus::Ok)
@@ -385,7 +409,7 @@ void KeyAdmin::remove(const OpPtr& op)
 {
     // Read first, as Tyk does: the answer for a missing key is its "no such key", and the
     // session names the per-API quota counters to reset.
-    m_store.get(op->id, [this, op](StoreResult r) {
+    read(op, [this, op](StoreResult r) {
         if (r.status == StoreStatus::NotFound)
             return respond(op, errorResponse(404, "There is no such key found"));
         if (r.status != StoreStatus::Ok)

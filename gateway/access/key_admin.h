@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace boost::asio {
 class io_context;
@@ -20,11 +21,13 @@ class PolicyStore;
 class RequestLimiter;
 class SessionCache;
 struct Session;
+struct StoreResult;
 
 struct KeyAdminOptions
 {
     bool hashKeys = true;
     KeyHashFunction hashKeyFunction = KeyHashFunction::Legacy; ///< of the keys it creates
+    std::vector<KeyHashFunction> hashKeyFunctionFallback;      ///< tried after it for names
     bool enableHashedKeysListing = false; ///< GET /tyk/keys with hash_keys: 404 unless set
     bool log = true;                      ///< one line per change, naming keys by hash prefix only
 };
@@ -40,8 +43,13 @@ struct KeyAdminRequest
 
 /// Tyk's key API over a KeyStore:
 ///   POST /tyk/keys/create, POST /tyk/keys   a generated key (org_id + 32 hex, CSPRNG)
-///   POST /tyk/keys/{key}                    a key of your choosing
-///   GET|PUT|DELETE /tyk/keys/{key}          ?hashed=1: {key} is the key's hash
+///   POST /tyk/keys/{name}                   a key of your choosing: the name in Tyk's token
+///                                           format of the body's org_id (org_id + name for
+///                                           legacy keys), as Tyk's generateToken; clients may
+///                                           present the name or that key
+///   GET|PUT|DELETE /tyk/keys/{key}          ?hashed=1: {key} is the key's hash; else a key,
+///                                           or a name looked up in ?org_id's (PUT: the body's)
+///                                           organisation, as Tyk's SessionDetail
 ///   GET /tyk/keys                           {"keys": [...]}: hashes when hash_keys is on
 /// with Tyk's answers ({"key","status":"ok","action":"added"|"modified"|"deleted","key_hash"}
 /// and {"status":"error","message"}). Creating or updating a key (unless suppress_reset=1) and
@@ -76,6 +84,9 @@ private:
     /// Applies the key's policies to what will be stored (Tyk's handleAddOrUpdate,
     /// gateway/api.go:541-542, which ignores their errors as this does).
     void applyKeyPolicies(Session& session, bool created, std::int64_t now) const;
+    /// Reads the key a GET, PUT or DELETE names; op's name, id and keyHash become those of the
+    /// key found (a name: the first of keysToTry that is there).
+    void read(const OpPtr& op, UniqueFunction<void(StoreResult)> then);
     void save(const OpPtr& op, bool resetQuotas, bool created);
     void resetQuotas(const OpPtr& op, UniqueFunction<void()> then);
     void respond(const OpPtr& op, AdminResponse response);

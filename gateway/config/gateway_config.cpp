@@ -143,6 +143,17 @@ GatewayConfig parseGatewayConfig(std::string text, const std::string& fileLabel,
                              "(or leave it out for Tyk's legacy keys, hashed with murmur32)."));
         c.hashKeyFunction = *f;
     }
+    if (auto names = root.stringArray("hash_key_function_fallback")) {
+        for (const std::string& name : *names) {
+            const std::optional<KeyHashFunction> f = parseKeyHashFunction(name);
+            if (!f || name.empty())
+                root.fail("hash_key_function_fallback",
+                          concat("unknown hash function \"", name,
+                                 "\"; use \"murmur32\", \"murmur64\", \"murmur128\" or "
+                                 "\"sha256\"."));
+            c.hashKeyFunctionFallback.push_back(*f);
+        }
+    }
     if (auto v = root.number("proxy_default_timeout")) {
         // A year is far beyond any sane upstream timeout and keeps nanoseconds from overflowing.
         if (*v < 0 || *v > 31'536'000)

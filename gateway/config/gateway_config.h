@@ -99,6 +99,9 @@ struct GatewayConfig
     int quotaExceededStatus = 403;
     /// hash_key_function: the format and hash of the keys this gateway creates.
     KeyHashFunction hashKeyFunction = KeyHashFunction::Legacy;
+    /// hash_key_function_fallback: the functions a key name was filed under before, tried after
+    /// hash_key_function when a client presents a name given to POST /tyk/keys/{name}.
+    std::vector<KeyHashFunction> hashKeyFunctionFallback;
     /// Upstream timeout; tyk.conf gives fractional seconds, 0 or absent means Tyk's 30 s.
     std::chrono::nanoseconds proxyDefaultTimeout = std::chrono::seconds(30);
     /// Idle upstream connections kept per host; 0 = not set, the proxy picks its own default.

@@ -3,6 +3,7 @@
 #include "common/sys/random_id.h"
 #include "gateway/keys/murmur3.h"
 
+#include <algorithm>
 #include <array>
 #include <nlohmann/json.hpp>
 #include <openssl/evp.h>
@@ -75,29 +76,28 @@ std::optional<std::string> unbase64(std::string_view in)
     return out;
 }
 
-/// Tyk's TokenHashAlgo (internal/crypto/token.go:44-60): the "h" of a base64 JSON token.
-std::string_view hashNamedBy(std::string_view key, std::string& storage)
+/// A string member of a base64 JSON token ("h", "org"), or nullopt when the key is no such token.
+std::optional<std::string> tokenMember(std::string_view key, const char* name)
 {
     if (!key.starts_with("ey")) // `{"` in base64
-        return {};
+        return std::nullopt;
     const std::optional<std::string> json = unbase64(key);
     if (!json)
-        return {};
+        return std::nullopt;
     const nlohmann::json token = nlohmann::json::parse(*json, nullptr, false);
-    if (!token.is_object() || !token.contains("h") || !token["h"].is_string())
-        return {};
-    storage = token["h"].get<std::string>();
-    return storage;
+    if (!token.is_object() || !token.contains(name) || !token[name].is_string())
+        return std::nullopt;
+    return token[name].get<std::string>();
 }
 
 } // namespace
 
 std::string keyHash(std::string_view key)
 {
-    std::string named;
-    // An unknown or absent name is murmur32, as hashFunction's default (hash.go:30-32).
-    const KeyHashFunction f =
-        parseKeyHashFunction(hashNamedBy(key, named)).value_or(KeyHashFunction::Murmur32);
+    // Tyk's TokenHashAlgo (internal/crypto/token.go:44-60): the token's "h"; an unknown or
+    // absent one is murmur32, as hashFunction's default (hash.go:30-32).
+    const KeyHashFunction f = parseKeyHashFunction(tokenMember(key, "h").value_or(""))
+                                  .value_or(KeyHashFunction::Murmur32);
     std::string out;
     switch (f) {
     case KeyHashFunction::Sha256:
@@ -155,6 +155,42 @@ std::string generateKey(std::string_view orgId, KeyHashFunction f, std::string_v
     json.append(keyHashFunctionName(f));
     json.append("\"}");
     return base64(json);
+}
+
+std::string tokenOrg(std::string_view key)
+{
+    if (std::optional<std::string> org = tokenMember(key, "org"))
+        return *org;
+    constexpr std::size_t kMongoIdLength = 24;
+    if (key.size() > kMongoIdLength) {
+        const std::string_view prefix = key.substr(0, kMongoIdLength);
+        if (prefix.find_first_not_of("0123456789abcdefABCDEF") == std::string_view::npos)
+            return std::string(prefix);
+    }
+    return {};
+}
+
+std::string keyForName(std::string_view orgId, std::string_view name, KeyHashFunction f)
+{
+    if (name.starts_with(orgId))
+        name.remove_prefix(orgId.size());
+    return generateKey(orgId, f, name);
+}
+
+std::vector<std::string> keysToTry(std::string_view key, std::string_view orgId, KeyHashFunction f,
+                                   const std::vector<KeyHashFunction>& fallbacks)
+{
+    if (tokenOrg(key) == orgId || key == orgId) // (the org alone names no key: nothing to wrap)
+        return {std::string(key)};
+    std::vector<std::string> keys{keyForName(orgId, key, f), std::string(key)};
+    for (const KeyHashFunction fallback : fallbacks)
+        keys.push_back(keyForName(orgId, key, fallback));
+    // Legacy with no organisation makes the key itself again: ask once.
+    std::vector<std::string> unique;
+    for (std::string& k : keys)
+        if (std::find(unique.begin(), unique.end(), k) == unique.end())
+            unique.push_back(std::move(k));
+    return unique;
 }
 
 std::string storageIdFor(std::string_view key, bool hashKeys)

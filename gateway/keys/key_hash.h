@@ -4,6 +4,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace gb::gateway {
 
@@ -17,6 +18,22 @@ std::string keyHash(std::string_view key);
 /// empty id is a random UUIDv4 in 32 hex characters from OpenSSL's CSPRNG (Tyk's uuid.NewHex).
 /// Throws std::runtime_error if the RNG fails (it never falls back to a weaker source).
 std::string generateKey(std::string_view orgId, KeyHashFunction f, std::string_view id = {});
+
+/// Tyk's TokenOrg (internal/crypto/token.go:70-90): the "org" of a base64 JSON token, else the
+/// first 24 characters of a legacy key when they are hex (a Mongo id), else "".
+std::string tokenOrg(std::string_view key);
+
+/// Tyk's gateway generateToken (gateway/auth_manager.go:243-260): the key a name becomes in
+/// organisation `orgId` (a leading orgId is dropped from the name first), as POST
+/// /tyk/keys/{name} files it.
+std::string keyForName(std::string_view orgId, std::string_view name, KeyHashFunction f);
+
+/// The keys to try, in order, for a key presented for organisation `orgId` (Tyk's SessionDetail,
+/// gateway/auth_manager.go:173-211): a key that is not a token of that organisation may be a name
+/// given to POST /tyk/keys/{name}, so its token under `f` comes first, then the key itself, then
+/// its tokens under each of hash_key_function_fallback. A token of the organisation: itself only.
+std::vector<std::string> keysToTry(std::string_view key, std::string_view orgId, KeyHashFunction f,
+                                   const std::vector<KeyHashFunction>& fallbacks);
 
 /// What the store files a key under: keyHash(key) when hashKeys (no raw key at rest), else the
 /// key itself; the Redis key is "apikey-" + this, as Tyk's.

@@ -20,7 +20,8 @@ enum class StoreStatus : std::uint8_t
 struct StoreResult
 {
     StoreStatus status = StoreStatus::Unavailable;
-    std::string value; ///< the session JSON (get)
+    std::string value;     ///< the session JSON (get)
+    std::size_t index = 0; ///< getFirst: which of the ids it was found under
 };
 
 struct StoreListResult
@@ -41,6 +42,8 @@ public:
 
     virtual ~KeyStore() = default;
     virtual void get(std::string id, Callback done) = 0;
+    /// The first of `ids` (in order) that is there, in one round trip; NotFound when none is.
+    virtual void getFirst(std::vector<std::string> ids, Callback done) = 0;
     virtual void put(std::string id, std::string sessionJson, Callback done) = 0;
     /// NotFound when there was no such key.
     virtual void remove(std::string id, Callback done) = 0;

@@ -18,6 +18,22 @@ void MemoryKeyStore::get(std::string id, Callback done)
     done(std::move(r));
 }
 
+void MemoryKeyStore::getFirst(std::vector<std::string> ids, Callback done)
+{
+    StoreResult r{StoreStatus::NotFound, {}};
+    {
+        std::lock_guard lock(m_mutex);
+        for (std::size_t i = 0; i < ids.size(); ++i) {
+            const auto it = m_sessions.find(ids[i]);
+            if (it != m_sessions.end()) {
+                r = StoreResult{StoreStatus::Ok, it->second, i};
+                break;
+            }
+        }
+    }
+    done(std::move(r));
+}
+
 void MemoryKeyStore::put(std::string id, std::string sessionJson, Callback done)
 {
     {

@@ -14,6 +14,7 @@ class MemoryKeyStore final : public KeyStore
 {
 public:
     void get(std::string id, Callback done) override;
+    void getFirst(std::vector<std::string> ids, Callback done) override;
     void put(std::string id, std::string sessionJson, Callback done) override;
     void remove(std::string id, Callback done) override;
     void list(ListCallback done) override;

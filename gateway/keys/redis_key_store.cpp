@@ -72,6 +72,25 @@ void RedisKeyStore::get(std::string id, Callback done)
                     });
 }
 
+void RedisKeyStore::getFirst(std::vector<std::string> ids, Callback done)
+{
+    RedisClient::Command command{"MGET"};
+    for (const std::string& id : ids)
+        command.push_back(storage_keys::session(id));
+    m_client.submit(std::move(command), [done = std::move(done)](RedisResult r) mutable {
+        if (!r.ok())
+            return done(StoreResult{StoreStatus::Unavailable, {}});
+        if (r.reply.type != RedisReply::Type::Array)
+            return done(unexpected(r.reply));
+        for (std::size_t i = 0; i < r.reply.elements.size(); ++i) {
+            RedisReply& value = r.reply.elements[i];
+            if (value.isString())
+                return done(StoreResult{StoreStatus::Ok, std::move(value.str), i});
+        }
+        done(StoreResult{StoreStatus::NotFound, {}});
+    });
+}
+
 void RedisKeyStore::put(std::string id, std::string sessionJson, Callback done)
 {
     m_client.submit({"SET", storage_keys::session(id), std::move(sessionJson)},

@@ -17,6 +17,8 @@ public:
     {}
 
     void get(std::string id, Callback done) override;
+    /// One MGET.
+    void getFirst(std::vector<std::string> ids, Callback done) override;
     void put(std::string id, std::string sessionJson, Callback done) override;
     void remove(std::string id, Callback done) override;
     /// SCAN over "apikey-*" (cursor by cursor, never KEYS), ids without the prefix.

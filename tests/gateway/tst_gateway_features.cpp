@@ -38,6 +38,7 @@ class TestGatewayFeatures : public QObject
 private slots:
     void endToEnd();
     void sharedRedisWithTyk();
+    void namedKeysAsTyk();
     void quotaExceededStatus();
     void versionRefusalIsRecorded();
 };
@@ -369,6 +370,47 @@ void TestGatewayFeatures::sharedRedisWithTyk()
     QVERIFY(first["Alias"] == "tyk-issued");
     QVERIFY(first["Tags"] ==
             Json::parse(R"(["from-tyk","key-babcb6fd102e4d95","org-default","api-2"])"));
+}
+
+// A key Tyk filed for POST /tyk/keys/{name} (gateway/api.go:612: generateToken(org, name), the
+// name in the token format) is found when a client presents the name (SessionDetail,
+// gateway/auth_manager.go:173-211), also under a function of hash_key_function_fallback after
+// hash_key_function changed; without that fallback it is not.
+void TestGatewayFeatures::namedKeysAsTyk()
+{
+    const auto token = [](const std::string& name, const std::string& function) {
+        return QByteArray::fromStdString("{\"org\":\"default\",\"id\":\"" + name + "\",\"h\":\"" +
+                                         function + "\"}")
+            .toBase64()
+            .toStdString();
+    };
+    const std::string session = Json{{"rate", 1000},
+                                     {"per", 1},
+                                     {"quota_max", -1},
+                                     {"org_id", "default"},
+                                     {"access_rights", {{"2", {{"api_id", "2"}}}}}}
+                                    .dump();
+    const auto present = [](const FeaturesGateway& g, const std::string& key) {
+        return request(g.port, get("/2/anything", "Authorization: " + key + "\r\n")).status;
+    };
+    {
+        FeaturesGateway f([](GatewayConfig& c) {
+            c.hashKeyFunction = KeyHashFunction::Murmur64;
+            c.hashKeyFunctionFallback = {KeyHashFunction::Murmur128};
+        });
+        QVERIFY2(f.ok(), qPrintable(f.redis.error()));
+        f.redis.command({"SET", "apikey-" + keyHash(token("team-a", "murmur64")), session});
+        f.redis.command({"SET", "apikey-" + keyHash(token("team-b", "murmur128")), session});
+        QCOMPARE(present(f, "team-a"), 200);
+        QCOMPARE(present(f, token("team-a", "murmur64")), 200); // the key itself too
+        QCOMPARE(present(f, "team-b"), 200);                    // through the fallback
+        QCOMPARE(present(f, "team-c"), 403);
+    }
+    FeaturesGateway noFallback(
+        [](GatewayConfig& c) { c.hashKeyFunction = KeyHashFunction::Murmur64; });
+    QVERIFY2(noFallback.ok(), qPrintable(noFallback.redis.error()));
+    noFallback.redis.command({"SET", "apikey-" + keyHash(token("team-b", "murmur128")), session});
+    QCOMPARE(present(noFallback, "team-b"), 403);
 }
 
 // Over its quota a key gets Tyk's 403 "Quota exceeded" (gateway/mw_rate_limiting.go:30-47), or

@@ -157,39 +157,45 @@ void TestKeyAdmin::crud()
     QVERIFY(f);
     KeyAdmin& admin = f->keyAdmin();
 
-    // A custom key.
+    // A key of your naming: Tyk's generateToken files it in the body's organisation, as
+    // org_id + name for legacy keys (gateway/api.go:612, auth_manager.go:243-260).
     AdminResponse r = adminCall(admin, m_io, "POST", "/tyk/keys/my-custom-key", kCurlBody);
     QCOMPARE(r.status, 200);
-    QVERIFY(body(r)["key"] == "my-custom-key");
-    QVERIFY(body(r)["key_hash"] == keyHash("my-custom-key"));
+    QVERIFY(body(r)["key"] == "defaultmy-custom-key");
+    QVERIFY(body(r)["key_hash"] == keyHash("defaultmy-custom-key"));
 
-    // Update: the answer says "modified" and carries no key_hash (as Tyk).
+    // Update by name: found in the body's organisation (SessionDetail, auth_manager.go:173-211);
+    // the answer names the key, says "modified" and carries no key_hash (as Tyk).
     Json updated = Json::parse(kCurlBody);
     updated["rate"] = 7;
     updated["alias"] = "renamed";
     r = adminCall(admin, m_io, "PUT", "/tyk/keys/my-custom-key", updated.dump());
     QCOMPARE(r.status, 200);
     QVERIFY(body(r)["action"] == "modified");
+    QVERIFY(body(r)["key"] == "defaultmy-custom-key");
     QVERIFY(!body(r).contains("key_hash"));
-    r = adminCall(admin, m_io, "GET", "/tyk/keys/my-custom-key");
+    // A GET names the organisation with ?org_id; without it the name is looked up as a key.
+    QCOMPARE(adminCall(admin, m_io, "GET", "/tyk/keys/my-custom-key").status, 404);
+    r = adminCall(admin, m_io, "GET", "/tyk/keys/my-custom-key", {}, "org_id=default");
     QVERIFY(body(r)["rate"] == 7);
     QVERIFY(body(r)["alias"] == "renamed");
     QVERIFY(!body(r)["date_created"].get<std::string>().empty()); // kept from creation
 
     // By hash.
-    const std::string hash = keyHash("my-custom-key");
+    const std::string hash = keyHash("defaultmy-custom-key");
     r = adminCall(admin, m_io, "GET", "/tyk/keys/" + hash, {}, "hashed=1");
     QCOMPARE(r.status, 200);
     QVERIFY(body(r)["alias"] == "renamed");
 
     // Delete, then it is gone.
-    r = adminCall(admin, m_io, "DELETE", "/tyk/keys/my-custom-key");
+    r = adminCall(admin, m_io, "DELETE", "/tyk/keys/defaultmy-custom-key");
     QCOMPARE(r.status, 200);
-    QVERIFY(body(r) == Json::parse(R"({"key":"my-custom-key","status":"ok","action":"deleted"})"));
-    r = adminCall(admin, m_io, "GET", "/tyk/keys/my-custom-key");
+    QVERIFY(body(r) ==
+            Json::parse(R"({"key":"defaultmy-custom-key","status":"ok","action":"deleted"})"));
+    r = adminCall(admin, m_io, "GET", "/tyk/keys/my-custom-key", {}, "org_id=default");
     QCOMPARE(r.status, 404);
     QVERIFY(body(r) == Json::parse(R"({"status":"error","message":"Key not found"})"));
-    r = adminCall(admin, m_io, "DELETE", "/tyk/keys/my-custom-key");
+    r = adminCall(admin, m_io, "DELETE", "/tyk/keys/my-custom-key", {}, "org_id=default");
     QCOMPARE(r.status, 404);
     QVERIFY(body(r)["message"] == "There is no such key found");
     r = adminCall(admin, m_io, "PUT", "/tyk/keys/my-custom-key", kCurlBody);
@@ -199,9 +205,9 @@ void TestKeyAdmin::crud()
     // Delete by hash.
     r = adminCall(admin, m_io, "POST", "/tyk/keys/other", kCurlBody);
     QCOMPARE(r.status, 200);
-    r = adminCall(admin, m_io, "DELETE", "/tyk/keys/" + keyHash("other"), {}, "hashed=true");
+    r = adminCall(admin, m_io, "DELETE", "/tyk/keys/" + keyHash("defaultother"), {}, "hashed=true");
     QCOMPARE(r.status, 200);
-    QCOMPARE(adminCall(admin, m_io, "GET", "/tyk/keys/other").status, 404);
+    QCOMPARE(adminCall(admin, m_io, "GET", "/tyk/keys/defaultother").status, 404);
 }
 
 void TestKeyAdmin::listAndHashes_data()

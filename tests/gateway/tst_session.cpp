@@ -226,6 +226,26 @@ void TestSession::keyGenerationAndHashing()
     QCOMPARE(storageIdFor("k", false), std::string("k"));
     QCOMPARE(logName(sha256Hex("abc")), std::string("ba7816bf"));
     QCOMPARE(parseKeyHashFunction("murmur128"), std::optional(KeyHashFunction::Murmur128));
+
+    // Tyk's TokenOrg (internal/crypto/token.go:70-90): a token's "org", a legacy key's leading
+    // 24-hex Mongo id, else nothing.
+    QCOMPARE(tokenOrg(token), std::string("default"));
+    QCOMPARE(tokenOrg("54de205930c55e15bd000001" + std::string(32, 'a')),
+             std::string("54de205930c55e15bd000001"));
+    QCOMPARE(tokenOrg("default0123456789abcdef0123456789abcdef"), std::string());
+    // A name becomes the org's token (generateToken, gateway/auth_manager.go:243-260), a
+    // leading org_id dropped first.
+    QCOMPARE(keyForName("default", "4321cba", KeyHashFunction::Murmur64), token);
+    QCOMPARE(keyForName("default", "default4321cba", KeyHashFunction::Murmur64), token);
+    QCOMPARE(keyForName("default", "mine", KeyHashFunction::Legacy), std::string("defaultmine"));
+    // SessionDetail's order (auth_manager.go:181-199): the name's token, the name, fallbacks.
+    QVERIFY(keysToTry(token, "default", KeyHashFunction::Murmur64, {}) ==
+            std::vector<std::string>{token});
+    QVERIFY(
+        keysToTry("4321cba", "default", KeyHashFunction::Murmur64, {KeyHashFunction::Murmur128}) ==
+        (std::vector<std::string>{token, "4321cba",
+                                  generateKey("default", KeyHashFunction::Murmur128, "4321cba")}));
+    QVERIFY(keysToTry("mine", "", KeyHashFunction::Legacy, {}) == std::vector<std::string>{"mine"});
     QVERIFY(!parseKeyHashFunction("md5"));
 }
 

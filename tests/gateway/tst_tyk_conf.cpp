@@ -89,6 +89,9 @@ private slots:
                                  "enable_detailed_recording": true, "ignored_ips": ["10.0.0.1"],
                                  "serializer_type": "json"},
             "hash_keys": false, "hash_key_function": "murmur128",
+            "hash_key_function_fallback": ["murmur64", "sha256"],
+            "policies": {"policy_source": "file", "policy_path": "/etc/tyk/policies",
+                         "policy_record_name": "policies.json"},
             "gatebench_quota_exceeded_status": 429, "enable_hashed_keys_listing": true,
             "rate_limit_response_headers": "rate_limits",
             "proxy_default_timeout": 0.25,
@@ -105,6 +108,11 @@ private slots:
         QCOMPARE(c.storage.host, std::string("redis.local"));
         QCOMPARE(c.storage.port, 6380);
         QCOMPARE(c.storage.password, std::string("pw"));
+        QVERIFY(c.hashKeyFunctionFallback ==
+                (std::vector<gb::gateway::KeyHashFunction>{gb::gateway::KeyHashFunction::Murmur64,
+                                                           gb::gateway::KeyHashFunction::Sha256}));
+        QCOMPARE(c.policies.directory, std::filesystem::path("/etc/tyk/policies"));
+        QCOMPARE(c.policies.recordFile.filename(), std::filesystem::path("policies.json"));
         QCOMPARE(c.storage.database, 3);
         QVERIFY(c.storage.timeout == 2s);
         QVERIFY(c.storage.decisionBudget == 3ms);
@@ -239,6 +247,12 @@ private slots:
         QTest::newRow("unknown hash function")
             << QByteArray("{\"hash_key_function\": \"md5\"}") << "1:23"
             << "unknown hash function \"md5\"; use \"murmur32\"";
+        QTest::newRow("unknown fallback hash function")
+            << QByteArray("{\"hash_key_function_fallback\": [\"murmur64\", \"md5\"]}") << "1:32"
+            << "unknown hash function \"md5\"";
+        QTest::newRow("policies from a Dashboard")
+            << QByteArray("{\"policies\": {\"policy_source\": \"service\"}}") << "1:32"
+            << "needs a Tyk Dashboard or MDCB";
         QTest::newRow("protobuf serializer")
             << QByteArray("{\"analytics_config\": {\"serializer_type\": \"protobuf\"}}") << "1:42"
             << "\"protobuf\" is not supported; use \"msgpack\"";
