@@ -86,10 +86,9 @@ C
 FULL=$(free_port)
 full_gateway full "$FULL"
 
-# create_key PORT RATE PER [NAME] -> the key (the session object of the issue, Tyk's shape);
-# with NAME, that key (POST /tyk/keys/NAME) instead of a generated one.
+# create_key PORT RATE PER -> the key (the session object of the issue, Tyk's shape).
 create_key() {
-  curl -sf "http://127.0.0.1:$1/tyk/keys/${4:-create}" -H "x-tyk-authorization: $SECRET" --data \
+  curl -sf "http://127.0.0.1:$1/tyk/keys/create" -H "x-tyk-authorization: $SECRET" --data \
     "{\"access_rights\": {\"2\": {\"allowed_urls\": [], \"api_id\": \"2\", \"api_name\": \"Tyk Auth API\",
       \"limit\": null, \"versions\": [\"Default\"]}}, \"allowance\": $2, \"expires\": 0,
       \"org_id\": \"default\", \"per\": $3, \"quota_max\": -1, \"quota_remaining\": -1,
@@ -97,8 +96,9 @@ create_key() {
       \"throttle_interval\": -1, \"throttle_retry_limit\": -1}" |
     python3 -c 'import json, sys; print(json.load(sys.stdin)["key"])'
 }
-KEY=$(create_key "$FULL" 1000000000 1)
-AUTH="Authorization: $KEY"
+declare -A AUTH=([full]="Authorization: $(create_key "$FULL" 1000000000 1)")
+AUTH[keyless]=${AUTH[full]}
+AUTH[nginx]=${AUTH[full]}
 
 declare -A PORT=([keyless]=$KEYLESS [full]=$FULL [nginx]=$NGINX)
 NAMES=(full keyless nginx)
@@ -106,8 +106,8 @@ if [ -n "${BASELINE:-}" ]; then
   [ -x "$BASELINE/gatebench-gateway" ] || { echo "BASELINE: $BASELINE/gatebench-gateway not found"; exit 1; }
   PORT[base]=$(free_port)
   full_gateway base "${PORT[base]}" "$BASELINE/gatebench-gateway"
-  # The same key, filed by the earlier build as it files keys (its hash may differ from ours).
-  create_key "${PORT[base]}" 1000000000 1 "$KEY" >/dev/null
+  # Its own key, in its own format (its hash may differ from ours).
+  AUTH[base]="Authorization: $(create_key "${PORT[base]}" 1000000000 1)"
   NAMES+=(base)
 fi
 url() { echo "http://127.0.0.1:${PORT[$1]}/apitest/json/valid"; }
@@ -115,7 +115,7 @@ url() { echo "http://127.0.0.1:${PORT[$1]}/apitest/json/valid"; }
 echo "# $(date -u +%F) $(uname -n), $(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs))"
 echo "# upstream nginx + redis-server + proxy on CPU $SERVER_CPU, wrk -t1 -c$CONNS on CPU $CLIENT_CPU, ${SECS}s rounds"
 for n in "${NAMES[@]}"; do
-  bytes=$(curl -s -H "$AUTH" "$(url "$n")" | wc -c)
+  bytes=$(curl -s -H "${AUTH[$n]}" "$(url "$n")" | wc -c)
   [ "$bytes" = 70 ] || { echo "$n does not proxy the 70-byte body (got $bytes bytes)" >&2; exit 1; }
 done
 code=$(curl -s -o /dev/null -w '%{http_code}' "$(url full)")
@@ -134,7 +134,7 @@ analytics_settle() { # expected
   echo "$n"
 }
 
-for n in "${NAMES[@]}"; do setsid -w taskset -c "$CLIENT_CPU" wrk -t1 -c"$CONNS" -d1s -H "$AUTH" "$(url "$n")" >/dev/null; done
+for n in "${NAMES[@]}"; do setsid -w taskset -c "$CLIENT_CPU" wrk -t1 -c"$CONNS" -d1s -H "${AUTH[$n]}" "$(url "$n")" >/dev/null; done
 
 echo "# 1. throughput"
 printf '%-6s %-10s %10s %9s %7s %s\n' round proxy rps p99_ms errors analytics
@@ -149,7 +149,7 @@ for ((round = 1; round <= ROUNDS; round++)); do
       rcli DEL "$ANALYTICS_LIST" >/dev/null
       before=$(proxied)
     fi
-    read -r rps p99 err _ < <(wrk_run -H "$AUTH" "$(url "$n")")
+    read -r rps p99 err _ < <(wrk_run -H "${AUTH[$n]}" "$(url "$n")")
     if [ "$n" = full ]; then
       want=$(($(proxied) - before))
       got=$(analytics_settle "$want")
@@ -180,7 +180,7 @@ if [ "${PERF:-1}" = 1 ] && command -v perf >/dev/null; then
     pids="${GW_PID[$n]},$REDIS_PID,$(nginx_workers "$UP" | paste -sd,)"
     perf stat --per-thread -x, -e "$events" -o "$BENCH_DIR/perf-$n.txt" -p "$pids" -- sleep $((SECS + 2)) &
     perf_pid=$!
-    read -r _ _ _ requests < <(wrk_run -H "$AUTH" "$(url "$n")")
+    read -r _ _ _ requests < <(wrk_run -H "${AUTH[$n]}" "$(url "$n")")
     wait "$perf_pid"
     python3 - "$BENCH_DIR/perf-$n.txt" "$n" "$requests" <<'P'
 import collections, sys
