@@ -39,7 +39,8 @@ set(_gb_qt_components
   Concurrent qt6-base-dev
   Test qt6-base-dev
   OpenGL libqt6opengl6-dev
-  Charts qt6-charts-dev)
+  Charts qt6-charts-dev
+  Svg qt6-svg-dev)
 gb_require(Qt6 qt6-base-dev 6.4 COMPONENTS Core)
 if(Qt6_FOUND)
   while(_gb_qt_components)
@@ -60,4 +61,4 @@ if(_gb_missing_packages)
                       "its package list lacks the ones above.")
 endif()
 
-find_package(Qt6 6.4 REQUIRED COMPONENTS Core Network Test Gui Widgets Charts Concurrent)
+find_package(Qt6 6.4 REQUIRED COMPONENTS Core Network Test Gui Widgets Charts Svg Concurrent)

@@ -8,9 +8,10 @@ set -euo pipefail
 # machine that has built Qt code before may have what a new one lacks (CI checks on a clean root).
 # libqt6opengl6-dev: Qt6Charts' CMake package needs Qt6OpenGL's, only a recommendation of
 # qt6-base-dev. dpkg-dev (dpkg-shlibdeps) and file: `make package` computes the .deb's
-# dependencies with them. cmake/Dependencies.cmake names the package of each missing library.
+# dependencies with them. qt6-svg-dev: the charts' Save as SVG. cmake/Dependencies.cmake names the
+# package of each missing library.
 build_pkgs=(g++ cmake ninja-build ccache pkg-config
-  qt6-base-dev libqt6opengl6-dev qt6-charts-dev libgl-dev libboost-dev libhiredis-dev nlohmann-json3-dev
+  qt6-base-dev libqt6opengl6-dev qt6-charts-dev qt6-svg-dev libgl-dev libboost-dev libhiredis-dev nlohmann-json3-dev
   libssh-dev libssl-dev dpkg-dev file)
 # Real parts the tests start themselves: redis-server, sshd, an X server for GUI smoke tests,
 # pdftotext for PDF checks, clang's libFuzzer runtime for the fuzz targets, hey (gatebench-load is

@@ -94,7 +94,9 @@ MainWindow::MainWindow(const Options& options, QWidget* parent)
     m_splitter->addWidget(m_pages);
     m_splitter->setStretchFactor(0, 0);
     m_splitter->setStretchFactor(1, 1);
-    m_splitter->setSizes({340, 1100});
+    // The run list's columns whole at the default size; the rest for the pages.
+    const int sidebar = m_sidebar->preferredWidth();
+    m_splitter->setSizes({sidebar, std::max(800, 1440 - sidebar)});
     m_splitter->setChildrenCollapsible(false);
     setCentralWidget(m_splitter);
 

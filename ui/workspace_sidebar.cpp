@@ -1,6 +1,7 @@
 #include "ui/workspace_sidebar.h"
 
 #include "ui/colors.h"
+#include "ui/format.h"
 #include "ui/models/run_history_model.h"
 #include "ui/models/run_history_proxy.h"
 #include "ui/models/scenario_list_model.h"
@@ -13,9 +14,12 @@
 #include <QListView>
 #include <QPainter>
 #include <QSplitter>
+#include <QStyle>
 #include <QStyledItemDelegate>
 #include <QTreeView>
 #include <QVBoxLayout>
+
+#include <algorithm>
 
 namespace gb::ui {
 
@@ -77,6 +81,47 @@ QLabel* heading(const QString& text, QWidget* parent)
     return label;
 }
 
+/// The widest text a column of the run list usually holds, to size it by the font in use (not
+/// by pixels picked for one font): a name, "2026-12-31 23:59", "176,543", "1,234.56", "completed".
+QString widestValue(int column)
+{
+    switch (column) {
+    case RunHistoryModel::NameColumn:
+        return QStringLiteral("baseline 12"); // longer names are elided
+    case RunHistoryModel::ScenarioColumn:
+        return QStringLiteral("Local baseline");
+    case RunHistoryModel::StartedColumn:
+        return QStringLiteral("2026-12-31 23:59");
+    case RunHistoryModel::ThroughputColumn:
+        return formatRps(176543);
+    case RunHistoryModel::P99Column:
+        return formatMs(1234.56);
+    case RunHistoryModel::StatusColumn:
+        return QStringLiteral("completed");
+    default:
+        return QStringLiteral("baseline, rerun");
+    }
+}
+
+/// Each column as wide as its header (with the sort arrow) and its widest usual value.
+void fitColumns(QTreeView* view, const QAbstractItemModel* model)
+{
+    QHeaderView* header = view->header();
+    const QFontMetrics cells(view->font());
+    const QFontMetrics titles(header->font());
+    const int cellMargin =
+        2 * view->style()->pixelMetric(QStyle::PM_FocusFrameHMargin, nullptr, view) + 8;
+    const int sortArrow = header->style()->pixelMetric(QStyle::PM_HeaderMarkSize, nullptr, header);
+    const int titleMargin =
+        2 * header->style()->pixelMetric(QStyle::PM_HeaderMargin, nullptr, header) + sortArrow;
+    for (int column = 0; column < RunHistoryModel::ColumnCount; ++column) {
+        const QString title = model->headerData(column, Qt::Horizontal).toString();
+        header->resizeSection(column,
+                              std::max(titles.horizontalAdvance(title) + titleMargin,
+                                       cells.horizontalAdvance(widestValue(column)) + cellMargin));
+    }
+}
+
 } // namespace
 
 WorkspaceSidebar::WorkspaceSidebar(ScenarioListModel* scenarios, RunHistoryModel* runs,
@@ -111,12 +156,7 @@ WorkspaceSidebar::WorkspaceSidebar(ScenarioListModel* scenarios, RunHistoryModel
     // run is named after its scenario until renamed, so the scenario column starts hidden; the
     // header's context menu shows and hides columns.
     QHeaderView* header = m_runs->header();
-    header->resizeSection(RunHistoryModel::NameColumn, 86);
-    header->resizeSection(RunHistoryModel::ScenarioColumn, 80);
-    header->resizeSection(RunHistoryModel::StartedColumn, 118);
-    header->resizeSection(RunHistoryModel::ThroughputColumn, 52);
-    header->resizeSection(RunHistoryModel::P99Column, 52);
-    header->resizeSection(RunHistoryModel::StatusColumn, 75);
+    fitColumns(m_runs, runs);
     header->hideSection(RunHistoryModel::ScenarioColumn);
     header->setContextMenuPolicy(Qt::ActionsContextMenu);
     for (int column = 0; column < RunHistoryModel::ColumnCount; ++column) {
@@ -235,6 +275,19 @@ void WorkspaceSidebar::editCurrentRunName()
 void WorkspaceSidebar::editCurrentRunTags()
 {
     editCurrentRun(RunHistoryModel::TagsColumn);
+}
+
+int WorkspaceSidebar::preferredWidth() const
+{
+    const QHeaderView* header = m_runs->header();
+    int columns = 0;
+    for (int column = 0; column <= RunHistoryModel::StatusColumn; ++column)
+        if (!header->isSectionHidden(column))
+            columns += header->sectionSize(column);
+    const int frame = 2 * m_runs->frameWidth() +
+                      m_runs->style()->pixelMetric(QStyle::PM_ScrollBarExtent, nullptr, m_runs);
+    const QMargins margins = layout()->contentsMargins();
+    return columns + frame + margins.left() + margins.right();
 }
 
 QByteArray WorkspaceSidebar::saveState() const

@@ -43,6 +43,8 @@ public:
     QTreeView* runView() const { return m_runs; }
     QListView* scenarioView() const { return m_scenarios; }
 
+    /// Wide enough to show the run list's visible columns (up to Status) whole.
+    int preferredWidth() const;
     QByteArray saveState() const;
     void restoreState(const QByteArray& state);
 

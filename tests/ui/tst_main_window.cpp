@@ -14,6 +14,7 @@
 #include "ui/models/run_history_model.h"
 #include "ui/workspace_sidebar.h"
 
+#include <QHeaderView>
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QPushButton>
@@ -22,6 +23,7 @@
 #include <QTabWidget>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTreeView>
 
 using namespace gb;
 using namespace gb::ui;
@@ -130,6 +132,39 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(window.compareView()->hasComparison(), 10000);
         QCOMPARE(window.compareView()->tableModel()->rowCount(), 2); // the run and its average
         QCOMPARE(window.findChild<QTabWidget*>(QStringLiteral("pages"))->currentIndex(), 2);
+    }
+
+    // At the default window size (no remembered layout) the run list shows its columns up to
+    // Status whole: every cell's text and every title fits its column, and Status fits the view.
+    void runListFitsAtTheDefaultSize()
+    {
+        MainWindow::Options fresh = options();
+        fresh.settingsFile = m_dir.filePath(QStringLiteral("fresh.ini"));
+        MainWindow window(fresh);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QTRY_VERIFY(window.historyModel()->rowCount() >= 1); // the run stored above
+        auto* runs = window.findChild<QTreeView*>(QStringLiteral("runHistory"));
+        QHeaderView* header = runs->header();
+        const QFontMetrics cells(runs->font());
+        const QFontMetrics titles(header->font());
+        for (int column : {RunHistoryModel::NameColumn, RunHistoryModel::StartedColumn,
+                           RunHistoryModel::ThroughputColumn, RunHistoryModel::P99Column,
+                           RunHistoryModel::StatusColumn}) {
+            QVERIFY(!header->isSectionHidden(column));
+            const int width = header->sectionSize(column);
+            const QString title = runs->model()->headerData(column, Qt::Horizontal).toString();
+            QVERIFY2(titles.horizontalAdvance(title) < width, qPrintable(title));
+            for (int row = 0; row < runs->model()->rowCount(); ++row) {
+                const QString text = runs->model()->index(row, column).data().toString();
+                QVERIFY2(cells.horizontalAdvance(text) + 8 <= width, qPrintable(text));
+            }
+        }
+        const int statusEnd = header->sectionViewportPosition(RunHistoryModel::StatusColumn) +
+                              header->sectionSize(RunHistoryModel::StatusColumn);
+        QVERIFY2(
+            statusEnd <= runs->viewport()->width(),
+            qPrintable(QStringLiteral("%1 > %2").arg(statusEnd).arg(runs->viewport()->width())));
     }
 
     void invalidScenarioIsNotStarted()

@@ -1,20 +1,30 @@
 // The only place that knows Qt Charts: ChartSpec -> QChart for the screen and for documents.
 #include "ui/charts/chart_widget.h"
 
+#include "ui/charts/chart_pointer.h"
 #include "ui/colors.h"
 
 #include <QCategoryAxis>
 #include <QChart>
 #include <QChartView>
+#include <QClipboard>
+#include <QFileDialog>
+#include <QFileInfo>
 #include <QGraphicsLayout>
 #include <QGraphicsScene>
+#include <QGuiApplication>
 #include <QLabel>
 #include <QLegend>
 #include <QLegendMarker>
 #include <QLineSeries>
 #include <QLogValueAxis>
+#include <QMenu>
+#include <QMessageBox>
 #include <QPaintDevice>
 #include <QPainter>
+#include <QRegularExpression>
+#include <QSet>
+#include <QSvgGenerator>
 #include <QVBoxLayout>
 #include <QValueAxis>
 
@@ -298,6 +308,33 @@ QColor seriesColor(int index)
     return kColors[((index % n) + n) % n];
 }
 
+namespace {
+
+/// Sets one axis to [lo, hi] (a zoom), with round ticks on value axes.
+void zoomAxis(QAbstractAxis* axis, double lo, double hi)
+{
+    if (!(hi > lo))
+        return;
+    if (auto* cat = qobject_cast<QCategoryAxis*>(axis)) {
+        cat->setRange(lo, hi);
+    } else if (auto* value = qobject_cast<QValueAxis*>(axis)) {
+        const double step = niceStep((hi - lo) / 6);
+        setValueAxis(value, lo, hi, step, decimalsFor(step));
+    } else if (auto* log = qobject_cast<QLogValueAxis*>(axis)) {
+        log->setRange(lo, hi);
+    }
+}
+
+/// A file name from the chart's title: "Throughput (req-s).png".
+QString suggestedFileName(const QString& title, const char* suffix)
+{
+    QString name = title.isEmpty() ? QStringLiteral("chart") : title;
+    name.replace(QRegularExpression(QStringLiteral("[/\\\\:*?\"<>|]")), QStringLiteral("-"));
+    return name + QLatin1String(suffix);
+}
+
+} // namespace
+
 struct ChartWidget::Impl
 {
     ChartSpec spec;
@@ -306,15 +343,30 @@ struct ChartWidget::Impl
     QLabel* placeholder = nullptr;
     Built built;
     std::optional<std::pair<double, double>> xRange;
+    ChartPointer* pointer = nullptr;
+    bool zoomed = false;
+    QSet<QString> hidden; ///< names of the series hidden through the legend
 
     void rescale()
     {
-        QList<QList<QPointF>> mapped;
-        for (QLineSeries* line : built.lines)
-            mapped.append(line->points());
-        applyRanges(spec, built, mapped, xRange);
+        if (!zoomed) {
+            QList<QList<QPointF>> mapped;
+            for (QLineSeries* line : built.lines)
+                mapped.append(line->points());
+            applyRanges(spec, built, mapped, xRange);
+        }
         updatePlaceholder();
     }
+
+    void zoomTo(const QRectF& values)
+    {
+        zoomed = true;
+        zoomAxis(built.x, values.left(), values.right());
+        zoomAxis(built.y, values.top(), values.bottom());
+    }
+
+    void showMenu(ChartWidget* widget, const QPoint& globalPos);
+    void save(ChartWidget* widget, const char* suffix, const QString& filter);
 
     void updatePlaceholder()
     {
@@ -325,6 +377,36 @@ struct ChartWidget::Impl
     }
 };
 
+void ChartWidget::Impl::showMenu(ChartWidget* widget, const QPoint& globalPos)
+{
+    QMenu menu(widget);
+    menu.addAction(ChartWidget::tr("Copy image"), widget,
+                   [widget] { QGuiApplication::clipboard()->setImage(widget->toImage()); });
+    menu.addAction(ChartWidget::tr("Save as PNG…"), widget,
+                   [this, widget] { save(widget, ".png", ChartWidget::tr("PNG image (*.png)")); });
+    menu.addAction(ChartWidget::tr("Save as SVG…"), widget, [this, widget] {
+        save(widget, ".svg", ChartWidget::tr("SVG vector image (*.svg)"));
+    });
+    menu.addSeparator();
+    QAction* reset =
+        menu.addAction(ChartWidget::tr("Reset zoom"), widget, [widget] { widget->resetZoom(); });
+    reset->setEnabled(zoomed);
+    menu.exec(globalPos);
+}
+
+void ChartWidget::Impl::save(ChartWidget* widget, const char* suffix, const QString& filter)
+{
+    QString path = QFileDialog::getSaveFileName(widget, ChartWidget::tr("Save chart"),
+                                                suggestedFileName(spec.title, suffix), filter);
+    if (path.isEmpty())
+        return;
+    if (!path.endsWith(QLatin1String(suffix), Qt::CaseInsensitive))
+        path += QLatin1String(suffix);
+    if (!widget->saveTo(path))
+        QMessageBox::warning(widget, ChartWidget::tr("Save chart"),
+                             ChartWidget::tr("Could not write %1.").arg(path));
+}
+
 ChartWidget::ChartWidget(QWidget* parent)
     : QWidget(parent)
     , d(std::make_unique<Impl>())
@@ -333,6 +415,12 @@ ChartWidget::ChartWidget(QWidget* parent)
     d->view = new QChartView(d->chart, this); // the view owns the chart
     d->view->setRenderHint(QPainter::Antialiasing);
     d->view->setFrameShape(QFrame::NoFrame);
+    d->pointer = new ChartPointer(d->view, d->spec, d->built.lines);
+    connect(d->pointer, &ChartPointer::zoomRequested, this,
+            [this](const QRectF& values) { d->zoomTo(values); });
+    connect(d->pointer, &ChartPointer::resetZoomRequested, this, &ChartWidget::resetZoom);
+    connect(d->pointer, &ChartPointer::menuRequested, this,
+            [this](const QPoint& globalPos) { d->showMenu(this, globalPos); });
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(d->view);
@@ -356,8 +444,16 @@ void ChartWidget::setSpec(const ChartSpec& spec)
     }
     d->spec = spec;
     d->built = build(d->chart, spec, makeFonts(false));
-    for (int i = 0; i < spec.series.size(); ++i)
-        d->built.lines[i]->replace(mapPoints(spec.series[i], spec));
+    d->zoomed = false;
+    for (int i = 0; i < spec.series.size(); ++i) {
+        QLineSeries* line = d->built.lines[i];
+        line->replace(mapPoints(spec.series[i], spec));
+        for (QLegendMarker* marker : d->chart->legend()->markers(line))
+            connect(marker, &QLegendMarker::clicked, this,
+                    [this, i] { setSeriesVisible(i, !isSeriesVisible(i)); });
+        if (d->hidden.contains(spec.series[i].name))
+            setSeriesVisible(i, false);
+    }
     d->rescale();
 }
 
@@ -393,6 +489,70 @@ void ChartWidget::setXRange(double min, double max)
 int ChartWidget::pointCount(int index) const
 {
     return index >= 0 && index < d->built.lines.size() ? d->built.lines[index]->count() : 0;
+}
+
+QString ChartWidget::hoverText() const
+{
+    return d->pointer->hoverText();
+}
+
+bool ChartWidget::isZoomed() const
+{
+    return d->zoomed;
+}
+
+void ChartWidget::resetZoom()
+{
+    d->zoomed = false;
+    d->rescale();
+}
+
+void ChartWidget::setSeriesVisible(int index, bool visible)
+{
+    if (index < 0 || index >= d->built.lines.size())
+        return;
+    QLineSeries* line = d->built.lines[index];
+    line->setVisible(visible);
+    const QString& name = d->spec.series[index].name;
+    if (visible)
+        d->hidden.remove(name);
+    else
+        d->hidden.insert(name);
+    // Qt hides a hidden series' legend entry too: keep it, greyed, so it can be clicked back.
+    const QColor color = line->pen().color();
+    for (QLegendMarker* marker : d->chart->legend()->markers(line)) {
+        marker->setVisible(d->spec.series[index].inLegend);
+        marker->setLabelBrush(visible ? QColor(0x42, 0x42, 0x42) : QColor(0xbd, 0xbd, 0xbd));
+        marker->setBrush(visible ? color : QColor(0xe0, 0xe0, 0xe0));
+    }
+}
+
+bool ChartWidget::isSeriesVisible(int index) const
+{
+    return index >= 0 && index < d->built.lines.size() && d->built.lines[index]->isVisible();
+}
+
+QImage ChartWidget::toImage() const
+{
+    d->pointer->clearHover();
+    return d->view->grab().toImage();
+}
+
+bool ChartWidget::saveTo(const QString& path) const
+{
+    d->pointer->clearHover();
+    if (!path.endsWith(QLatin1String(".svg"), Qt::CaseInsensitive))
+        return toImage().save(path, "PNG");
+    QSvgGenerator svg;
+    svg.setFileName(path);
+    svg.setSize(d->view->size());
+    svg.setViewBox(QRect(QPoint(0, 0), d->view->size()));
+    svg.setTitle(d->spec.title);
+    QPainter painter;
+    if (!painter.begin(&svg))
+        return false;
+    d->view->render(&painter);
+    return painter.end() && QFileInfo(path).size() > 0;
 }
 
 void ChartWidget::setPlaceholderText(const QString& text)

@@ -13,6 +13,11 @@ namespace gb::ui::charts {
 /// A line chart on screen, drawn from a ChartSpec. Lives on the GUI thread. Cheap to update:
 /// setSeriesPoints() replaces one line's points and rescales the axes, which is what a live
 /// view does on its repaint timer (it never repaints per incoming sample).
+///
+/// It can be asked things: the pointer over the plot shows every visible series' value at that
+/// x; a rectangle dragged over the plot zooms into it (live updates then keep the zoomed
+/// ranges) and a double click zooms out; a legend entry clicked hides or shows its series; the
+/// right click offers Copy image, Save as PNG or SVG, and Reset zoom.
 class ChartWidget final : public QWidget
 {
     Q_OBJECT
@@ -33,6 +38,22 @@ public:
     void setXRange(double min, double max);
 
     int pointCount(int index) const;
+
+    /// The values shown for the pointer's position ("time (s) 12", then "RPS: 10,230" per
+    /// visible series, one per line), or "" when it is not over the plot.
+    QString hoverText() const;
+    /// Zoomed into a dragged rectangle: the axes keep that range until resetZoom().
+    bool isZoomed() const;
+    void resetZoom();
+    /// Hides or shows series index (its legend entry, clicked, does the same; the entry stays,
+    /// greyed). Kept across setSpec() for a series of the same name.
+    void setSeriesVisible(int index, bool visible);
+    bool isSeriesVisible(int index) const;
+    /// The chart as shown, without the pointer's readout (what Copy image puts on the clipboard).
+    QImage toImage() const;
+    /// Writes the chart as shown: SVG (vector) when path ends in ".svg", else PNG. False when
+    /// the file could not be written.
+    [[nodiscard]] bool saveTo(const QString& path) const;
     /// Shown over the plot while no series has a point ("Waiting for the first second").
     void setPlaceholderText(const QString& text);
 

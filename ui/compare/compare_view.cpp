@@ -11,6 +11,7 @@
 #include "ui/run_charts.h"
 
 #include <QComboBox>
+#include <QEvent>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -46,6 +47,22 @@ void fitHeight(QTableView* view, int maxRows)
     if (view->horizontalScrollBar()->isVisible())
         height += view->horizontalScrollBar()->height();
     view->setFixedHeight(height + 2);
+}
+
+/// Columns to their contents; when that is wider than the view, the Run column (a name, a start
+/// time and a gateway), then the CPU one (a figure per machine), give back the difference,
+/// elided with their full text in the tooltip, so every figure of the others stays whole.
+void fitSummaryColumns(QTableView* view)
+{
+    view->resizeColumnsToContents();
+    QHeaderView* header = view->horizontalHeader();
+    for (const ComparisonColumn flexible : {ComparisonColumn::Run, ComparisonColumn::Cpu}) {
+        const int overflow = header->length() - view->viewport()->width();
+        if (overflow <= 0)
+            return;
+        const int column = int(flexible);
+        header->resizeSection(column, std::max(100, header->sectionSize(column) - overflow));
+    }
 }
 
 struct Loaded
@@ -136,6 +153,7 @@ CompareView::CompareView(QWidget* parent)
     m_tableView->setWordWrap(false);
     m_tableView->horizontalHeader()->setStretchLastSection(true);
     m_tableView->setShowGrid(false);
+    m_tableView->viewport()->installEventFilter(this); // refit the columns when it resizes
     m_tableView->setAlternatingRowColors(true);
     m_tableView->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 8);
     tableLayout->addWidget(sectionTitle(QStringLiteral("Summary"), tablePart));
@@ -192,6 +210,14 @@ CompareView::CompareView(QWidget* parent)
 }
 
 CompareView::~CompareView() = default;
+
+bool CompareView::eventFilter(QObject* watched, QEvent* event)
+{
+    if (watched == m_tableView->viewport() && event->type() == QEvent::Resize &&
+        !m_comparison.groups.isEmpty())
+        fitSummaryColumns(m_tableView);
+    return QWidget::eventFilter(watched, event);
+}
 
 void CompareView::setRunsDirectory(const QString& directory)
 {
@@ -307,7 +333,7 @@ void CompareView::rebuild()
         labels.insert(run.id, comparisonRunLabel(run));
     m_table->setComparison(m_comparison, labels);
     m_differences->setComparison(m_comparison);
-    m_tableView->resizeColumnsToContents();
+    fitSummaryColumns(m_tableView);
     m_differencesView->resizeColumnsToContents();
     fitHeight(m_tableView, 14);
     fitHeight(m_differencesView, 6);

@@ -73,6 +73,9 @@ Q_SIGNALS:
     /// Something went wrong that the user should read (a run file that cannot be read).
     void problem(const QString& message);
 
+protected:
+    bool eventFilter(QObject* watched, QEvent* event) override;
+
 private:
     void checkedRunsChanged();
     void rebuild();

@@ -63,6 +63,8 @@ QVariant ComparisonTableModel::data(const QModelIndex& index, int role) const
             return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
         return QVariant::fromValue(Qt::AlignLeft | Qt::AlignVCenter);
     case Qt::ToolTipRole:
+        if (column == ComparisonColumn::Run || column == ComparisonColumn::Cpu) // may be elided
+            return m_cells[index.row()].value(index.column());
         if (average && row.unstable)
             return QStringLiteral("These runs disagree by more than 5 % (coefficient of "
                                   "variation): treat the average with care.");
