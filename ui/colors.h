@@ -31,4 +31,17 @@ inline QString placeholderTextStyle()
     return QStringLiteral("color: %1;").arg(kPlaceholderTextColor);
 }
 
+/// Something the reader must look at before trusting a figure: an unstable group, a failed stage,
+/// a threshold that does not hold (Material orange 50 behind, orange 900 for the text).
+inline constexpr QLatin1StringView kAttentionBackground("#fff3e0");
+inline constexpr QLatin1StringView kAttentionText("#e65100");
+
+/// A badge: a warning sentence on its coloured band.
+inline QString attentionBadgeStyle()
+{
+    return QStringLiteral("QLabel { background: %1; color: %2; border-left: 3px solid %2; "
+                          "padding: 4px 8px; }")
+        .arg(kAttentionBackground, kAttentionText);
+}
+
 } // namespace gb::ui

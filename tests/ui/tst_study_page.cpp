@@ -5,7 +5,9 @@
 
 #include "app/measurement_lock.h"
 #include "app/study/study_runner.h"
+#include "ui/charts/chart_widget.h"
 #include "ui/study/study_page.h"
+#include "ui/study/study_report_view.h"
 #include "ui/study/study_results_view.h"
 
 #include <QFile>
@@ -14,6 +16,7 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSpinBox>
+#include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -135,6 +138,43 @@ private Q_SLOTS:
               QStringLiteral("Stage 3: Full load")})
             QVERIFY2(text.contains(stage), qPrintable(stage + QStringLiteral(" in:\n") + text));
         QVERIFY2(text.contains(QStringLiteral("RUN #")), qPrintable(text));
+
+        // The page of tables and charts says what the report model says, cell for cell, and
+        // draws its charts; flagged rows are marked, warnings are badges.
+        const app::StudyReport& report = page.results()->report().value();
+        const QList<app::ReportTable> tables = report.tables();
+        const QList<QTableView*> views = page.results()->page()->tableViews();
+        QCOMPARE(views.size(), tables.size());
+        for (qsizetype t = 0; t < tables.size(); ++t) {
+            const QAbstractItemModel* model = views[t]->model();
+            QCOMPARE(model->rowCount(), int(tables[t].rows.size()));
+            QCOMPARE(model->columnCount(), int(tables[t].header.size()));
+            for (int c = 0; c < model->columnCount(); ++c)
+                QCOMPARE(model->headerData(c, Qt::Horizontal).toString(), tables[t].header[c]);
+            for (int r = 0; r < model->rowCount(); ++r) {
+                for (int c = 0; c < model->columnCount(); ++c)
+                    QCOMPARE(model->index(r, c).data().toString(), tables[t].rows[r].value(c));
+                QCOMPARE(!model->index(r, 0).data(Qt::DecorationRole).isNull(),
+                         tables[t].flaggedRows.contains(r));
+            }
+        }
+        int charts = 0;
+        int warnings = 0;
+        for (const app::ReportBlock& block : report.blocks) {
+            charts += std::holds_alternative<app::ReportChart>(block);
+            if (const auto* p = std::get_if<app::ReportParagraph>(&block))
+                warnings += p->warning;
+        }
+        QVERIFY(charts > 0);
+        QCOMPARE(page.results()->page()->chartWidgets().size(), charts);
+        QCOMPARE(page.results()->page()->badges().size(), warnings);
+        if (const QString dir = qEnvironmentVariable("GB_SCREENSHOTS"); !dir.isEmpty()) {
+            page.resize(1200, 900);
+            page.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&page));
+            QTest::qWait(200);
+            QVERIFY(page.grab().save(dir + QStringLiteral("/study-results.png")));
+        }
 
         const QString pdf = m_dir.filePath(QStringLiteral("study.pdf"));
         QCOMPARE(page.results()->exportPdf(pdf), QString());

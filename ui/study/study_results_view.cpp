@@ -1,32 +1,22 @@
 #include "ui/study/study_results_view.h"
 
 #include "ui/report/study_pdf.h"
+#include "ui/study/study_report_view.h"
 
 #include <QDir>
-#include <QFontDatabase>
 #include <QHBoxLayout>
 #include <QLabel>
-#include <QPlainTextEdit>
 #include <QPushButton>
-#include <QScrollBar>
-#include <QTextBlock>
 #include <QVBoxLayout>
 
 namespace gb::ui {
 
 StudyResultsView::StudyResultsView(QWidget* parent)
     : QWidget(parent)
-    , m_text(new QPlainTextEdit(this))
+    , m_page(new StudyReportView(this))
     , m_exportButton(new QPushButton(QStringLiteral("Export PDF…"), this))
     , m_exportStatus(new QLabel(this))
 {
-    m_text->setObjectName(QStringLiteral("studyReportText"));
-    m_text->setReadOnly(true);
-    m_text->setLineWrapMode(QPlainTextEdit::NoWrap);
-    m_text->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
-    m_text->setPlaceholderText(
-        QStringLiteral("The study's tables appear here when it finishes: per stage every run's "
-                       "p99 and throughput, their average and the delta to the baseline."));
     m_exportButton->setObjectName(QStringLiteral("studyExportPdf"));
     m_exportButton->setEnabled(false);
     m_exportStatus->setObjectName(QStringLiteral("studyExportStatus"));
@@ -38,7 +28,7 @@ StudyResultsView::StudyResultsView(QWidget* parent)
     buttons->addWidget(m_exportButton);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
-    layout->addWidget(m_text, 1);
+    layout->addWidget(m_page, 1);
     layout->addLayout(buttons);
 
     connect(m_exportButton, &QPushButton::clicked, this, &StudyResultsView::exportPdfRequested);
@@ -47,15 +37,7 @@ StudyResultsView::StudyResultsView(QWidget* parent)
 void StudyResultsView::setReport(const app::StudyReport& report)
 {
     m_report = report;
-    m_text->setPlainText(app::studyReportText(report));
-    // The overview table is what a finished study is read for: show it first, with the
-    // description and the environment above it one scroll away. No wrapping, so a block is a
-    // line and the scroll bar counts blocks.
-    for (QTextBlock block = m_text->document()->begin(); block.isValid(); block = block.next())
-        if (block.text() == QLatin1String("Overview")) {
-            m_text->verticalScrollBar()->setValue(block.blockNumber());
-            break;
-        }
+    m_page->setReport(report);
     m_exportButton->setEnabled(true);
     m_exportStatus->clear();
 }
@@ -63,14 +45,14 @@ void StudyResultsView::setReport(const app::StudyReport& report)
 void StudyResultsView::clear()
 {
     m_report.reset();
-    m_text->clear();
+    m_page->clear();
     m_exportButton->setEnabled(false);
     m_exportStatus->clear();
 }
 
 QString StudyResultsView::text() const
 {
-    return m_text->toPlainText();
+    return m_report ? app::studyReportText(*m_report) : QString();
 }
 
 QString StudyResultsView::exportPdf(const QString& path)

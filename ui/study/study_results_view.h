@@ -7,15 +7,16 @@
 #include <optional>
 
 class QLabel;
-class QPlainTextEdit;
 class QPushButton;
 
 namespace gb::ui {
 
-/// The Study page's lower half: a finished (or cut short) study's report as the terminal shows
-/// it (app::studyReportText, so the GUI and `gatebench study` print the same tables) in a
-/// read-only monospace view, and "Export PDF…" through the same writer as `gatebench study
-/// --pdf`. Holds the report as a value; GUI thread only.
+class StudyReportView;
+
+/// The Study page's lower half: a finished (or cut short) study's report as a page of tables and
+/// charts (StudyReportView, built from the same report model as the PDF and the terminal's
+/// text), and "Export PDF…" through the same writer as `gatebench study --pdf`. Holds the report
+/// as a value; GUI thread only.
 class StudyResultsView final : public QWidget
 {
     Q_OBJECT
@@ -26,8 +27,9 @@ public:
     void setReport(const app::StudyReport& report);
     void clear();
     const std::optional<app::StudyReport>& report() const { return m_report; }
-    /// The text shown: the report's text form, or empty.
+    /// The report's text form (what `gatebench study` prints), or empty.
     QString text() const;
+    StudyReportView* page() const { return m_page; }
 
     /// Writes the shown report as a PDF at path (on the GUI thread: it draws charts). Empty on
     /// success, else the sentence, which is also shown under the report.
@@ -38,7 +40,7 @@ Q_SIGNALS:
     void exportPdfRequested();
 
 private:
-    QPlainTextEdit* m_text;
+    StudyReportView* m_page;
     QPushButton* m_exportButton;
     QLabel* m_exportStatus;
     std::optional<app::StudyReport> m_report;
