@@ -234,6 +234,8 @@ void StudyRunner::startRun(Scenario scenario)
     // Under the study's lease, so no other measurement slips in between two runs.
     if (const QString refusal = m_controller->start(scenario, m_lease); !refusal.isEmpty())
         fail(refusal);
+    else
+        Q_EMIT runStarting(scenario);
 }
 
 void StudyRunner::label(RunRecord& run, const QString& name, const QStringList& extraTags) const

@@ -82,6 +82,8 @@ Q_SIGNALS:
     void stageStarted(int stage, const QString& name);
     /// run is 0-based within the stage; name is the run's name in the history.
     void runStarted(int stage, int run, const QString& name);
+    /// The controller took a run (the calibration's too): what it runs, for a live view.
+    void runStarting(const gb::app::Scenario& scenario);
     /// A run of the study completed and is stored (named and tagged).
     void runFinished(const gb::app::RunRecord& run);
     /// The stage's remaining runs are skipped; the study goes on with the next stage.

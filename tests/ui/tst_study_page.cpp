@@ -6,16 +6,20 @@
 #include "app/measurement_lock.h"
 #include "app/study/study_runner.h"
 #include "ui/charts/chart_widget.h"
+#include "ui/dashboard/run_dashboard.h"
+#include "ui/study/study_live_view.h"
 #include "ui/study/study_page.h"
 #include "ui/study/study_report_view.h"
 #include "ui/study/study_results_view.h"
 
+#include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
 #include <QLabel>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSpinBox>
+#include <QTabWidget>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
@@ -119,11 +123,34 @@ private Q_SLOTS:
         QVERIFY2(study, qPrintable(study.error()));
         study->localScaling.calibrationDuration = 1s;
 
+        const QString screenshots = qEnvironmentVariable("GB_SCREENSHOTS");
+        if (!screenshots.isEmpty()) {
+            page.resize(1200, 900);
+            page.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&page));
+        }
         QVERIFY(page.start(study.value()));
         QCOMPARE(page.state(), StudyPage::State::Running);
         QVERIFY(!child<QPushButton>(page, "studyStart")->isEnabled());
         QVERIFY(child<QPushButton>(page, "studyCancel")->isEnabled());
-        QTRY_VERIFY_WITH_TIMEOUT(!page.isRunning(), kStudyTimeoutMs);
+        // While it runs the Live tab shows the current run as the Run page would: its charts
+        // fill from the runner's controller before the study is over.
+        auto* tabs = child<QTabWidget>(page, "studyViews");
+        QCOMPARE(tabs->currentWidget(), page.live());
+        charts::ChartWidget* liveThroughput =
+            page.live()->dashboard()->chart(RunDashboard::Chart::Throughput);
+        bool sawLive = false;
+        QElapsedTimer clock;
+        clock.start();
+        bool shot = screenshots.isEmpty();
+        while (page.isRunning() && clock.elapsed() < kStudyTimeoutMs) {
+            sawLive = sawLive || liveThroughput->pointCount(0) >= 1;
+            if (!shot && page.live()->finishedRuns() >= 1 && liveThroughput->pointCount(0) >= 1)
+                shot = page.grab().save(screenshots + QStringLiteral("/study-live.png"));
+            QTest::qWait(50);
+        }
+        QVERIFY(!page.isRunning());
+        QVERIFY2(sawLive, "the live dashboard showed no point while the study ran");
         QVERIFY2(page.errorText().isEmpty(), qPrintable(page.errorText()));
         QCOMPARE(page.state(), StudyPage::State::Finished);
         QVERIFY2(page.statusText().startsWith(QStringLiteral("Finished")),
@@ -138,6 +165,13 @@ private Q_SLOTS:
               QStringLiteral("Stage 3: Full load")})
             QVERIFY2(text.contains(stage), qPrintable(stage + QStringLiteral(" in:\n") + text));
         QVERIFY2(text.contains(QStringLiteral("RUN #")), qPrintable(text));
+
+        // The strip: one mark per finished run, in its stage's series; the results shown.
+        QCOMPARE(page.live()->finishedRuns(), 3);
+        for (charts::ChartWidget* strip : {page.live()->p99Strip(), page.live()->throughputStrip()})
+            for (int stage = 0; stage < 3; ++stage)
+                QCOMPARE(strip->pointCount(stage), 1);
+        QCOMPARE(tabs->currentWidget(), page.results());
 
         // The page of tables and charts says what the report model says, cell for cell, and
         // draws its charts; flagged rows are marked, warnings are badges.
@@ -168,12 +202,9 @@ private Q_SLOTS:
         QVERIFY(charts > 0);
         QCOMPARE(page.results()->page()->chartWidgets().size(), charts);
         QCOMPARE(page.results()->page()->badges().size(), warnings);
-        if (const QString dir = qEnvironmentVariable("GB_SCREENSHOTS"); !dir.isEmpty()) {
-            page.resize(1200, 900);
-            page.show();
-            QVERIFY(QTest::qWaitForWindowExposed(&page));
+        if (!screenshots.isEmpty()) {
             QTest::qWait(200);
-            QVERIFY(page.grab().save(dir + QStringLiteral("/study-results.png")));
+            QVERIFY(page.grab().save(screenshots + QStringLiteral("/study-results.png")));
         }
 
         const QString pdf = m_dir.filePath(QStringLiteral("study.pdf"));

@@ -36,6 +36,7 @@ struct SeriesSpec
     bool dashed = false;
     qreal width = 2;
     bool inLegend = true; ///< false: drawn but not listed (e.g. the 2nd run of a group)
+    bool markers = false; ///< a mark at each point (e.g. one per run)
 };
 
 /// A line chart described as a plain value, so the same description is drawn on screen by

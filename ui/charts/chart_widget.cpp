@@ -284,6 +284,7 @@ Built build(QChart* chart, const ChartSpec& spec, const Fonts& fonts)
         pen.setCapStyle(Qt::RoundCap);
         pen.setJoinStyle(Qt::RoundJoin);
         line->setPen(pen);
+        line->setPointsVisible(s.markers);
         chart->addSeries(line);
         line->attachAxis(built.x);
         line->attachAxis(built.y);

@@ -191,7 +191,15 @@ void RunDashboard::updateButtons()
     m_start->setToolTip(m_availabilityProblem.isEmpty() ? QStringLiteral("Start the scenario (F5)")
                                                         : m_availabilityProblem);
     m_stop->setEnabled(m_running && m_phase != app::RunPhase::Stopping);
-    m_exportPdf->setVisible(!m_running && m_shownRun.has_value());
+    m_exportPdf->setVisible(m_controlsVisible && !m_running && m_shownRun.has_value());
+}
+
+void RunDashboard::setControlsVisible(bool visible)
+{
+    m_controlsVisible = visible;
+    m_start->setVisible(visible);
+    m_stop->setVisible(visible);
+    updateButtons();
 }
 
 void RunDashboard::showMessage(const QString& text, bool error)

@@ -70,6 +70,8 @@ public:
     void runFailed(const QString& message, const app::RunRecord& run);
     /// Shows a stored run (from the history).
     void showRun(const app::RunRecord& run);
+    /// Without Start, Stop and Export (a study's runs: the Study page has its own controls).
+    void setControlsVisible(bool visible);
 
     bool isRunning() const { return m_running; }
     /// The run shown once finished or opened, for its PDF export.
@@ -116,6 +118,7 @@ private:
     bool m_withTarget = false;
     bool m_chartsBuilt = false;
     bool m_running = false;
+    bool m_controlsVisible = true;
     bool m_tilesDirty = false;
     QList<Chart> m_dirtyCharts; ///< redrawn one per timer tick, in this order
     bool m_smooth = false;      ///< spread a finished run's redraw over the ticks too

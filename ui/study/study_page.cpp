@@ -4,6 +4,7 @@
 #include "app/study/study_report.h"
 #include "app/study/study_runner.h"
 #include "ui/colors.h"
+#include "ui/study/study_live_view.h"
 #include "ui/study/study_results_view.h"
 
 #include <QCheckBox>
@@ -18,6 +19,7 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSpinBox>
+#include <QTabWidget>
 #include <QVBoxLayout>
 
 #include <chrono>
@@ -50,6 +52,8 @@ StudyPage::StudyPage(QWidget* parent)
     , m_progress(new QProgressBar(this))
     , m_scalingNote(wrappingLabel(QStringLiteral("studyScalingNote"), this))
     , m_error(wrappingLabel(QStringLiteral("studyError"), this))
+    , m_views(new QTabWidget(this))
+    , m_live(new StudyLiveView(m_runner, this))
     , m_results(new StudyResultsView(this))
     , m_lastDirectory(QDir::homePath())
     , m_onHosts(new QCheckBox(QStringLiteral("Run on the hosts of the Hosts page"), this))
@@ -101,14 +105,16 @@ StudyPage::StudyPage(QWidget* parent)
     progress->addWidget(m_scalingNote);
     progress->addWidget(m_error);
 
-    auto* resultsBox = new QGroupBox(QStringLiteral("Results"), this);
-    auto* results = new QVBoxLayout(resultsBox);
-    results->addWidget(m_results);
+    // The run on now while the study goes, its report once it ends.
+    m_views->setObjectName(QStringLiteral("studyViews"));
+    m_views->addTab(m_live, QStringLiteral("Live"));
+    m_views->addTab(m_results, QStringLiteral("Results"));
+    m_views->setCurrentWidget(m_results);
 
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(formBox);
     layout->addWidget(progressBox);
-    layout->addWidget(resultsBox, 1);
+    layout->addWidget(m_views, 1);
 
     wire();
     updateDescription();
@@ -183,6 +189,11 @@ bool StudyPage::start(const app::Study& study)
     if (const auto& scaling = m_runner->state().scaling)
         m_scalingNote->setText(scaling->note);
     m_results->clear();
+    QStringList stages;
+    for (const app::StudyStage& stage : study.stages)
+        stages.append(stage.name);
+    m_live->reset(stages, study.totalRuns());
+    m_views->setCurrentWidget(m_live);
     m_progress->setRange(0, std::max(1, study.totalRuns()));
     m_progress->setValue(0);
     m_status->setText(QStringLiteral("Starting %1…").arg(study.name));
@@ -288,6 +299,7 @@ void StudyPage::showError(const QString& message)
 void StudyPage::concluded(const app::StudyResult& result, State state)
 {
     m_results->setReport(app::buildStudyReport(result));
+    m_views->setCurrentWidget(m_results);
     int runs = 0;
     for (const app::StageResult& stage : result.stages)
         runs += int(stage.runs.size());

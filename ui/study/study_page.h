@@ -13,6 +13,7 @@ class QLabel;
 class QProgressBar;
 class QPushButton;
 class QSpinBox;
+class QTabWidget;
 
 namespace gb::app {
 class StudyRunner;
@@ -21,11 +22,13 @@ struct StudyResult;
 
 namespace gb::ui {
 
+class StudyLiveView;
 class StudyResultsView;
 
 /// The Study page: pick a built-in study, its repeats and run duration, Start / Cancel, follow
-/// its progress (stage, run, a bar over all runs, the calibration's scaling note), then read
-/// its tables and export them as a PDF (StudyResultsView). Owns the StudyRunner that runs it;
+/// its progress (stage, run, a bar over all runs, the calibration's scaling note) and watch its
+/// runs live (StudyLiveView), then read its tables and charts and export them as a PDF
+/// (StudyResultsView). Owns the StudyRunner that runs it;
 /// the runs go through the runner's own RunController on its worker, so the GUI never waits.
 /// A failure (a server that does not start, a study that cannot go on) is one sentence on the
 /// page, and the form is usable again once the study ends however it ends.
@@ -70,6 +73,7 @@ public:
     /// The failure shown on the page, empty when there is none.
     QString errorText() const;
     StudyResultsView* results() const { return m_results; }
+    StudyLiveView* live() const { return m_live; }
     app::StudyRunner* runner() const { return m_runner; }
 
 Q_SIGNALS:
@@ -97,6 +101,8 @@ private:
     QProgressBar* m_progress;
     QLabel* m_scalingNote;
     QLabel* m_error;
+    QTabWidget* m_views;
+    StudyLiveView* m_live;
     StudyResultsView* m_results;
     State m_state = State::Idle;
     QString m_lastDirectory;
