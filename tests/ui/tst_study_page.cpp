@@ -175,6 +175,7 @@ private Q_SLOTS:
 
         // The page of tables and charts says what the report model says, cell for cell, and
         // draws its charts; flagged rows are marked, warnings are badges.
+        QTRY_VERIFY(page.results()->page()->isComplete()); // built a few blocks per turn
         const app::StudyReport& report = page.results()->report().value();
         const QList<app::ReportTable> tables = report.tables();
         const QList<QTableView*> views = page.results()->page()->tableViews();

@@ -5,6 +5,7 @@
 #include "ui/models/report_table_model.h"
 #include "ui/report/report_chart.h"
 
+#include <QElapsedTimer>
 #include <QHeaderView>
 #include <QLabel>
 #include <QScrollBar>
@@ -70,6 +71,9 @@ StudyReportView::StudyReportView(QWidget* parent)
 
 void StudyReportView::newPage()
 {
+    m_blocks.clear();
+    m_complete = false;
+    m_scrollTo = nullptr;
     m_tables.clear();
     m_charts.clear();
     m_badges.clear();
@@ -95,46 +99,70 @@ void StudyReportView::clear()
 void StudyReportView::setReport(const app::StudyReport& report)
 {
     newPage();
-    QString lastHeading;
-    QLabel* overview = nullptr;
-    for (const app::ReportBlock& block : report.blocks) {
-        if (const auto* h = std::get_if<app::ReportHeading>(&block)) {
-            QLabel* label = heading(h->text, h->level, m_page);
-            m_layout->addWidget(label);
-            lastHeading = h->text;
-            if (h->text == QLatin1String("Overview"))
-                overview = label;
-        } else if (const auto* p = std::get_if<app::ReportParagraph>(&block)) {
-            QLabel* label =
-                paragraph(p->warning ? QStringLiteral("\u26a0  ") + p->text : p->text, m_page);
-            if (p->warning) {
-                label->setObjectName(QStringLiteral("studyWarning"));
-                label->setStyleSheet(attentionBadgeStyle());
-                m_badges.append(label);
-            }
-            m_layout->addWidget(label);
-        } else if (const auto* t = std::get_if<app::ReportTable>(&block)) {
-            addTable(*t, lastHeading);
-        } else if (const auto* c = std::get_if<app::ReportChart>(&block)) {
-            auto* chart = new charts::ChartWidget(m_page);
-            chart->setObjectName(QStringLiteral("studyChart"));
-            chart->setSpec(report::reportChartSpec(*c));
-            chart->setMinimumHeight(280);
-            m_layout->addWidget(chart);
-            m_charts.append(chart);
-        }
-        // A page break of the PDF is nothing on screen: the headings separate the stages.
+    m_blocks = report.blocks;
+    m_next = 0;
+    m_lastHeading.clear();
+    addSome();
+}
+
+void StudyReportView::addSome()
+{
+    // A few blocks per turn of the event loop: a study's ten charts and their first layout in
+    // one turn would hold the GUI thread for a tenth of a second.
+    constexpr qint64 kBudgetMs = 8;
+    QElapsedTimer clock;
+    clock.start();
+    while (m_next < m_blocks.size() && clock.elapsed() < kBudgetMs) {
+        const bool chart = std::holds_alternative<app::ReportChart>(m_blocks[m_next]);
+        addBlock(m_blocks[m_next++]);
+        if (chart)
+            break; // its layout and first paint come next turn
     }
+    if (m_next < m_blocks.size()) {
+        QTimer::singleShot(0, m_page, [this] { addSome(); }); // dropped with the page
+        return;
+    }
+    m_blocks.clear();
     m_layout->addStretch(1);
-    m_scrollTo = overview;
+    m_complete = true;
     if (isVisible())
         QTimer::singleShot(0, this, &StudyReportView::scrollToOverview);
 }
 
+void StudyReportView::addBlock(const app::ReportBlock& block)
+{
+    if (const auto* h = std::get_if<app::ReportHeading>(&block)) {
+        QLabel* label = heading(h->text, h->level, m_page);
+        m_layout->addWidget(label);
+        m_lastHeading = h->text;
+        if (h->text == QLatin1String("Overview"))
+            m_scrollTo = label;
+    } else if (const auto* p = std::get_if<app::ReportParagraph>(&block)) {
+        QLabel* label =
+            paragraph(p->warning ? QStringLiteral("\u26a0  ") + p->text : p->text, m_page);
+        if (p->warning) {
+            label->setObjectName(QStringLiteral("studyWarning"));
+            label->setStyleSheet(attentionBadgeStyle());
+            m_badges.append(label);
+        }
+        m_layout->addWidget(label);
+    } else if (const auto* t = std::get_if<app::ReportTable>(&block)) {
+        addTable(*t, m_lastHeading);
+    } else if (const auto* c = std::get_if<app::ReportChart>(&block)) {
+        auto* chart = new charts::ChartWidget(m_page);
+        chart->setObjectName(QStringLiteral("studyChart"));
+        chart->setSpec(report::reportChartSpec(*c));
+        chart->setMinimumHeight(280);
+        m_layout->addWidget(chart);
+        m_charts.append(chart);
+    }
+    // A page break of the PDF is nothing on screen: the headings separate the stages.
+}
+
 void StudyReportView::scrollToOverview()
 {
-    if (!m_scrollTo)
-        return;
+    if (!m_scrollTo || !m_complete || verticalScrollBar()->value() != 0)
+        return;           // not there yet, or the reader has scrolled already
     m_layout->activate(); // the new page's geometry, before it is first painted
     verticalScrollBar()->setValue(m_scrollTo->y() - 8);
     m_scrollTo = nullptr;
@@ -143,7 +171,7 @@ void StudyReportView::scrollToOverview()
 void StudyReportView::showEvent(QShowEvent* event)
 {
     QScrollArea::showEvent(event);
-    if (m_scrollTo)
+    if (m_scrollTo && m_complete)
         QTimer::singleShot(0, this, &StudyReportView::scrollToOverview);
 }
 

@@ -28,10 +28,13 @@ class StudyReportView final : public QScrollArea
 public:
     explicit StudyReportView(QWidget* parent = nullptr);
 
-    /// Replaces the page; shows the overview table first (the description is a scroll up).
+    /// Replaces the page, built a few blocks per turn of the event loop (isComplete() then);
+    /// shows the overview table first (the description is a scroll up).
     void setReport(const app::StudyReport& report);
     /// Back to the placeholder.
     void clear();
+    /// Every block of the last report is on the page.
+    bool isComplete() const { return m_complete; }
 
     QList<QTableView*> tableViews() const { return m_tables; }
     QList<charts::ChartWidget*> chartWidgets() const { return m_charts; }
@@ -43,6 +46,8 @@ protected:
 
 private:
     void newPage();
+    void addSome();
+    void addBlock(const app::ReportBlock& block);
     /// The overview table is what a finished study is read for: shown first, the description
     /// and the environment above it one scroll away.
     void scrollToOverview();
@@ -53,7 +58,11 @@ private:
     QList<QTableView*> m_tables;
     QList<charts::ChartWidget*> m_charts;
     QList<QLabel*> m_badges;
-    QPointer<QLabel> m_scrollTo; ///< the heading to show once the page is laid out
+    QPointer<QLabel> m_scrollTo;      ///< the heading to show once the page is laid out
+    QList<app::ReportBlock> m_blocks; ///< still to add
+    qsizetype m_next = 0;
+    QString m_lastHeading;
+    bool m_complete = false;
 };
 
 } // namespace gb::ui
