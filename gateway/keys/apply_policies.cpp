@@ -40,6 +40,17 @@ bool greater(std::int64_t first, std::int64_t second)
     return first > second;
 }
 
+/// Tyk's rule for quotas and query depth (apply.go:489-500, 533-540): the policy's value wins
+/// over the API's when larger, and then over the key's if larger there too.
+void raiseLimit(std::int64_t value, std::int64_t& api, std::int64_t& key)
+{
+    if (!greater(value, api))
+        return;
+    api = value;
+    if (greater(value, key))
+        key = value;
+}
+
 /// user.RateLimit.Duration: time between requests, in Go's integer nanoseconds; 0 = no limit.
 std::int64_t duration(double rate, double per)
 {
@@ -222,11 +233,7 @@ std::string applyPartitions(const Policy& policy, Session& s, Rights& rights, Ap
         if (!usePartitions || part.quota) {
             state.didQuota.insert(apiId);
             ApiLimit& l = limitOf(ar);
-            if (greater(policy.quotaMax, l.quotaMax)) {
-                l.quotaMax = policy.quotaMax;
-                if (greater(policy.quotaMax, s.quotaMax))
-                    s.quotaMax = policy.quotaMax;
-            }
+            raiseLimit(policy.quotaMax, l.quotaMax, s.quotaMax);
             if (policy.quotaRenewalRate > l.quotaRenewalRate) {
                 l.quotaRenewalRate = policy.quotaRenewalRate;
                 if (policy.quotaRenewalRate > s.quotaRenewalRate)
@@ -248,12 +255,7 @@ std::string applyPartitions(const Policy& policy, Session& s, Rights& rights, Ap
         }
         if (!usePartitions || part.complexity) {
             state.didComplexity.insert(apiId);
-            ApiLimit& l = limitOf(ar);
-            if (greater(policy.maxQueryDepth, l.maxQueryDepth)) {
-                l.maxQueryDepth = policy.maxQueryDepth;
-                if (greater(policy.maxQueryDepth, s.maxQueryDepth))
-                    s.maxQueryDepth = policy.maxQueryDepth;
-            }
+            raiseLimit(policy.maxQueryDepth, limitOf(ar).maxQueryDepth, s.maxQueryDepth);
         }
         if (const AccessDefinition* old = s.access(apiId);
             old && old->limit && !old->limit->isEmpty())
