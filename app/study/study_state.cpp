@@ -216,6 +216,18 @@ Result<StudyState> loadStudyState(const QString& directory)
     return state;
 }
 
+QList<StudyState> listStudyStates(const QString& studiesDirectory)
+{
+    QList<StudyState> states;
+    const QDir dir(studiesDirectory);
+    // Ids start with the creation time ("20250102-153000-1a2b"): newest first by name.
+    for (const QString& name :
+         dir.entryList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name | QDir::Reversed))
+        if (Result<StudyState> state = loadStudyState(dir.filePath(name)))
+            states.append(std::move(state.value()));
+    return states;
+}
+
 QString saveStudyState(StudyState& state)
 {
     if (!QDir().mkpath(state.directory))

@@ -82,6 +82,9 @@ QJsonObject studyStateToJson(const StudyState& state);
 Result<StudyState> studyStateFromJson(const QJsonObject& object);
 /// Reads <directory>/state.json; the error names the file.
 Result<StudyState> loadStudyState(const QString& directory);
+/// The studies kept in studiesDirectory (each a directory with a state.json), newest first; a
+/// directory whose state cannot be read is left out.
+QList<StudyState> listStudyStates(const QString& studiesDirectory);
 /// Creates the directory if needed and writes state.json atomically (QSaveFile), stamping
 /// updatedAt. Empty on success, else the sentence.
 QString saveStudyState(StudyState& state);

@@ -12,6 +12,7 @@
 #include "ui/study/study_report_view.h"
 #include "ui/study/study_results_view.h"
 
+#include <QComboBox>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
@@ -207,6 +208,21 @@ private Q_SLOTS:
             QTest::qWait(200);
             QVERIFY(page.grab().save(screenshots + QStringLiteral("/study-results.png")));
         }
+
+        // Kept: another page lists the study from the studies directory and opens it into the
+        // same tables (its runs read back from the run files).
+        StudyPage reopened;
+        setUp(reopened);
+        QTRY_VERIFY(child<QComboBox>(reopened, "studyKept")->count() >= 1);
+        QTest::mouseClick(child<QPushButton>(reopened, "studyOpen"), Qt::LeftButton);
+        QTRY_VERIFY(reopened.results()->report().has_value() &&
+                    reopened.results()->page()->isComplete());
+        const QList<app::ReportTable> again = reopened.results()->report()->tables();
+        QCOMPARE(again.size(), tables.size());
+        for (qsizetype t = 0; t < tables.size(); ++t)
+            QCOMPARE(again[t].rows, tables[t].rows);
+        QVERIFY2(reopened.statusText().startsWith(QStringLiteral("Opened study")),
+                 qPrintable(reopened.statusText()));
 
         const QString pdf = m_dir.filePath(QStringLiteral("study.pdf"));
         QCOMPARE(page.results()->exportPdf(pdf), QString());

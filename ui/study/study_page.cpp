@@ -2,7 +2,10 @@
 
 #include "app/study/builtin_studies.h"
 #include "app/study/study_report.h"
+#include "app/study/study_result.h"
 #include "app/study/study_runner.h"
+#include "app/study/study_state.h"
+#include "ui/async.h"
 #include "ui/colors.h"
 #include "ui/study/study_live_view.h"
 #include "ui/study/study_results_view.h"
@@ -57,6 +60,8 @@ StudyPage::StudyPage(QWidget* parent)
     , m_results(new StudyResultsView(this))
     , m_lastDirectory(QDir::homePath())
     , m_onHosts(new QCheckBox(QStringLiteral("Run on the hosts of the Hosts page"), this))
+    , m_kept(new QComboBox(this))
+    , m_openKept(new QPushButton(QStringLiteral("Open"), this))
 {
     setObjectName(QStringLiteral("studyPage"));
     m_studyChoice->setObjectName(QStringLiteral("studyChoice"));
@@ -93,6 +98,16 @@ StudyPage::StudyPage(QWidget* parent)
     buttons->addWidget(m_cancelButton);
     buttons->addStretch(1);
     form->addRow(buttons);
+    // Studies run before (here or by `gatebench study`), kept in the studies directory.
+    m_kept->setObjectName(QStringLiteral("studyKept"));
+    m_kept->setMinimumContentsLength(28);
+    m_kept->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_openKept->setObjectName(QStringLiteral("studyOpen"));
+    m_openKept->setToolTip(QStringLiteral("Show this study's tables and charts"));
+    auto* kept = new QHBoxLayout;
+    kept->addWidget(m_kept, 1);
+    kept->addWidget(m_openKept);
+    form->addRow(QStringLiteral("Kept studies:"), kept);
     auto* formBox = new QGroupBox(QStringLiteral("Study"), this);
     auto* formColumns = new QHBoxLayout(formBox);
     formColumns->addLayout(form, 0);
@@ -118,6 +133,7 @@ StudyPage::StudyPage(QWidget* parent)
 
     wire();
     updateDescription();
+    refreshKept();
 }
 
 StudyPage::~StudyPage() = default;
@@ -134,7 +150,9 @@ void StudyPage::setRunsDirectory(const QString& directory)
 
 void StudyPage::setStudiesDirectory(const QString& directory)
 {
+    m_studiesDirectory = directory;
     m_runner->setStudiesDirectory(directory);
+    refreshKept();
 }
 
 app::Result<app::Study> StudyPage::studyFromForm() const
@@ -232,6 +250,8 @@ void StudyPage::wire()
         start(study.value());
     });
     connect(m_cancelButton, &QPushButton::clicked, this, &StudyPage::cancel);
+    connect(m_openKept, &QPushButton::clicked, this,
+            [this] { openKept(m_kept->currentData().toString()); });
     connect(m_results, &StudyResultsView::exportPdfRequested, this, &StudyPage::exportPdf);
 
     connect(m_runner, &app::StudyRunner::calibrationStarted, this,
@@ -286,6 +306,7 @@ void StudyPage::updateButtons()
     const bool running = m_state == State::Running;
     m_startButton->setEnabled(!running);
     m_cancelButton->setEnabled(running);
+    m_openKept->setEnabled(!running && m_kept->count() > 0);
 }
 
 void StudyPage::showError(const QString& message)
@@ -300,6 +321,7 @@ void StudyPage::concluded(const app::StudyResult& result, State state)
 {
     m_results->setReport(app::buildStudyReport(result));
     m_views->setCurrentWidget(m_results);
+    refreshKept();
     int runs = 0;
     for (const app::StageResult& stage : result.stages)
         runs += int(stage.runs.size());
@@ -312,6 +334,61 @@ void StudyPage::concluded(const app::StudyResult& result, State state)
                               .arg(runs)
                               .arg(result.id));
     setState(state);
+}
+
+void StudyPage::refreshKept()
+{
+    const QString directory =
+        m_studiesDirectory.isEmpty() ? app::defaultStudiesDirectory() : m_studiesDirectory;
+    const quint64 generation = ++m_keptGeneration;
+    runInBackground(
+        this, [directory] { return app::listStudyStates(directory); },
+        [this, generation](const QList<app::StudyState>& states) {
+            if (generation != m_keptGeneration)
+                return; // a later listing (another directory, a study since) is on its way
+            const QString current = m_kept->currentData().toString();
+            m_kept->clear();
+            for (const app::StudyState& s : states)
+                m_kept->addItem(
+                    QStringLiteral("%1 · %2 · %3, %4 of %5 runs")
+                        .arg(s.createdAt.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm")),
+                             s.study.name, app::toKeyword(s.status))
+                        .arg(s.doneRuns())
+                        .arg(s.totalRuns()),
+                    s.directory);
+            if (const int i = m_kept->findData(current); i >= 0)
+                m_kept->setCurrentIndex(i);
+            m_openKept->setEnabled(m_kept->count() > 0 && !isRunning());
+        });
+}
+
+void StudyPage::openKept(const QString& directory)
+{
+    if (directory.isEmpty() || isRunning())
+        return;
+    m_status->setText(QStringLiteral("Opening the study in %1…").arg(directory));
+    // Its runs' files are read to compute the tables: off the GUI thread.
+    runInBackground(
+        this,
+        [directory]() -> app::Result<app::StudyResult> {
+            app::Result<app::StudyState> state = app::loadStudyState(directory);
+            if (!state)
+                return app::Result<app::StudyResult>::failure(state.error());
+            return app::computeStudyResult(state.value());
+        },
+        [this, directory](const app::Result<app::StudyResult>& result) {
+            if (isRunning())
+                return; // a study started meanwhile: its page wins
+            if (!result) {
+                showError(QStringLiteral("The study in %1 cannot be opened: %2")
+                              .arg(directory, result.error()));
+                return;
+            }
+            m_error->hide();
+            m_results->setReport(app::buildStudyReport(result.value()));
+            m_views->setCurrentWidget(m_results);
+            m_status->setText(QStringLiteral("Opened study %1.").arg(result.value().id));
+        });
 }
 
 void StudyPage::exportPdf()

@@ -89,6 +89,10 @@ private:
     void concluded(const app::StudyResult& result, State state);
     void exportPdf();
     void updateDescription();
+    /// Lists the studies kept in the studies directory (read off the GUI thread).
+    void refreshKept();
+    /// Shows a kept study's tables and charts (its runs read off the GUI thread).
+    void openKept(const QString& directory);
 
     app::StudyRunner* m_runner;
     QComboBox* m_studyChoice;
@@ -107,6 +111,10 @@ private:
     State m_state = State::Idle;
     QString m_lastDirectory;
     QCheckBox* m_onHosts;
+    QComboBox* m_kept;
+    QPushButton* m_openKept;
+    QString m_studiesDirectory;   ///< empty: app::defaultStudiesDirectory()
+    quint64 m_keptGeneration = 0; ///< only the latest listing fills the list
     app::HostsFile m_hosts;
     app::SshOptions m_ssh;
 };
