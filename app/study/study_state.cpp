@@ -10,6 +10,8 @@
 #include <QSaveFile>
 #include <QStandardPaths>
 
+#include <algorithm>
+
 namespace gb::app {
 
 QString toKeyword(StudyStatus status)
@@ -220,11 +222,12 @@ QList<StudyState> listStudyStates(const QString& studiesDirectory)
 {
     QList<StudyState> states;
     const QDir dir(studiesDirectory);
-    // Ids start with the creation time ("20250102-153000-1a2b"): newest first by name.
-    for (const QString& name :
-         dir.entryList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name | QDir::Reversed))
+    for (const QString& name : dir.entryList(QDir::Dirs | QDir::NoDotAndDotDot))
         if (Result<StudyState> state = loadStudyState(dir.filePath(name)))
             states.append(std::move(state.value()));
+    std::stable_sort(states.begin(), states.end(), [](const StudyState& a, const StudyState& b) {
+        return a.createdAt != b.createdAt ? a.createdAt > b.createdAt : a.id > b.id;
+    });
     return states;
 }
 

@@ -213,7 +213,9 @@ private Q_SLOTS:
         // same tables (its runs read back from the run files).
         StudyPage reopened;
         setUp(reopened);
-        QTRY_VERIFY(child<QComboBox>(reopened, "studyKept")->count() >= 1);
+        auto* kept = child<QComboBox>(reopened, "studyKept");
+        QTRY_VERIFY(kept->findData(page.runner()->state().directory) >= 0);
+        kept->setCurrentIndex(kept->findData(page.runner()->state().directory));
         QTest::mouseClick(child<QPushButton>(reopened, "studyOpen"), Qt::LeftButton);
         QTRY_VERIFY(reopened.results()->report().has_value() &&
                     reopened.results()->page()->isComplete());
