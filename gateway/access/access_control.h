@@ -24,6 +24,7 @@ class io_context;
 namespace gb::gateway {
 
 class Clock;
+struct CachedSession;
 class KeyStore;
 class PolicyStore;
 struct StoreResult;
@@ -105,7 +106,12 @@ public:
 private:
     struct State;
     struct Pending;
-    struct LoadResult;
+    /// A store read's outcome: the cached session, or why there is none.
+    struct LoadResult
+    {
+        AccessOutcome outcome = AccessOutcome::StoreUnavailable;
+        std::shared_ptr<const CachedSession> session;
+    };
     struct LimitWait;
     using PendingPtr = std::shared_ptr<Pending>;
     enum class Stage : std::uint8_t;

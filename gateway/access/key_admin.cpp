@@ -332,9 +332,6 @@ void KeyAdmin::read(const OpPtr& op, UniqueFunction<void(StoreResult)> then)
     std::vector<std::string> ids;
     for (const std::string& key : keys)
         ids.push_back(storageIdFor(key, m_options.hashKeys));
-    // Until one is found, the call names the key as given.
-    op->id = ids[1 % ids.size()];
-    op->keyHash = m_options.hashKeys ? op->id : keyHash(op->name);
     m_store.getFirst(ids, [this, op, keys, ids, then = std::move(then)](StoreResult r) mutable {
         if (r.status == StoreStatus::Ok && r.index < keys.size()) {
             op->name = keys[r.index];
