@@ -194,6 +194,15 @@ void RunDashboard::updateButtons()
     m_exportPdf->setVisible(m_controlsVisible && !m_running && m_shownRun.has_value());
 }
 
+void RunDashboard::keepLayoutSteady()
+{
+    for (QWidget* line : {static_cast<QWidget*>(m_message), static_cast<QWidget*>(m_agents)}) {
+        QSizePolicy policy = line->sizePolicy();
+        policy.setRetainSizeWhenHidden(true);
+        line->setSizePolicy(policy);
+    }
+}
+
 void RunDashboard::setControlsVisible(bool visible)
 {
     m_controlsVisible = visible;

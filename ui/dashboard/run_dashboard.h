@@ -72,6 +72,10 @@ public:
     void showRun(const app::RunRecord& run);
     /// Without Start, Stop and Export (a study's runs: the Study page has its own controls).
     void setControlsVisible(bool visible);
+    /// Keeps the room of the message and load-agent lines while they are hidden, so the charts
+    /// keep their size from one run to the next (a study's runs follow each other, and every
+    /// resize lays a chart out anew on the GUI thread).
+    void keepLayoutSteady();
 
     bool isRunning() const { return m_running; }
     /// The run shown once finished or opened, for its PDF export.

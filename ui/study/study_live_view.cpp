@@ -68,6 +68,7 @@ StudyLiveView::StudyLiveView(app::StudyRunner* runner, QWidget* parent)
     }
     m_dashboard->setObjectName(QStringLiteral("studyDashboard"));
     m_dashboard->setControlsVisible(false);
+    m_dashboard->keepLayoutSteady();
     // As tall as on the Run page: the tab scrolls rather than squeezing the dashboard's charts.
     m_dashboard->setMinimumHeight(680);
 
@@ -82,6 +83,8 @@ StudyLiveView::StudyLiveView(app::StudyRunner* runner, QWidget* parent)
     auto* scroll = new QScrollArea(this);
     scroll->setWidgetResizable(true);
     scroll->setFrameShape(QFrame::NoFrame);
+    // A scroll bar that came and went would resize every chart each time.
+    scroll->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOn);
     scroll->setWidget(content);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
