@@ -251,14 +251,7 @@ void MainWindow::wire()
                 m_phase->setText(phase == app::RunPhase::Idle ? QString() : text);
                 updateRunActions();
             });
-    connect(m_controller, &app::RunController::serverLog, m_dashboard,
-            &RunDashboard::appendServerLog);
-    connect(m_controller, &app::RunController::snapshotReady, m_dashboard,
-            &RunDashboard::addSnapshot);
-    connect(m_controller, &app::RunController::hostSampleReady, m_dashboard,
-            &RunDashboard::addHostSample);
-    connect(m_controller, &app::RunController::agentSharesReady, m_dashboard,
-            &RunDashboard::setAgentShares);
+    m_dashboard->followData(m_controller);
     connect(m_controller, &app::RunController::runFinished, this,
             [this](const app::RunRecord& run) {
                 m_dashboard->runFinished(run);

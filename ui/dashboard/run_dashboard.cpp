@@ -194,6 +194,14 @@ void RunDashboard::updateButtons()
     m_exportPdf->setVisible(m_controlsVisible && !m_running && m_shownRun.has_value());
 }
 
+void RunDashboard::followData(app::RunController* controller)
+{
+    connect(controller, &app::RunController::snapshotReady, this, &RunDashboard::addSnapshot);
+    connect(controller, &app::RunController::hostSampleReady, this, &RunDashboard::addHostSample);
+    connect(controller, &app::RunController::agentSharesReady, this, &RunDashboard::setAgentShares);
+    connect(controller, &app::RunController::serverLog, this, &RunDashboard::appendServerLog);
+}
+
 void RunDashboard::keepLayoutSteady()
 {
     for (QWidget* line : {static_cast<QWidget*>(m_message), static_cast<QWidget*>(m_agents)}) {

@@ -59,6 +59,9 @@ public:
     void startRefused(const QString& reason);
     void runStarting(const app::Scenario& scenario);
     void setPhase(app::RunPhase phase, const QString& description);
+    /// Takes the running run's data from controller as it comes: snapshots, host samples, load
+    /// agents' shares, server logs (its phase and end stay the owner's to connect).
+    void followData(app::RunController* controller);
     void addSnapshot(const engine::Snapshot& snapshot);
     void addHostSample(const app::HostSample& sample);
     /// Lines the run's servers wrote, shown under "Server logs" (the newest 5,000 are kept).

@@ -95,14 +95,7 @@ StudyLiveView::StudyLiveView(app::StudyRunner* runner, QWidget* parent)
     app::RunController* controller = runner->controller();
     connect(runner, &app::StudyRunner::runStarting, m_dashboard, &RunDashboard::runStarting);
     connect(controller, &app::RunController::phaseChanged, m_dashboard, &RunDashboard::setPhase);
-    connect(controller, &app::RunController::snapshotReady, m_dashboard,
-            &RunDashboard::addSnapshot);
-    connect(controller, &app::RunController::hostSampleReady, m_dashboard,
-            &RunDashboard::addHostSample);
-    connect(controller, &app::RunController::agentSharesReady, m_dashboard,
-            &RunDashboard::setAgentShares);
-    connect(controller, &app::RunController::serverLog, m_dashboard,
-            &RunDashboard::appendServerLog);
+    m_dashboard->followData(controller);
     connect(controller, &app::RunController::runFinished, m_dashboard, &RunDashboard::runFinished);
     connect(controller, &app::RunController::runFailed, m_dashboard, &RunDashboard::runFailed);
 
