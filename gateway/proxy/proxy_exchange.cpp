@@ -86,9 +86,10 @@ void ProxyExchange::start(Exchange& ex, TableLease& lease, const RouteMatch& rou
     m_requestBytes = m_responseBytes = 0;
     m_sentAt = m_upstreamLatency = 0;
     m_status = 0;
-    m_deferred = m_gathering = m_bodyLastQueued = m_requestSent = m_writing = false;
-    m_reusedConnection = m_retried = m_gotBytes = m_headForwarded = m_headError = false;
-    m_headPending = false;
+    m_stage = Stage::Filters;
+    m_headState = Head::Awaited;
+    m_gathering = m_bodyLastQueued = m_writing = false;
+    m_reusedConnection = m_retried = m_gotBytes = false;
     m_wholeBody = {};
     m_clientBlocked = m_readPaused = false;
     m_hasBody = !ex.bodyComplete();
@@ -116,7 +117,7 @@ void ProxyExchange::runFilters()
             finishByFilter();
             return;
         }
-        m_deferred = true;
+        setStage(Stage::Deferred);
         return;
     }
     if (m_ctx.pendingRefusalStatus != 0) {
@@ -132,9 +133,9 @@ void ProxyExchange::runFilters()
 
 void ProxyExchange::resumeFilters(std::uint64_t generation, bool responded)
 {
-    if (generation != m_generation || !m_deferred)
+    if (generation != m_generation || m_stage != Stage::Deferred)
         return; // the client went away, or a duplicate call
-    m_deferred = false;
+    setStage(Stage::Filters);
     if (responded) {
         finishByFilter();
         return;
@@ -168,11 +169,12 @@ void ProxyExchange::fail(UpstreamError error, std::error_code ec)
                      ec ? ": " : "", ec ? ec.message().c_str() : "");
     }
     Exchange* ex = exchange();
+    const bool forwarded = m_headState == Head::Forwarded;
     if (!ex) {
-        finishExchange(m_headForwarded ? m_status : 0, m_headForwarded);
+        finishExchange(forwarded ? m_status : 0, forwarded);
         return;
     }
-    if (m_headForwarded) {
+    if (forwarded) {
         // Part of the response is on its way: the only honest end is to cut the connection.
         ex->abort(AbortMode::Close);
         finishExchange(m_status, true);
@@ -199,7 +201,8 @@ void ProxyExchange::onAbort()
     // its connection cannot be reused.
     m_ref.reset();
     releaseConnection(false);
-    finishExchange(m_headForwarded ? m_status : 0, m_headForwarded);
+    const bool forwarded = m_headState == Head::Forwarded;
+    finishExchange(forwarded ? m_status : 0, forwarded);
 }
 
 void ProxyExchange::finishExchange(int status, bool proxied)
@@ -207,7 +210,6 @@ void ProxyExchange::finishExchange(int status, bool proxied)
     if (m_waiting)
         m_slot.pool->cancelWait(this); // timed out, or the client left, while in line
     m_handler.deactivate(this);
-    m_deferred = false;
     if (m_slot.counters)
         m_slot.counters->count(m_handler.worker().index, status);
     auto& filters = m_handler.filters();

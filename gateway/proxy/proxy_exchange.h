@@ -11,6 +11,7 @@
 #include "gateway/server/exchange.h"
 
 #include <array>
+#include <cassert>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -52,7 +53,7 @@ public:
     /// FilterResume: the context, if this generation still waits for its filter.
     RequestContext* deferredContext(std::uint64_t generation)
     {
-        return generation == m_generation && m_deferred ? &m_ctx : nullptr;
+        return generation == m_generation && m_stage == Stage::Deferred ? &m_ctx : nullptr;
     }
 
     // ExchangeListener
@@ -79,6 +80,52 @@ public:
     std::int64_t m_deadline = 0;
 
 private:
+    /// How far the request has gone. Forward only, but for the one resend on a new connection
+    /// (Sending or Sent back to Connecting); asserted in debug builds.
+    enum class Stage : std::uint8_t
+    {
+        Filters,    // the request filters run
+        Deferred,   // a filter will call back (FilterResume)
+        Connecting, // in the pool's line for a connection, or connecting
+        Sending,    // the head and body go upstream (the response may already be coming)
+        Sent,       // the whole request written
+    };
+    static constexpr bool canMove(Stage from, Stage to)
+    {
+        switch (from) {
+        case Stage::Filters:
+            return to == Stage::Deferred || to == Stage::Connecting;
+        case Stage::Deferred:
+            return to == Stage::Filters;
+        case Stage::Connecting:
+            return to == Stage::Sending;
+        case Stage::Sending:
+            return to == Stage::Sent || to == Stage::Connecting;
+        case Stage::Sent:
+            return to == Stage::Connecting;
+        }
+        return false;
+    }
+    /// The upstream response's head: Awaited → Held → Forwarded, or Awaited → TooLarge.
+    enum class Head : std::uint8_t
+    {
+        Awaited,   // not parsed yet
+        Held,      // parsed, held back until it is known whether the body came with it
+        Forwarded, // handed to the client: a failure now can only cut the client connection
+        TooLarge,  // over the header limit: the response is refused as malformed
+    };
+    void setStage(Stage next)
+    {
+        assert(canMove(m_stage, next));
+        m_stage = next;
+    }
+    void setHead(Head next)
+    {
+        assert(m_headState == Head::Awaited ? next == Head::Held || next == Head::TooLarge
+                                            : m_headState == Head::Held && next == Head::Forwarded);
+        m_headState = next;
+    }
+
     // Defined in proxy_exchange.cpp (start, filters, failures, completion), _request.cpp and
     // _response.cpp. `inline` marks the small steps kept inlined across that split (they are on
     // the per-request path); proxy_exchange_inline.h holds those that several files call.
@@ -121,9 +168,11 @@ private:
     const std::uint32_t m_slotIndex;
     std::uint64_t m_generation;
     std::size_t m_filterIndex = 0;
+    Stage m_stage = Stage::Filters;
+    Head m_headState = Head::Awaited;
 
     // request
-    std::string m_head;
+    std::string m_head; // the request head sent upstream
     std::array<iovec, 6> m_pending;
     std::size_t m_pendingFirst = 0;
     std::size_t m_pendingCount = 0;
@@ -141,19 +190,14 @@ private:
     std::int64_t m_upstreamLatency = 0;
     int m_status = 0;
 
-    bool m_deferred = false;  // a filter will call back
-    bool m_hasBody = false;   // the client request has body bytes to forward
-    bool m_gathering = false; // sendRequest() collects the first body piece with the head
-    bool m_bodyLastQueued = false;
-    bool m_requestSent = false; // head and whole body written upstream
-    bool m_writing = false;     // a writeLater is outstanding
+    bool m_hasBody = false;        // the client request has body bytes to forward
+    bool m_gathering = false;      // sendRequest() collects the first body piece with the head
+    bool m_bodyLastQueued = false; // the body's last piece is among the pending ones
+    bool m_writing = false;        // waiting for the upstream socket to take more
     bool m_reusedConnection = false;
     bool m_newOnly = false; // the resend goes on a new connection
     bool m_retried = false;
     bool m_gotBytes = false;      // this attempt received response bytes
-    bool m_headPending = false;   // the head is parsed but not yet handed to the client
-    bool m_headForwarded = false; // writeHead() done: errors now cut the client connection
-    bool m_headError = false;     // the upstream head was too large
     bool m_clientBlocked = false; // writeBody() asked us to wait for onWritable
     bool m_readPaused = false;    // upstream reads stopped until onWritable
 };

@@ -18,8 +18,8 @@ inline void ProxyExchange::setDeadlineFromNow()
 inline bool ProxyExchange::canRetry() const
 {
     const Exchange* ex = exchange();
-    return m_reusedConnection && !m_retried && !m_gotBytes && !m_headForwarded && !m_hasBody &&
-           ex && isIdempotentMethod(ex->request().method);
+    return m_reusedConnection && !m_retried && !m_gotBytes && m_headState == Head::Awaited &&
+           !m_hasBody && ex && isIdempotentMethod(ex->request().method);
 }
 
 inline void ProxyExchange::releaseConnection(bool reusable)

@@ -49,6 +49,7 @@ void ProxyExchange::beginUpstream()
     m_responseHead.clear();
 
     m_newOnly = false;
+    setStage(Stage::Connecting);
     acquireConnection();
 }
 
@@ -87,7 +88,7 @@ void ProxyExchange::sendRequest()
     m_pending[0] = bytes(m_head.data(), m_head.size());
     m_sentAt = monotonicNs();
     m_bodyLastQueued = false;
-    m_requestSent = false;
+    setStage(Stage::Sending);
     if (m_hasBody) {
         // Body bytes that came with the head are sent with it, in one write.
         const std::uint64_t generation = m_generation;
@@ -168,7 +169,7 @@ void ProxyExchange::flushRequest()
 void ProxyExchange::onUpstreamWritable()
 {
     m_writing = false;
-    if (!m_requestSent && !m_headForwarded)
+    if (m_stage != Stage::Sent && m_headState != Head::Forwarded)
         setDeadlineFromNow(); // progress
     flushRequest();
 }
@@ -176,7 +177,7 @@ void ProxyExchange::onUpstreamWritable()
 void ProxyExchange::onRequestFlushed()
 {
     if (!m_hasBody || m_bodyLastQueued) {
-        m_requestSent = true;
+        setStage(Stage::Sent);
         if (!m_gotBytes) {
             // Tyk's proxy_default_timeout is a response-header timeout: it runs from here.
             m_sentAt = monotonicNs();
@@ -184,7 +185,7 @@ void ProxyExchange::onRequestFlushed()
         }
         return;
     }
-    if (!m_headForwarded)
+    if (m_headState != Head::Forwarded)
         setDeadlineFromNow();
     exchange()->readBody(); // the next piece, through onBody
 }
@@ -218,6 +219,7 @@ void ProxyExchange::retry()
     m_responseHead.clear();
     setDeadlineFromNow();
     m_newOnly = true;
+    setStage(Stage::Connecting);
     acquireConnection();
 }
 

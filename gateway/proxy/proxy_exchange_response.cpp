@@ -18,21 +18,21 @@ void ProxyExchange::onResponseBytes()
     const std::size_t size = m_conn->buffered();
     const auto status = m_parser.parse(m_conn->buffer(), size);
     const std::size_t leftover = size - m_parser.consumed();
-    if (m_headError || status == http::ResponseParser::Status::Error) {
+    if (m_headState == Head::TooLarge || status == http::ResponseParser::Status::Error) {
         fail(UpstreamError::Malformed);
         return;
     }
     if (status == http::ResponseParser::Status::Done) {
         // Bytes after the response mean the upstream's framing cannot be trusted.
         m_conn->consumeAllBut(leftover);
-        responseDone(leftover == 0 && m_parser.keepAlive() && m_requestSent &&
+        responseDone(leftover == 0 && m_parser.keepAlive() && m_stage == Stage::Sent &&
                      !m_handler.settings().closeConnections);
         return;
     }
     m_conn->consumeAllBut(leftover);
-    if (m_headPending)
+    if (m_headState == Head::Held)
         writeHeadNow(); // the body is still to come: stream it
-    if (m_headForwarded)
+    if (m_headState == Head::Forwarded)
         setDeadlineFromNow(); // a body in progress: the timeout is between reads
     if (m_clientBlocked) {
         m_readPaused = true;
@@ -51,7 +51,8 @@ void ProxyExchange::onUpstreamEnd(std::error_code ec)
         retry();
         return;
     }
-    fail(m_headForwarded ? UpstreamError::Truncated : UpstreamError::ClosedEarly, ec);
+    fail(m_headState == Head::Forwarded ? UpstreamError::Truncated : UpstreamError::ClosedEarly,
+         ec);
 }
 
 void ProxyExchange::onWritable(Exchange&)
@@ -67,11 +68,10 @@ void ProxyExchange::onWritable(Exchange&)
 void ProxyExchange::responseDone(bool reusable)
 {
     Exchange* ex = exchange();
-    if (m_headPending && ex->request().methodId != http::Method::Head) {
+    if (m_headState == Head::Held && ex->request().methodId != http::Method::Head) {
         // The whole response came in one read (the usual case for small JSON): one respond(),
         // which the core writes at once, instead of a streamed head, body and end.
-        m_headPending = false;
-        m_headForwarded = true;
+        setHead(Head::Forwarded);
         if (m_handler.settings().closeConnections)
             ex->closeAfterResponse();
         ex->respond(m_status, m_responseHead.forwarded(m_ctx.addResponseHeaders), m_wholeBody);
@@ -79,10 +79,10 @@ void ProxyExchange::responseDone(bool reusable)
         finishExchange(m_status, true);
         return;
     }
-    if (m_headPending)
+    if (m_headState == Head::Held)
         writeHeadNow(); // HEAD: the declared length goes out, no body
     releaseConnection(reusable);
-    if (m_headError || !m_headForwarded) {
+    if (m_headState != Head::Forwarded) {
         // Done without a head cannot happen; be safe rather than answer nothing.
         fail(UpstreamError::Malformed);
         return;
@@ -110,20 +110,20 @@ void ProxyExchange::headComplete()
 {
     m_upstreamLatency = monotonicNs() - m_sentAt;
     if (m_responseHead.overflowed()) {
-        m_headError = true;
+        setHead(Head::TooLarge);
         return;
     }
     // Held back until it is known whether the body came with it (see responseDone).
     m_status = m_parser.statusCode();
-    m_headPending = true;
+    setHead(Head::Held);
 }
 
 void ProxyExchange::bodyBytes(std::string_view data)
 {
-    if (m_headError)
+    if (m_headState == Head::TooLarge)
         return;
     m_responseBytes += data.size();
-    if (m_headPending) {
+    if (m_headState == Head::Held) {
         if (m_parser.framing() == http::ResponseParser::Framing::Length &&
             static_cast<std::int64_t>(data.size()) == m_parser.declaredLength()) {
             m_wholeBody = data; // valid until this parse() returns: used by responseDone
@@ -157,8 +157,7 @@ void ProxyExchange::writeHeadNow()
     if (m_handler.settings().closeConnections)
         ex->closeAfterResponse();
     ex->writeHead(m_status, m_responseHead.forwarded(m_ctx.addResponseHeaders), length);
-    m_headPending = false;
-    m_headForwarded = true;
+    setHead(Head::Forwarded);
 }
 
 } // namespace gb::gateway::proxy

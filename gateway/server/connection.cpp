@@ -47,14 +47,14 @@ void Connection::start()
 
 void Connection::onEvents(std::uint32_t events)
 {
-    if (m_closed)
+    if (closed())
         return;
     if (events & (EPOLLOUT | EPOLLERR | EPOLLHUP)) {
         if (m_writeWaiting) {
             m_writeWaiting = false;
             setDeadline(Deadline::Write); // progress restarts the write timeout
             flush();
-            if (m_closed)
+            if (closed())
                 return;
         }
     }
@@ -102,8 +102,9 @@ void Connection::readSome()
 
 void Connection::readLoop()
 {
-    while (m_readReady && !m_closed) {
-        if (!m_lingering && (m_closing || m_peerEof))
+    while (m_readReady && !closed()) {
+        const bool lingering = m_phase == Phase::Lingering;
+        if (m_phase == Phase::Closing || (m_peerEof && !lingering))
             return; // no more requests: leave the bytes in the socket
         char* at;
         std::size_t space;
@@ -111,7 +112,7 @@ void Connection::readLoop()
         // while idle) reads onto the stack and allocates only once bytes come: an idle client
         // costs no buffer, even at its first readiness edge.
         char firstBytes[kInitialInput];
-        if (m_lingering) {
+        if (lingering) {
             if (!m_in)
                 growInput(kInitialInput);
             at = m_in.get(); // leftovers are read only to be dropped
@@ -140,7 +141,7 @@ void Connection::readLoop()
                 growInput(kInitialInput);
                 std::memcpy(m_in.get(), firstBytes, static_cast<std::size_t>(n));
             }
-            if (!m_lingering) {
+            if (!lingering) {
                 m_inEnd += static_cast<std::size_t>(n);
                 m_received += static_cast<std::size_t>(n);
                 onInput();
@@ -149,7 +150,7 @@ void Connection::readLoop()
         }
         if (n == 0) {
             m_readReady = false;
-            if (m_lingering)
+            if (lingering)
                 closeNow(); // the client closed too: done
             else
                 onEof();
@@ -161,10 +162,10 @@ void Connection::readLoop()
         }
         if (errno == EINTR)
             continue;
-        if (m_lingering)
+        if (lingering)
             closeNow();
         else
-            failAndClose(lastError(), m_exchangeOpen ? FailKind::ClientAbort : FailKind::Read);
+            failAndClose(lastError(), inExchange() ? FailKind::ClientAbort : FailKind::Read);
         return;
     }
 }
@@ -172,11 +173,11 @@ void Connection::readLoop()
 void Connection::onEof()
 {
     m_peerEof = true;
-    if (m_exchangeOpen || m_discarding || m_inEnd > m_inBegin) {
+    if (m_phase != Phase::Waiting || m_inEnd > m_inBegin) {
         // Gone mid-request: nothing left to answer (as nginx, a FIN aborts the exchange).
         failAndClose({}, FailKind::ClientAbort);
     } else if (!m_out.empty() || m_writeWaiting) {
-        m_closing = true;
+        setPhase(Phase::Closing);
         flush();
     } else {
         closeNow();
@@ -196,7 +197,7 @@ bool Connection::makeRoom()
 {
     if (!m_in)
         growInput(kInitialInput);
-    if (!m_exchangeOpen && !m_discarding) {
+    if (m_phase != Phase::Exchange && m_phase != Phase::Discarding) {
         if (m_inBegin == m_inEnd)
             m_inBegin = m_inEnd = 0;
         if (m_inCap - m_inEnd >= kMinReadSpace)
@@ -217,11 +218,11 @@ bool Connection::makeRoom()
         return m_inEnd < m_inCap;
     }
     // Body phase: the exchange's head stays pinned; body (and pipelined) bytes live after it.
-    const std::size_t floor = m_exchangeOpen ? m_headEnd : 0;
+    const std::size_t floor = inExchange() ? m_headEnd : 0;
     const bool held = m_bodyHeldEnd > m_bodyPos;
     if (!held && m_bodyPos == m_inEnd) {
         m_bodyPos = m_bodyHeldEnd = m_inEnd = floor;
-        if (!m_exchangeOpen)
+        if (!inExchange())
             m_inBegin = 0;
     }
     if (m_inCap - m_inEnd >= kMinReadSpace)
@@ -230,7 +231,7 @@ bool Connection::makeRoom()
         std::memmove(m_in.get() + floor, m_in.get() + m_bodyPos, m_inEnd - m_bodyPos);
         m_inEnd -= m_bodyPos - floor;
         m_bodyPos = m_bodyHeldEnd = floor;
-        if (!m_exchangeOpen)
+        if (!inExchange())
             m_inBegin = 0;
     }
     return m_inEnd < m_inCap;
@@ -238,7 +239,7 @@ bool Connection::makeRoom()
 
 void Connection::onInput()
 {
-    if (m_exchangeOpen) {
+    if (inExchange()) {
         // Pipelined bytes wait for the exchange in flight; body bytes go to its reader.
         if (m_bodyWanted) {
             setDeadline(Deadline::Body);
@@ -246,7 +247,7 @@ void Connection::onInput()
         }
         return;
     }
-    if (m_discarding) {
+    if (m_phase == Phase::Discarding) {
         setDeadline(Deadline::Body);
         if (!discardBody())
             return;
@@ -256,11 +257,11 @@ void Connection::onInput()
 
 void Connection::processRequests()
 {
-    if (m_inDispatch || m_closed)
+    if (m_inDispatch || closed())
         return;
     m_inDispatch = true;
     m_dispatchBlocked = false;
-    while (!m_closed && !m_closing && !m_exchangeOpen && !m_discarding && m_inBegin < m_inEnd) {
+    while (m_phase == Phase::Waiting && m_inBegin < m_inEnd) {
         if (m_out.pendingBytes() >= kHighWater) {
             m_dispatchBlocked = true; // resumed by onOutputDrained
             break;
@@ -279,7 +280,7 @@ void Connection::processRequests()
             break;
     }
     m_inDispatch = false;
-    if (m_closed)
+    if (closed())
         return;
     updateDeadline();
     flush(); // every response of this batch in one write
@@ -309,24 +310,23 @@ bool Connection::dispatch(std::size_t headBytes)
     }
     m_headEnd = headEnd;
     m_bodyPos = m_bodyHeldEnd = headEnd;
-    m_exchangeOpen = true;
+    setPhase(Phase::Exchange);
     ++m_exchangeId;
     m_listener = nullptr;
     m_bodyWanted = false;
-    m_bodyLastDelivered = false;
     m_continueSent = false;
     m_notifyWritable = false;
     switch (m_request->framing) {
     case http::BodyFraming::None:
-        m_bodyDone = true;
+        m_body = RequestBody::Received;
         m_bodyLeft = 0;
         break;
     case http::BodyFraming::Length:
-        m_bodyDone = false;
+        m_body = RequestBody::Arriving;
         m_bodyLeft = m_request->contentLength;
         break;
     case http::BodyFraming::Chunked:
-        m_bodyDone = false;
+        m_body = RequestBody::Arriving;
         m_bodyLeft = 0;
         m_chunked.reset();
         break;
@@ -359,8 +359,7 @@ void Connection::writeErrorAndClose(int status, std::string_view why)
     m_out.append(why);
     m_out.append('\n');
     m_worker.stats().countResponse(status);
-    m_closing = true;
-    m_discarding = false;
+    setPhase(Phase::Closing);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -368,7 +367,7 @@ void Connection::writeErrorAndClose(int status, std::string_view why)
 
 void Connection::closeGracefully()
 {
-    if (m_closed)
+    if (closed())
         return;
     if (m_resetOnClose || m_peerEof) {
         closeNow();
@@ -378,7 +377,7 @@ void Connection::closeGracefully()
     // makes the kernel send RST, which can destroy the response we just sent (a 413 answered
     // while the client is still uploading). This is nginx's lingering close.
     ::shutdown(m_fd, SHUT_WR);
-    m_lingering = true;
+    setPhase(Phase::Lingering);
     setDeadline(Deadline::Linger);
     m_readReady = true;
     readSome();
@@ -386,7 +385,12 @@ void Connection::closeGracefully()
 
 void Connection::abortExchange()
 {
-    m_exchangeOpen = false;
+    setPhase(Phase::Waiting); // the caller closes next
+    notifyAbort();
+}
+
+void Connection::notifyAbort()
+{
     m_bodyWanted = false;
     ExchangeListener* l = m_listener;
     m_listener = nullptr;
@@ -402,12 +406,13 @@ void Connection::failAndClose(std::error_code ec, FailKind kind)
 
 void Connection::closeNow()
 {
-    if (m_closed)
+    if (closed())
         return;
     ConnectionPtr self(this);
-    m_closed = true;
-    if (m_exchangeOpen)
-        abortExchange();
+    const bool hadExchange = inExchange();
+    setPhase(Phase::Closed);
+    if (hadExchange)
+        notifyAbort();
     m_deadline = 0;
     if (m_resetOnClose) {
         const linger l{1, 0}; // RST instead of FIN

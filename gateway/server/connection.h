@@ -9,6 +9,7 @@
 #include "gateway/server/exchange.h"
 #include "gateway/server/stats.h"
 
+#include <cassert>
 #include <cstdint>
 #include <memory>
 #include <string_view>
@@ -64,7 +65,7 @@ public:
     std::string_view peerAddress();
     void setListener(ExchangeListener* l) { m_listener = l; }
     void readBody();
-    bool bodyComplete() const { return m_bodyDone; }
+    bool bodyComplete() const { return m_body != RequestBody::Arriving; }
     void respond(int status, std::span<const http::Header> headers, std::string_view body,
                  BodyOwnership ownership);
     void writeHead(int status, std::span<const http::Header> headers,
@@ -77,7 +78,7 @@ public:
     bool responseStarted() const { return m_response != Response::None; }
     Exchange* liveExchange(std::uint64_t id)
     {
-        return m_exchangeOpen && m_exchangeId == id ? &m_exchange : nullptr;
+        return m_phase == Phase::Exchange && m_exchangeId == id ? &m_exchange : nullptr;
     }
     std::uint64_t exchangeId() const { return m_exchangeId; }
 
@@ -87,6 +88,51 @@ public:
     std::uint64_t m_deadline = 0;
 
 private:
+    /// Where the connection is in its life. Ordered: from Closing on it takes no more requests.
+    /// Only the moves canMove() lists are made (asserted in debug builds):
+    ///   Waiting    → Exchange | Closing | Closed       between requests (a head may be arriving)
+    ///   Exchange   → Waiting | Discarding | Closing | Closed
+    ///                                                  a request dispatched, its answer not done
+    ///   Discarding → Waiting | Closing | Closed        answered; the rest of its body is dropped
+    ///   Closing    → Lingering | Closed                no more requests: flush, then close
+    ///   Lingering  → Closed                            output shut; what the client still sends
+    ///                                                  is read and dropped (nginx's lingering
+    ///                                                  close)
+    enum class Phase : std::uint8_t
+    {
+        Waiting,
+        Exchange,
+        Discarding,
+        Closing,
+        Lingering,
+        Closed,
+    };
+    static constexpr bool canMove(Phase from, Phase to)
+    {
+        switch (from) {
+        case Phase::Waiting:
+            return to == Phase::Exchange || to == Phase::Closing || to == Phase::Closed;
+        case Phase::Exchange:
+            return to != Phase::Exchange && to != Phase::Lingering;
+        case Phase::Discarding:
+            return to == Phase::Waiting || to == Phase::Closing || to == Phase::Closed;
+        case Phase::Closing:
+            return to == Phase::Lingering || to == Phase::Closed;
+        case Phase::Lingering:
+            return to == Phase::Closed;
+        case Phase::Closed:
+            return false;
+        }
+        return false;
+    }
+    /// The request body of the exchange in flight (or of the one just answered, while Discarding).
+    enum class RequestBody : std::uint8_t
+    {
+        Arriving,  // bytes still to come
+        Received,  // all of it parsed (a bodiless request starts here); the last piece not handed
+                   // over
+        Delivered, // the handler had the last piece
+    };
     enum class Response : std::uint8_t
     {
         None,      // nothing sent for this exchange yet
@@ -137,9 +183,20 @@ private:
     void scheduleFlush();
     void onOutputDrained();
     // closing
+    void setPhase(Phase next)
+    {
+        assert(canMove(m_phase, next));
+        m_phase = next;
+    }
+    bool closed() const { return m_phase == Phase::Closed; }
+    bool inExchange() const { return m_phase == Phase::Exchange; }
     void closeGracefully();
     void closeNow();
+    /// Ends the exchange in flight without an answer (back to Waiting; the caller closes next)
+    /// and tells its listener.
     void abortExchange();
+    /// Tells the listener of the exchange that just ended unanswered (onAbort), once.
+    void notifyAbort();
     void failAndClose(std::error_code ec, FailKind kind);
     void setDeadline(Deadline kind);
     void updateDeadline();
@@ -159,21 +216,19 @@ private:
     std::unique_ptr<http::Request> m_request;
     http::ChunkedDecoder m_chunked;
 
+    Phase m_phase = Phase::Waiting;
     Exchange m_exchange;
     std::uint64_t m_exchangeId = 0;
     ExchangeListener* m_listener = nullptr;
-    bool m_exchangeOpen = false;
     // request body
+    RequestBody m_body = RequestBody::Received;
     std::size_t m_headEnd = 0;
     std::size_t m_bodyPos = 0;     // next undelivered raw body byte
     std::size_t m_bodyHeldEnd = 0; // end of the piece the handler holds (released by readBody)
     std::uint64_t m_bodyLeft = 0;  // Content-Length bytes not yet delivered
-    bool m_bodyDone = true;
-    bool m_bodyLastDelivered = false;
-    bool m_bodyWanted = false;
-    bool m_inBodyDelivery = false;
+    bool m_bodyWanted = false;     // the handler asked for the next piece (readBody)
+    bool m_inBodyDelivery = false; // pumpBody() is on the stack
     bool m_continueSent = false;
-    bool m_discarding = false;
     // response
     Response m_response = Response::None;
     http::ResponseFraming m_framing = http::ResponseFraming::Length;
@@ -194,10 +249,7 @@ private:
     bool m_flushPosted = false;
     bool m_dispatchPosted = false;
     bool m_dispatchBlocked = false; // dispatch stopped because the output queue is full
-    bool m_closing = false;         // no more requests: flush, then close
-    bool m_lingering = false;
-    bool m_closed = false;
-    bool m_peerEof = false;
+    bool m_peerEof = false;         // recv() returned 0
     bool m_resetOnClose = false;
     Deadline m_deadlineKind = Deadline::None;
     std::uint64_t m_waitingSince = 0; // the tick it began to wait for a request (Idle, FirstByte)

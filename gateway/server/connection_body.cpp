@@ -19,7 +19,7 @@ using namespace connection_limits;
 
 void Connection::readBody()
 {
-    if (!m_exchangeOpen || m_closed)
+    if (!inExchange())
         return;
     m_bodyWanted = true;
     pumpBody();
@@ -31,9 +31,9 @@ void Connection::pumpBody()
         return; // readBody() from inside onBody: the loop below serves it
     ConnectionPtr self(this);
     m_inBodyDelivery = true;
-    while (m_bodyWanted && m_exchangeOpen && !m_closed) {
+    while (m_bodyWanted && inExchange()) {
         releaseHeldBody();
-        if (m_bodyDone && m_bodyLastDelivered) {
+        if (m_body == RequestBody::Delivered) {
             m_bodyWanted = false;
             break;
         }
@@ -49,34 +49,34 @@ void Connection::pumpBody()
                 m_out.append("HTTP/1.1 100 Continue\r\n\r\n");
                 if (!m_inDispatch)
                     flush();
-                if (m_closed)
+                if (closed())
                     break;
             }
             updateDeadline();
             if (m_readPaused && !m_inRead) {
                 const std::uint64_t before = m_received;
                 readSome(); // the released piece made room
-                if (!m_closed && m_received != before)
+                if (!closed() && m_received != before)
                     continue;
             }
             break;
         }
         m_bodyWanted = false;
         if (piece.last)
-            m_bodyLastDelivered = true;
+            m_body = RequestBody::Delivered;
         if (m_listener)
             m_listener->onBody(m_exchange, piece.data, piece.last);
     }
     m_inBodyDelivery = false;
-    if (!m_closed)
+    if (!closed())
         updateDeadline();
 }
 
 Connection::BodyPiece Connection::nextBodyPiece()
 {
     BodyPiece p;
-    if (m_bodyDone) {
-        p.available = !m_bodyLastDelivered;
+    if (m_body != RequestBody::Arriving) {
+        p.available = m_body == RequestBody::Received;
         p.last = true;
         return p;
     }
@@ -91,7 +91,7 @@ Connection::BodyPiece Connection::nextBodyPiece()
         m_bodyHeldEnd = m_bodyPos + n;
         m_bodyLeft -= n;
         if (m_bodyLeft == 0) {
-            m_bodyDone = true;
+            m_body = RequestBody::Received;
             p.last = true;
         }
         return p;
@@ -110,7 +110,7 @@ Connection::BodyPiece Connection::nextBodyPiece()
     m_bodyPos += r.consumed;
     m_bodyHeldEnd = m_bodyPos;
     if (r.done) {
-        m_bodyDone = true;
+        m_body = RequestBody::Received;
         p.available = true;
         p.last = true;
     }
@@ -121,19 +121,17 @@ bool Connection::discardBody()
 {
     while (true) {
         releaseHeldBody();
-        if (m_bodyDone) {
-            m_discarding = false;
+        if (m_body != RequestBody::Arriving) {
+            setPhase(Phase::Waiting);
             m_inBegin = m_bodyPos;
             return true;
         }
         const BodyPiece p = nextBodyPiece();
         if (p.error != http::ParseError::None) {
-            m_discarding = false;
             bodyFailed(p.error);
             return false;
         }
         if (!p.available) {
-            m_discarding = true;
             updateDeadline();
             return false;
         }
@@ -144,8 +142,8 @@ void Connection::bodyFailed(http::ParseError e)
 {
     m_worker.stats().countParseError(e);
     m_worker.fail({}, FailKind::BadRequest);
-    const bool canAnswer = m_response == Response::None && m_exchangeOpen && !m_closing;
-    if (m_exchangeOpen)
+    const bool canAnswer = m_response == Response::None && inExchange();
+    if (inExchange())
         abortExchange();
     if (!canAnswer) {
         closeNow();

@@ -30,9 +30,9 @@ http::ConnectionToken Connection::connectionToken()
 void Connection::respond(int status, std::span<const http::Header> headers, std::string_view body,
                          BodyOwnership ownership)
 {
-    if (!m_exchangeOpen || m_response != Response::None || m_closed)
+    if (!inExchange() || m_response != Response::None)
         return;
-    if (!m_bodyDone) {
+    if (m_body == RequestBody::Arriving) {
         // The rest of the body is read and dropped to reach the next request, unless the client
         // still waits for 100 Continue (it may never send it) or it is not worth reading.
         if ((m_request->expectContinue && !m_continueSent) ||
@@ -55,9 +55,9 @@ void Connection::respond(int status, std::span<const http::Header> headers, std:
 void Connection::writeHead(int status, std::span<const http::Header> headers,
                            std::optional<std::uint64_t> contentLength)
 {
-    if (!m_exchangeOpen || m_response != Response::None || m_closed)
+    if (!inExchange() || m_response != Response::None)
         return;
-    if (!m_bodyDone && m_request->expectContinue && !m_continueSent)
+    if (m_body == RequestBody::Arriving && m_request->expectContinue && !m_continueSent)
         m_closeAfter = true;
     http::ResponseFraming framing;
     bool untilClose = false;
@@ -86,7 +86,7 @@ void Connection::writeHead(int status, std::span<const http::Header> headers,
 
 bool Connection::writeBody(std::string_view data, BodyOwnership ownership)
 {
-    if (!m_exchangeOpen || m_response != Response::Streaming || m_closed)
+    if (!inExchange() || m_response != Response::Streaming)
         return false;
     const bool borrow = ownership == BodyOwnership::Borrow;
     if (!m_headRequest && !data.empty()) {
@@ -113,7 +113,7 @@ bool Connection::writeBody(std::string_view data, BodyOwnership ownership)
 
 void Connection::finish()
 {
-    if (!m_exchangeOpen || m_closed)
+    if (!inExchange())
         return;
     if (m_response == Response::None) {
         abort(AbortMode::Close);
@@ -130,20 +130,19 @@ void Connection::finish()
 
 void Connection::abort(AbortMode mode)
 {
-    if (!m_exchangeOpen || m_closed)
+    if (!inExchange())
         return;
-    m_exchangeOpen = false;
     m_listener = nullptr;
     m_bodyWanted = false;
     m_resetOnClose = mode == AbortMode::Reset;
-    m_closing = true;
+    setPhase(Phase::Closing);
     if (!m_inDispatch)
         flush();
 }
 
 void Connection::writeRawAndClose(std::string_view bytes)
 {
-    if (!m_exchangeOpen || m_response != Response::None || m_closed)
+    if (!inExchange() || m_response != Response::None)
         return;
     m_out.append(bytes);
     m_response = Response::Raw;
@@ -154,7 +153,6 @@ void Connection::writeRawAndClose(std::string_view bytes)
 void Connection::completeExchange(int status)
 {
     m_worker.stats().countResponse(status);
-    m_exchangeOpen = false;
     m_listener = nullptr;
     m_bodyWanted = false;
     m_notifyWritable = false;
@@ -164,21 +162,24 @@ void Connection::completeExchange(int status)
 
 void Connection::afterExchange()
 {
-    if (m_closeAfter)
-        m_closing = true;
-    else if (!m_bodyDone)
-        discardBody(); // may finish at once, or set m_discarding
-    else
+    if (m_closeAfter) {
+        setPhase(Phase::Closing);
+    } else if (m_body == RequestBody::Arriving) {
+        setPhase(Phase::Discarding);
+        discardBody(); // may finish at once (Waiting), or fail (Closed)
+    } else {
+        setPhase(Phase::Waiting);
         m_inBegin = m_bodyPos;
-    if (m_inDispatch || m_closed)
+    }
+    if (m_inDispatch || closed())
         return; // the dispatch loop goes on and flushes the whole batch
     flush();
-    if (m_closed || m_closing)
+    if (m_phase >= Phase::Closing)
         return;
     updateDeadline();
     // Buffered pipelined requests (or a paused reader) continue from the event loop, so a
     // handler's respond() never re-enters that handler.
-    if (!m_discarding && (m_inEnd > m_inBegin || m_readPaused))
+    if (m_phase == Phase::Waiting && (m_inEnd > m_inBegin || m_readPaused))
         postDispatch();
 }
 
@@ -189,29 +190,29 @@ void Connection::postDispatch()
     m_dispatchPosted = true;
     boost::asio::post(m_worker.ioContext(), [self = ConnectionPtr(this)] {
         self->m_dispatchPosted = false;
-        if (self->m_closed)
+        if (self->closed())
             return;
         self->processRequests();
-        if (self->m_readPaused && !self->m_closed)
+        if (self->m_readPaused && !self->closed())
             self->readSome();
     });
 }
 
 void Connection::scheduleFlush()
 {
-    if (m_inDispatch || m_flushPosted || m_writeWaiting || m_closed)
+    if (m_inDispatch || m_flushPosted || m_writeWaiting || closed())
         return;
     m_flushPosted = true;
     boost::asio::post(m_worker.ioContext(), [self = ConnectionPtr(this)] {
         self->m_flushPosted = false;
-        if (!self->m_closed)
+        if (!self->closed())
             self->flush();
     });
 }
 
 void Connection::flush()
 {
-    if (m_writeWaiting || m_closed)
+    if (m_writeWaiting || closed())
         return;
     ConnectionPtr self(this);
     while (!m_out.empty()) {
@@ -231,7 +232,7 @@ void Connection::flush()
             setDeadline(Deadline::Write);
             return;
         }
-        failAndClose(lastError(), m_exchangeOpen ? FailKind::ClientAbort : FailKind::Write);
+        failAndClose(lastError(), inExchange() ? FailKind::ClientAbort : FailKind::Write);
         return;
     }
     onOutputDrained();
@@ -239,17 +240,17 @@ void Connection::flush()
 
 void Connection::onOutputDrained()
 {
-    if (m_closing) {
+    if (m_phase == Phase::Closing) {
         closeGracefully();
         return;
     }
     updateDeadline();
-    if (m_notifyWritable && m_listener && m_exchangeOpen) {
+    if (m_notifyWritable && m_listener && inExchange()) {
         m_notifyWritable = false;
         m_listener->onWritable(m_exchange);
         return;
     }
-    if (m_dispatchBlocked && !m_inDispatch && !m_exchangeOpen && !m_discarding)
+    if (m_dispatchBlocked && !m_inDispatch && m_phase == Phase::Waiting)
         postDispatch();
 }
 

@@ -49,14 +49,14 @@ void Connection::setDeadline(Deadline kind)
 
 void Connection::updateDeadline()
 {
-    if (m_closed || m_lingering)
+    if (m_phase == Phase::Lingering || closed())
         return;
     Deadline want;
     if (m_writeWaiting)
         want = Deadline::Write;
-    else if (m_exchangeOpen)
+    else if (inExchange())
         want = m_bodyWanted ? Deadline::Body : Deadline::None;
-    else if (m_discarding)
+    else if (m_phase == Phase::Discarding)
         want = Deadline::Body;
     else if (m_inEnd > m_inBegin)
         want = Deadline::Header; // from the first byte of the head: trickling does not extend it
@@ -69,7 +69,7 @@ void Connection::updateDeadline()
 void Connection::onDeadline()
 {
     ConnectionPtr self(this);
-    if (m_closed)
+    if (closed())
         return;
     switch (m_deadlineKind) {
     case Deadline::None:
@@ -84,9 +84,9 @@ void Connection::onDeadline()
             m_deadlineKind == Deadline::Header ? FailKind::HeaderTimeout : FailKind::BodyTimeout;
         const bool canAnswer = m_response == Response::None && !m_writeWaiting;
         m_worker.fail({}, kind);
-        if (m_exchangeOpen)
+        if (inExchange())
             abortExchange();
-        if (!canAnswer || m_closing) {
+        if (!canAnswer || m_phase == Phase::Closing) {
             closeNow();
             return;
         }
@@ -108,8 +108,8 @@ void Connection::onDeadline()
 void Connection::releaseBuffersIfIdleSince(std::uint64_t idleSince)
 {
     const bool waiting = m_deadlineKind == Deadline::Idle || m_deadlineKind == Deadline::FirstByte;
-    if (!waiting || m_waitingSince > idleSince || !m_in || m_closed || m_exchangeOpen ||
-        m_discarding || m_inEnd != m_inBegin || !m_out.empty() || m_writeWaiting || m_inRead)
+    if (!waiting || m_waitingSince > idleSince || !m_in || m_phase != Phase::Waiting ||
+        m_inEnd != m_inBegin || !m_out.empty() || m_writeWaiting || m_inRead)
         return;
     m_in.reset();
     m_inCap = m_inBegin = m_inEnd = 0;
@@ -120,19 +120,15 @@ void Connection::releaseBuffersIfIdleSince(std::uint64_t idleSince)
 void Connection::onDrain()
 {
     ConnectionPtr self(this);
-    if (m_closed)
-        return;
-    if (m_lingering || m_closing)
+    if (m_phase >= Phase::Closing)
         return; // already on its way out
-    if (!m_exchangeOpen && !m_discarding && m_inEnd == m_inBegin && m_out.empty() &&
-        !m_writeWaiting) {
+    if (m_phase == Phase::Waiting && m_inEnd == m_inBegin && m_out.empty() && !m_writeWaiting) {
         closeNow(); // idle keep-alive connection: nothing unread, nothing to send
         return;
     }
-    if (m_discarding || (!m_exchangeOpen && m_inEnd == m_inBegin)) {
+    if (m_phase == Phase::Discarding || (m_phase == Phase::Waiting && m_inEnd == m_inBegin)) {
         // Nothing in flight: close now, after whatever output is still queued.
-        m_discarding = false;
-        m_closing = true;
+        setPhase(Phase::Closing);
         flush();
         return;
     }
