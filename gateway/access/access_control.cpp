@@ -542,8 +542,8 @@ std::array<std::uint64_t, kAccessOutcomeCount> AccessControl::counts() const
 void AccessControl::appendMetrics(std::string& out) const
 {
     const auto sum = counts();
-    out.append("# HELP gatebench_access_decisions_total Access checks by outcome.\n"
-               "# TYPE gatebench_access_decisions_total counter\n");
+    appendFamily(out, "gatebench_access_decisions_total", MetricType::Counter,
+                 "Access checks by outcome.");
     for (std::size_t i = 0; i < kAccessOutcomeCount; ++i) {
         out.append("gatebench_access_decisions_total{outcome=\"");
         out.append(accessOutcomeName(static_cast<AccessOutcome>(i)));

@@ -31,9 +31,8 @@ RedisOptions redisOptions(const StorageConfig& storage, const char* name, bool l
 
 void appendStorage(std::string& out, const std::vector<StorageHealth>& clients)
 {
-    const auto family = [&](const char* name, const char* type, const char* help, auto value) {
-        out.append("# HELP ").append(name).append(" ").append(help).append("\n");
-        out.append("# TYPE ").append(name).append(" ").append(type).append("\n");
+    const auto family = [&](const char* name, MetricType type, const char* help, auto value) {
+        appendFamily(out, name, type, help);
         for (const StorageHealth& h : clients) {
             out.append(name).append("{client=");
             appendLabelValue(out, h.name);
@@ -42,23 +41,23 @@ void appendStorage(std::string& out, const std::vector<StorageHealth>& clients)
             out.push_back('\n');
         }
     };
-    family("gatebench_storage_up", "gauge", "1 while the Redis connection is up.",
+    family("gatebench_storage_up", MetricType::Gauge, "1 while the Redis connection is up.",
            [](const StorageHealth& h) { return h.up() ? 1 : 0; });
-    family("gatebench_storage_reconnects_total", "counter",
+    family("gatebench_storage_reconnects_total", MetricType::Counter,
            "Connections re-established after a failure.",
            [](const StorageHealth& h) { return h.reconnects(); });
-    family("gatebench_storage_connect_failures_total", "counter", "Failed connection attempts.",
-           [](const StorageHealth& h) { return h.connectFailures; });
-    family("gatebench_storage_disconnects_total", "counter",
+    family("gatebench_storage_connect_failures_total", MetricType::Counter,
+           "Failed connection attempts.", [](const StorageHealth& h) { return h.connectFailures; });
+    family("gatebench_storage_disconnects_total", MetricType::Counter,
            "Established connections lost (error or timeout).",
            [](const StorageHealth& h) { return h.disconnects; });
-    family("gatebench_storage_timeouts_total", "counter",
+    family("gatebench_storage_timeouts_total", MetricType::Counter,
            "Commands not answered within storage.timeout.",
            [](const StorageHealth& h) { return h.timeouts; });
-    family("gatebench_storage_rejected_total", "counter",
+    family("gatebench_storage_rejected_total", MetricType::Counter,
            "Commands failed at once because Redis was down or overloaded.",
            [](const StorageHealth& h) { return h.rejected; });
-    family("gatebench_storage_commands_total", "counter", "Commands answered by Redis.",
+    family("gatebench_storage_commands_total", MetricType::Counter, "Commands answered by Redis.",
            [](const StorageHealth& h) { return h.commands; });
 }
 
@@ -208,9 +207,9 @@ void GatewayFeatures::appendMetrics(std::string& out) const
         appendStorage(out, clients);
     m_access->appendMetrics(out);
     m_limiter->appendMetrics(out);
-    out.append("# HELP gatebench_session_cache_entries Sessions cached in this process.\n"
-               "# TYPE gatebench_session_cache_entries gauge\n"
-               "gatebench_session_cache_entries ");
+    appendFamily(out, "gatebench_session_cache_entries", MetricType::Gauge,
+                 "Sessions cached in this process.");
+    out.append("gatebench_session_cache_entries ");
     appendValue(out, static_cast<std::uint64_t>(m_cache.size()));
     out.push_back('\n');
     if (m_analytics) {
@@ -220,16 +219,16 @@ void GatewayFeatures::appendMetrics(std::string& out) const
             appendValue(out, value);
             out.push_back('\n');
         };
-        out.append("# HELP gatebench_analytics_records_total Analytics records by fate.\n"
-                   "# TYPE gatebench_analytics_records_total counter\n");
+        appendFamily(out, "gatebench_analytics_records_total", MetricType::Counter,
+                     "Analytics records by fate.");
         sample("gatebench_analytics_records_total{result=\"recorded\"} ", s.recorded);
         sample("gatebench_analytics_records_total{result=\"written\"} ", s.written);
         sample("gatebench_analytics_records_total{result=\"dropped\"} ", s.dropped);
-        out.append("# HELP gatebench_analytics_pending Records waiting to be written.\n"
-                   "# TYPE gatebench_analytics_pending gauge\n");
+        appendFamily(out, "gatebench_analytics_pending", MetricType::Gauge,
+                     "Records waiting to be written.");
         sample("gatebench_analytics_pending ", s.pending);
-        out.append("# HELP gatebench_analytics_failed_writes_total Batches Redis did not take.\n"
-                   "# TYPE gatebench_analytics_failed_writes_total counter\n");
+        appendFamily(out, "gatebench_analytics_failed_writes_total", MetricType::Counter,
+                     "Batches Redis did not take.");
         sample("gatebench_analytics_failed_writes_total ", s.failedWrites);
     }
     m_requestLatency.render(out);

@@ -72,9 +72,9 @@ void LocalRequestLimiter::resetQuota(std::string_view key, UniqueFunction<void(b
 
 void LocalRequestLimiter::appendMetrics(std::string& out) const
 {
-    out.append("# HELP gatebench_ratelimit_counters Rate-limit and quota windows held in memory.\n"
-               "# TYPE gatebench_ratelimit_counters gauge\n"
-               "gatebench_ratelimit_counters{kind=\"rate\"} ");
+    appendFamily(out, "gatebench_ratelimit_counters", MetricType::Gauge,
+                 "Rate-limit and quota windows held in memory.");
+    out.append("gatebench_ratelimit_counters{kind=\"rate\"} ");
     appendValue(out, static_cast<std::uint64_t>(m_rates.size()));
     out.append("\ngatebench_ratelimit_counters{kind=\"quota\"} ");
     appendValue(out, static_cast<std::uint64_t>(m_quotas.size()));
@@ -138,8 +138,7 @@ void SharedRequestLimiter::appendMetrics(std::string& out) const
     const auto quotas = m_quotas.stats();
     const auto series = [&out](const char* name, const char* help, std::uint64_t rate,
                                std::uint64_t quota) {
-        out.append("# HELP ").append(name).append(" ").append(help).append("\n");
-        out.append("# TYPE ").append(name).append(" counter\n");
+        appendFamily(out, name, MetricType::Counter, help);
         out.append(name).append("{kind=\"rate\"} ");
         appendValue(out, rate);
         out.append("\n").append(name).append("{kind=\"quota\"} ");
@@ -154,9 +153,8 @@ void SharedRequestLimiter::appendMetrics(std::string& out) const
            "Decisions taken by local counters: Redis down, stalled past the wait budget, or "
            "failing.",
            rates.fallbacks, quotas.fallbacks);
-    out.append("# HELP gatebench_ratelimit_fallback_seconds_total Time from a first local "
-               "decision to Redis granting a lease again.\n"
-               "# TYPE gatebench_ratelimit_fallback_seconds_total counter\n");
+    appendFamily(out, "gatebench_ratelimit_fallback_seconds_total", MetricType::Counter,
+                 "Time from a first local decision to Redis granting a lease again.");
     const std::pair<const char*, std::uint64_t> spans[] = {{"rate", rates.fallbackMs},
                                                            {"quota", quotas.fallbackMs}};
     for (const auto& [kind, ms] : spans) {

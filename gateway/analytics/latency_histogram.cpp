@@ -54,8 +54,7 @@ void ApiLatencyHistograms::render(std::string& out) const
         for (const auto& entry : w->byApi)
             apis.insert(entry.first);
     }
-    out.append("# HELP ").append(m_name).append(" ").append(m_help).append("\n");
-    out.append("# TYPE ").append(m_name).append(" histogram\n");
+    appendFamily(out, m_name, MetricType::Histogram, m_help);
     for (const std::string& api : apis) {
         const HistogramSnapshot s = snapshot(api);
         std::uint64_t cumulative = 0;

@@ -4,6 +4,22 @@
 
 namespace gb::gateway {
 
+void appendFamily(std::string& out, std::string_view name, MetricType type, std::string_view help)
+{
+    out.append("# HELP ").append(name).append(" ").append(help).append("\n# TYPE ").append(name);
+    switch (type) {
+    case MetricType::Counter:
+        out.append(" counter\n");
+        break;
+    case MetricType::Gauge:
+        out.append(" gauge\n");
+        break;
+    case MetricType::Histogram:
+        out.append(" histogram\n");
+        break;
+    }
+}
+
 void appendLabelValue(std::string& out, std::string_view value)
 {
     out.push_back('"');

@@ -9,6 +9,17 @@
 
 namespace gb::gateway {
 
+enum class MetricType
+{
+    Counter,
+    Gauge,
+    Histogram,
+};
+
+/// Appends a metric family's "# HELP name help" and "# TYPE name type" lines, which its samples
+/// follow. help is one line of plain text (no backslash, no line feed).
+void appendFamily(std::string& out, std::string_view name, MetricType type, std::string_view help);
+
 /// Appends `"value"`, quoted and escaped as a Prometheus label value: backslash, double quote
 /// and line feed become \\, \" and \n; every other byte is copied as it is. Pure; any thread.
 void appendLabelValue(std::string& out, std::string_view value);

@@ -246,18 +246,21 @@ std::string AdminApi::renderMetrics() const
 {
     std::string out;
     out.reserve(16 * 1024);
-    out.append("# HELP gateway_up Whether the gateway is serving (always 1 when scraped).\n"
-               "# TYPE gateway_up gauge\ngateway_up 1\n");
+    appendFamily(out, "gateway_up", MetricType::Gauge,
+                 "Whether the gateway is serving (always 1 when scraped).");
+    out.append("gateway_up 1\n");
     if (m_metrics)
         m_metrics->render(out);
 
-    out.append("# HELP gateway_reloads_total Route tables published (start-up and reloads).\n"
-               "# TYPE gateway_reloads_total counter\ngateway_reloads_total ");
+    appendFamily(out, "gateway_reloads_total", MetricType::Counter,
+                 "Route tables published (start-up and reloads).");
+    out.append("gateway_reloads_total ");
     appendValue(out, m_reloader.reloads());
     out.push_back('\n');
 
-    out.append("# HELP gateway_responses_total Responses sent by a listener, by status (proxied, "
-               "admin and refused requests alike).\n# TYPE gateway_responses_total counter\n");
+    appendFamily(out, "gateway_responses_total", MetricType::Counter,
+                 "Responses sent by a listener, by status (proxied, admin and refused requests "
+                 "alike).");
     std::vector<StatsSnapshot> snapshots;
     for (const auto& [name, server] : m_serverStats)
         snapshots.push_back(server->stats().snapshot());
@@ -276,8 +279,8 @@ std::string AdminApi::renderMetrics() const
             out.push_back('\n');
         }
     }
-    out.append("# HELP gateway_client_failures_total Client connections that failed, by kind.\n"
-               "# TYPE gateway_client_failures_total counter\n");
+    appendFamily(out, "gateway_client_failures_total", MetricType::Counter,
+                 "Client connections that failed, by kind.");
     for (std::size_t i = 0; i < snapshots.size(); ++i) {
         for (int k = 0; k < kFailKindCount; ++k) {
             out.append("gateway_client_failures_total{listener=");
@@ -290,8 +293,8 @@ std::string AdminApi::renderMetrics() const
             out.push_back('\n');
         }
     }
-    out.append("# HELP gateway_open_connections Client connections open now.\n"
-               "# TYPE gateway_open_connections gauge\n");
+    appendFamily(out, "gateway_open_connections", MetricType::Gauge,
+                 "Client connections open now.");
     for (std::size_t i = 0; i < snapshots.size(); ++i) {
         out.append("gateway_open_connections{listener=");
         appendLabelValue(out, m_serverStats[i].first);
@@ -300,8 +303,8 @@ std::string AdminApi::renderMetrics() const
                              snapshots[i].openConnections > 0 ? snapshots[i].openConnections : 0));
         out.push_back('\n');
     }
-    out.append("# HELP gateway_accepted_connections_total Client connections accepted.\n"
-               "# TYPE gateway_accepted_connections_total counter\n");
+    appendFamily(out, "gateway_accepted_connections_total", MetricType::Counter,
+                 "Client connections accepted.");
     for (std::size_t i = 0; i < snapshots.size(); ++i) {
         out.append("gateway_accepted_connections_total{listener=");
         appendLabelValue(out, m_serverStats[i].first);
@@ -311,19 +314,20 @@ std::string AdminApi::renderMetrics() const
     }
 
     const ProcessStats p = readProcessStats();
-    out.append("# HELP process_cpu_seconds_total User and system CPU time spent, in seconds.\n"
-               "# TYPE process_cpu_seconds_total counter\nprocess_cpu_seconds_total ");
-    appendValue(out, p.cpuSeconds);
-    out.append("\n# HELP process_resident_memory_bytes Resident memory size, in bytes.\n"
-               "# TYPE process_resident_memory_bytes gauge\nprocess_resident_memory_bytes ");
-    appendValue(out, p.residentBytes);
-    out.append("\n# HELP process_open_fds Open file descriptors.\n"
-               "# TYPE process_open_fds gauge\nprocess_open_fds ");
-    appendValue(out, p.openFds);
-    out.append("\n# HELP process_start_time_seconds Start time since the Unix epoch, in seconds.\n"
-               "# TYPE process_start_time_seconds gauge\nprocess_start_time_seconds ");
-    appendValue(out, p.startTimeSeconds);
-    out.push_back('\n');
+    const auto sample = [&](std::string_view name, MetricType type, std::string_view help,
+                            auto value) {
+        appendFamily(out, name, type, help);
+        out.append(name).push_back(' ');
+        appendValue(out, value);
+        out.push_back('\n');
+    };
+    sample("process_cpu_seconds_total", MetricType::Counter,
+           "User and system CPU time spent, in seconds.", p.cpuSeconds);
+    sample("process_resident_memory_bytes", MetricType::Gauge, "Resident memory size, in bytes.",
+           p.residentBytes);
+    sample("process_open_fds", MetricType::Gauge, "Open file descriptors.", p.openFds);
+    sample("process_start_time_seconds", MetricType::Gauge,
+           "Start time since the Unix epoch, in seconds.", p.startTimeSeconds);
 
     for (const MetricsWriter& write : m_metricsWriters)
         write(out);

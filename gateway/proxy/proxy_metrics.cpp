@@ -39,9 +39,9 @@ ApiCounters* ProxyMetrics::api(std::string_view apiId)
 
 void ProxyMetrics::render(std::string& out) const
 {
-    out.append("# HELP gateway_requests_total Requests that matched an API, by API and the status "
-               "sent to the client (0: none, the client went away).\n"
-               "# TYPE gateway_requests_total counter\n");
+    appendFamily(out, "gateway_requests_total", MetricType::Counter,
+                 "Requests that matched an API, by API and the status sent to the client (0: "
+                 "none, the client went away).");
     {
         const std::lock_guard lock(m_mutex);
         for (const auto& [id, counters] : m_apis) {
@@ -66,13 +66,20 @@ void ProxyMetrics::render(std::string& out) const
         return total;
     };
 
-    out.append(
-        "# HELP gateway_unmatched_requests_total Requests no API matched (404).\n"
-        "# TYPE gateway_unmatched_requests_total counter\ngateway_unmatched_requests_total ");
-    appendValue(
-        out, sum([](const ProxyWorkerCounters& w) -> const WorkerCounter& { return w.unmatched; }));
-    out.append("\n# HELP gateway_upstream_errors_total Failed upstream exchanges, by kind.\n"
-               "# TYPE gateway_upstream_errors_total counter\n");
+    // A family of one sample: the sum of a counter over the workers.
+    const auto total = [&](std::string_view name, MetricType type, std::string_view help,
+                           WorkerCounter ProxyWorkerCounters::*counter) {
+        appendFamily(out, name, type, help);
+        out.append(name).push_back(' ');
+        appendValue(out, sum([counter](const ProxyWorkerCounters& w) -> const WorkerCounter& {
+                        return w.*counter;
+                    }));
+        out.push_back('\n');
+    };
+    total("gateway_unmatched_requests_total", MetricType::Counter, "Requests no API matched (404).",
+          &ProxyWorkerCounters::unmatched);
+    appendFamily(out, "gateway_upstream_errors_total", MetricType::Counter,
+                 "Failed upstream exchanges, by kind.");
     for (int k = 0; k < kUpstreamErrorCount; ++k) {
         out.append("gateway_upstream_errors_total{kind=\"");
         out.append(toString(static_cast<UpstreamError>(k)));
@@ -82,37 +89,20 @@ void ProxyMetrics::render(std::string& out) const
                     }));
         out.push_back('\n');
     }
-    out.append(
-        "# HELP gateway_upstream_retries_total Requests sent again on a new connection after "
-        "a pooled one turned out closed.\n"
-        "# TYPE gateway_upstream_retries_total counter\ngateway_upstream_retries_total ");
-    appendValue(
-        out, sum([](const ProxyWorkerCounters& w) -> const WorkerCounter& { return w.retries; }));
-    out.append("\n# HELP gateway_upstream_connections_opened_total Connections opened to "
-               "upstreams.\n# TYPE gateway_upstream_connections_opened_total counter\n"
-               "gateway_upstream_connections_opened_total ");
-    appendValue(out, sum([](const ProxyWorkerCounters& w) -> const WorkerCounter& {
-                    return w.upstreamConnects;
-                }));
-    out.append("\n# HELP gateway_upstream_open_connections Connections to upstreams open now, busy "
-               "or pooled.\n# TYPE gateway_upstream_open_connections gauge\n"
-               "gateway_upstream_open_connections ");
-    appendValue(out, sum([](const ProxyWorkerCounters& w) -> const WorkerCounter& {
-                    return w.upstreamOpen;
-                }));
-    out.append("\n# HELP gateway_upstream_waits_total Requests that waited for an upstream "
-               "connection: max_connections_per_host were open and none was idle.\n"
-               "# TYPE gateway_upstream_waits_total counter\ngateway_upstream_waits_total ");
-    appendValue(out, sum([](const ProxyWorkerCounters& w) -> const WorkerCounter& {
-                    return w.upstreamWaits;
-                }));
-    out.append("\n# HELP gateway_upstream_waiting_requests Requests waiting for an upstream "
-               "connection now.\n# TYPE gateway_upstream_waiting_requests gauge\n"
-               "gateway_upstream_waiting_requests ");
-    appendValue(out, sum([](const ProxyWorkerCounters& w) -> const WorkerCounter& {
-                    return w.upstreamWaiting;
-                }));
-    out.push_back('\n');
+    total("gateway_upstream_retries_total", MetricType::Counter,
+          "Requests sent again on a new connection after a pooled one turned out closed.",
+          &ProxyWorkerCounters::retries);
+    total("gateway_upstream_connections_opened_total", MetricType::Counter,
+          "Connections opened to upstreams.", &ProxyWorkerCounters::upstreamConnects);
+    total("gateway_upstream_open_connections", MetricType::Gauge,
+          "Connections to upstreams open now, busy or pooled.", &ProxyWorkerCounters::upstreamOpen);
+    total("gateway_upstream_waits_total", MetricType::Counter,
+          "Requests that waited for an upstream connection: max_connections_per_host were open "
+          "and none was idle.",
+          &ProxyWorkerCounters::upstreamWaits);
+    total("gateway_upstream_waiting_requests", MetricType::Gauge,
+          "Requests waiting for an upstream connection now.",
+          &ProxyWorkerCounters::upstreamWaiting);
 }
 
 } // namespace gb::gateway::proxy
