@@ -29,7 +29,7 @@ public:
 
     /// Starts and health-checks what the scenario needs. Empty on success, else the sentence
     /// (naming the server and, for a host, the host). Progress lines go to progress.
-    virtual QString start(const std::function<void(const QString&)>& progress) = 0;
+    [[nodiscard]] virtual QString start(const std::function<void(const QString&)>& progress) = 0;
     /// Where the load goes ("http://host:port") and what every request adds.
     virtual const QString& baseUrl() const = 0;
     virtual const QList<HttpHeader>& extraHeaders() const = 0;

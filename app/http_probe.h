@@ -28,7 +28,7 @@ HttpReply httpRequest(const QString& host, quint16 port, const QByteArray& metho
                       std::chrono::milliseconds timeout = std::chrono::milliseconds(1000));
 
 /// Redis health: PING answered with +PONG within timeout. Blocking, like httpRequest.
-bool redisPing(const QString& host, quint16 port, std::chrono::milliseconds timeout,
-               QString* error = nullptr);
+[[nodiscard]] bool redisPing(const QString& host, quint16 port, std::chrono::milliseconds timeout,
+                             QString* error = nullptr);
 
 } // namespace gb::app

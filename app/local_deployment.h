@@ -17,7 +17,7 @@ namespace gb::app {
 /// is installed when the scenario starts one. Empty when it can, else the sentence to show
 /// (the UI greys out Start with it). Runs `gatebench-gateway --help` for gateway scenarios, so
 /// it may block for up to a few seconds: call it off the GUI thread.
-QString checkLocalAvailability(const Scenario& scenario, const QString& binDir);
+[[nodiscard]] QString checkLocalAvailability(const Scenario& scenario, const QString& binDir);
 
 /// What a scenario needs on this machine (topology "local"): Redis, the mock upstream and the
 /// gateway, started in that order on free loopback ports, each health-checked, plus the API
@@ -37,7 +37,7 @@ public:
 
     /// Empty on success, else the sentence saying what failed (with the child's last output).
     /// Progress lines ("Starting gatebench-upstream") go to progress, when set.
-    QString start(const std::function<void(const QString&)>& progress = {}) override;
+    [[nodiscard]] QString start(const std::function<void(const QString&)>& progress = {}) override;
 
     /// Where the load goes ("http://127.0.0.1:PORT") and what every request adds.
     const QString& baseUrl() const override { return m_baseUrl; }

@@ -35,8 +35,8 @@ public:
 
     /// Starts the child and waits until it is healthy, at most timeout. Returns the child, or
     /// nullptr with error set (the child is then already stopped).
-    ChildProcess* start(const ChildSpec& spec, std::chrono::milliseconds timeout,
-                        const std::atomic<bool>& cancel, QString* error);
+    [[nodiscard]] ChildProcess* start(const ChildSpec& spec, std::chrono::milliseconds timeout,
+                                      const std::atomic<bool>& cancel, QString* error);
 
     /// The first child found to have exited, as a sentence with its last output.
     std::optional<QString> checkExited();

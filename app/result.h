@@ -9,8 +9,9 @@ namespace gb::app {
 
 /// A value or one sentence saying why there is none (std::expected is C++23). Loading a file,
 /// parsing a scenario and similar fallible steps return it; the sentence is ready to show a user.
+/// [[nodiscard]]: a caller that drops one drops the error with it (an error in the dev build).
 template <class T>
-class Result
+class [[nodiscard]] Result
 {
 public:
     Result(T value)

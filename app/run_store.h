@@ -43,9 +43,9 @@ public:
     Result<RunRecord> load(const QString& id) const;
     /// Writes run (giving it an id when it has none) and sets its filePath.
     /// Empty string on success, else the sentence.
-    QString save(RunRecord& run) const;
-    QString rename(const QString& id, const QString& name) const;
-    QString setTags(const QString& id, const QStringList& tags) const;
+    [[nodiscard]] QString save(RunRecord& run) const;
+    [[nodiscard]] QString rename(const QString& id, const QString& name) const;
+    [[nodiscard]] QString setTags(const QString& id, const QStringList& tags) const;
     QString remove(const QString& id) const;
 
     QString filePathOf(const QString& id) const;
@@ -57,7 +57,7 @@ private:
 /// Reads a run file anywhere (for `gatebench compare` and imports).
 Result<RunRecord> loadRunFile(const QString& path);
 /// Export: the run file itself, or the per-second series as CSV. Atomic; empty on success.
-QString exportRunJson(const RunRecord& run, const QString& path);
-QString exportRunCsv(const RunRecord& run, const QString& path);
+[[nodiscard]] QString exportRunJson(const RunRecord& run, const QString& path);
+[[nodiscard]] QString exportRunCsv(const RunRecord& run, const QString& path);
 
 } // namespace gb::app

@@ -26,10 +26,11 @@ struct UsageError
 
 /// Parses arguments (without argv[0]) the way Go's flag package does for hey: "-flag value",
 /// "-flag=value", one or two dashes; flags may also follow the URL.
-std::variant<CliOptions, UsageError> parseCommandLine(const std::vector<std::string>& args);
+[[nodiscard]] std::variant<CliOptions, UsageError>
+parseCommandLine(const std::vector<std::string>& args);
 
 /// Parses "--stages 10s:1000,30s:1000,10s:0" (ramp to 1000 rps over 10 s, hold 30 s, ramp down).
-std::variant<std::vector<Stage>, UsageError> parseStages(const std::string& text);
+[[nodiscard]] std::variant<std::vector<Stage>, UsageError> parseStages(const std::string& text);
 
 extern const char* const kUsage;
 

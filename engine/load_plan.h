@@ -23,7 +23,8 @@ struct LoadPlan
 /// One line of JSON (no newline): {"config": {...}, "start_unix_ms": N}. Pure; any thread.
 std::string loadPlanToJson(const LoadPlan& plan);
 /// Parses loadPlanToJson()'s form; nullopt with error set (one sentence) when it is not one.
-std::optional<LoadPlan> loadPlanFromJson(std::string_view text, std::string* error = nullptr);
+[[nodiscard]] std::optional<LoadPlan> loadPlanFromJson(std::string_view text,
+                                                       std::string* error = nullptr);
 
 /// Agent `index` of `count`'s share of config: connections split as evenly as they go (the
 /// first ones take the remainder), the open-loop rate and stages divided by count, -n split as

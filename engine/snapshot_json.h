@@ -19,6 +19,7 @@ std::string snapshotToJson(const Snapshot& snapshot);
 /// Parses one snapshotToJson() object. Members it does not know are ignored, missing ones stay
 /// at their defaults; nullopt with error set when text is not a JSON object or a member has
 /// the wrong type.
-std::optional<Snapshot> snapshotFromJson(std::string_view text, std::string* error = nullptr);
+[[nodiscard]] std::optional<Snapshot> snapshotFromJson(std::string_view text,
+                                                       std::string* error = nullptr);
 
 } // namespace gb::engine

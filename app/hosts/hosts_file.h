@@ -71,6 +71,6 @@ QJsonObject hostsFileToJson(const HostsFile& file);
 Result<HostsFile> hostsFileFromJson(const QJsonObject& object);
 Result<HostsFile> loadHostsFile(const QString& path);
 /// Writes atomically; returns the error sentence, empty on success.
-QString saveHostsFile(const HostsFile& file, const QString& path);
+[[nodiscard]] QString saveHostsFile(const HostsFile& file, const QString& path);
 
 } // namespace gb::app

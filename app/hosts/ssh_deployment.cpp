@@ -4,6 +4,7 @@
 #include "app/hosts/host_check.h"
 #include "app/hosts/host_containers.h"
 #include "app/http_probe.h"
+#include "app/logging.h"
 
 #include <QDeadlineTimer>
 #include <QFileInfo>
@@ -355,7 +356,8 @@ void SshDeployment::stop()
     // In reverse order of start: the gateway before what it talks to. A host that cannot be
     // reached now is cleaned up on the next deploy.
     for (auto it = m_servers.rbegin(); it != m_servers.rend(); ++it)
-        it->second->stop();
+        if (const Result<QStringList> stopped = it->second->stop(); !stopped)
+            qCWarning(lcRun).noquote() << "stopping the servers:" << stopped.error();
     m_servers.clear();
 }
 

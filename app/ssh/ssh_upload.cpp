@@ -104,8 +104,9 @@ Result<SshSession::Upload> SshSession::upload(const QString& localFile, const QS
     }
     const bool closed = sftp_close(remote) == SSH_NO_ERROR;
     if (failed || !closed || sent != total) {
-        // A full disk shows here (SSH_FX_FAILURE); the partial file goes.
-        exec(QStringLiteral("rm -f %1").arg(shellQuote(part)), 30s);
+        // A full disk shows here (SSH_FX_FAILURE); the partial file goes if it can (the
+        // failure below is what the user needs to know).
+        static_cast<void>(exec(QStringLiteral("rm -f %1").arg(shellQuote(part)), 30s));
         return R::failure(QStringLiteral("%1: writing %2 failed after %3 of %4 bytes (SFTP error "
                                          "%5: a full disk?): %6")
                               .arg(m_host.label(), part)

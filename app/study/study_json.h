@@ -25,7 +25,7 @@ Result<Study> studyFromText(const QByteArray& text);
 /// Reads a study file; the error names the file and the position or member.
 Result<Study> loadStudyFile(const QString& path);
 /// Writes atomically (QSaveFile). Empty on success, else the sentence.
-QString saveStudyFile(const Study& study, const QString& path);
+[[nodiscard]] QString saveStudyFile(const Study& study, const QString& path);
 
 /// The member order of study files (and of the study state and result files).
 const QStringList& studyKeyOrder();

@@ -17,7 +17,7 @@ inline constexpr int kStudyResultFormatVersion = 1;
 QJsonObject studyResultToJson(const StudyResult& result, const StudyReport& report);
 
 /// Writes it atomically; empty on success, else the sentence.
-QString saveStudyResultJson(const StudyResult& result, const StudyReport& report,
-                            const QString& path);
+[[nodiscard]] QString saveStudyResultJson(const StudyResult& result, const StudyReport& report,
+                                          const QString& path);
 
 } // namespace gb::app

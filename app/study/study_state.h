@@ -87,6 +87,6 @@ Result<StudyState> loadStudyState(const QString& directory);
 QList<StudyState> listStudyStates(const QString& studiesDirectory);
 /// Creates the directory if needed and writes state.json atomically (QSaveFile), stamping
 /// updatedAt. Empty on success, else the sentence.
-QString saveStudyState(StudyState& state);
+[[nodiscard]] QString saveStudyState(StudyState& state);
 
 } // namespace gb::app

@@ -32,8 +32,8 @@ struct GatewayArgs
 /// Parses the arguments after the program name. Flags take one or two dashes and "--flag value"
 /// or "--flag=value", like Go's flag package (so Tyk's "--conf=tyk.conf" works). --target and
 /// --listen-path describe the zero set-up API and cannot be combined with --conf. Pure.
-GatewayArgs parseGatewayArgs(std::span<const std::string_view> args);
-GatewayArgs parseGatewayArgs(int argc, const char* const* argv);
+[[nodiscard]] GatewayArgs parseGatewayArgs(std::span<const std::string_view> args);
+[[nodiscard]] GatewayArgs parseGatewayArgs(int argc, const char* const* argv);
 
 /// The --help text.
 std::string gatewayUsage();

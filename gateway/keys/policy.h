@@ -56,7 +56,8 @@ struct Policy
 
 /// Parses one policy object. Returns nullopt with a sentence in `error` when the text is not a
 /// JSON object or a known member has the wrong type (as parseSession).
-std::optional<Policy> parsePolicy(std::string_view json, std::string* error = nullptr);
+[[nodiscard]] std::optional<Policy> parsePolicy(std::string_view json,
+                                                std::string* error = nullptr);
 /// Pretty JSON (two spaces, as Tyk's json.MarshalIndent) with Tyk's member names.
 std::string serializePolicy(const Policy& policy);
 

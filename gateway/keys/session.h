@@ -84,7 +84,8 @@ struct Session
 /// Parses a session object. Returns nullopt with a sentence in `error` ("access_rights.2.limit:
 /// expected an object") when the text is not JSON, not an object, or a known member has the
 /// wrong type. null is accepted wherever Go's encoding/json accepts it (it leaves the default).
-std::optional<Session> parseSession(std::string_view json, std::string* error = nullptr);
+[[nodiscard]] std::optional<Session> parseSession(std::string_view json,
+                                                  std::string* error = nullptr);
 
 /// The tags Tyk's analytics records carry for a key (getSessionTags,
 /// gateway/handler_success.go:104-121): "pol-<id>" for each of apply_policies, "dev-<id>" for

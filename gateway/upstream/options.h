@@ -15,8 +15,8 @@ struct UpstreamOptions
 };
 
 /// gatebench-upstream's command line. On error, returns nullopt and sets `error` to one line.
-std::optional<UpstreamOptions> parseUpstreamOptions(int argc, const char* const* argv,
-                                                    std::string& error);
+[[nodiscard]] std::optional<UpstreamOptions> parseUpstreamOptions(int argc, const char* const* argv,
+                                                                  std::string& error);
 std::string_view upstreamUsage();
 
 } // namespace gb::gateway::upstream

@@ -53,8 +53,8 @@ public:
     const QList<app::RunRecord>& comparedRuns() const { return m_runs; }
 
     /// Empty on success, else the sentence.
-    QString exportPdf(const QString& path) const;
-    QString exportJson(const QString& path) const;
+    [[nodiscard]] QString exportPdf(const QString& path) const;
+    [[nodiscard]] QString exportJson(const QString& path) const;
 
     RunPickerModel* pickerModel() const { return m_picker; }
     ComparisonTableModel* tableModel() const { return m_table; }

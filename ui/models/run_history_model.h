@@ -53,7 +53,7 @@ public:
     const QList<app::RunListEntry>& entries() const { return m_entries; }
     void addOrUpdate(const app::RunListEntry& entry);
     /// Deletes the run's file and its row. Empty on success, else the sentence.
-    QString removeRun(const QString& id);
+    [[nodiscard]] QString removeRun(const QString& id);
     int rowOfId(const QString& id) const;
 
     int rowCount(const QModelIndex& parent = {}) const override;

@@ -46,7 +46,7 @@ public:
 
     /// Writes the PDF atomically (a failed write leaves an existing file intact). Empty on
     /// success, else the sentence for the user.
-    QString write(const QString& path) const;
+    [[nodiscard]] QString write(const QString& path) const;
 
     /// The pages the last successful write() produced.
     int pageCount() const { return m_pages; }

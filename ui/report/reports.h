@@ -20,9 +20,9 @@ PdfDocument comparisonDocument(const app::Comparison& comparison,
 PdfDocument runDocument(const app::RunRecord& run);
 
 /// Writers for the GUI and `gatebench compare|run --pdf`: empty on success, else the sentence.
-QString exportComparisonPdf(const app::Comparison& comparison, const QList<app::RunRecord>& runs,
-                            const QString& path);
-QString exportRunPdf(const app::RunRecord& run, const QString& path);
+[[nodiscard]] QString exportComparisonPdf(const app::Comparison& comparison,
+                                          const QList<app::RunRecord>& runs, const QString& path);
+[[nodiscard]] QString exportRunPdf(const app::RunRecord& run, const QString& path);
 
 /// Building blocks, for other documents (the study report) to lay out the same way.
 /// The summary table, without the CPU column (cpuTable has it).

@@ -11,6 +11,6 @@ namespace gb::ui::report {
 /// report says, plus the charts. main() installs it as app::cli::PdfExporters::study and the Study
 /// page exports with it; it needs a QApplication (the charts are drawn by widgets), on its thread.
 /// Empty on success, else the sentence.
-QString writeStudyPdf(const app::StudyReport& report, const QString& path);
+[[nodiscard]] QString writeStudyPdf(const app::StudyReport& report, const QString& path);
 
 } // namespace gb::ui::report

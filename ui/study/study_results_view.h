@@ -33,7 +33,7 @@ public:
 
     /// Writes the shown report as a PDF at path (on the GUI thread: it draws charts). Empty on
     /// success, else the sentence, which is also shown under the report.
-    QString exportPdf(const QString& path);
+    [[nodiscard]] QString exportPdf(const QString& path);
 
 Q_SIGNALS:
     /// "Export PDF…" was pressed: the owner asks where (a dialog) and calls exportPdf.
