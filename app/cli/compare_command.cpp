@@ -1,8 +1,11 @@
-// `gatebench compare`: the comparison tables of stored runs, as the Compare view shows them.
+// `gatebench compare`: the comparison tables of stored runs, as the Compare view shows them, or
+// of two kept studies stage by stage, as the Study page shows them.
 #include "app/cli/commands.h"
 #include "app/comparison.h"
 #include "app/json_text.h"
 #include "app/run_store.h"
+#include "app/study/study_comparison.h"
+#include "app/study/study_state.h"
 
 #include <QCommandLineParser>
 #include <QSaveFile>
@@ -10,13 +13,45 @@
 
 namespace gb::app::cli {
 
+namespace {
+
+int compareStudiesCommand(const QStringList& directories, const QString& pdfPath, QTextStream& out,
+                          QTextStream& err)
+{
+    QList<StudyResult> results;
+    for (const QString& directory : directories) {
+        Result<StudyState> state = loadStudyState(directory);
+        Result<StudyResult> result =
+            state ? computeStudyResult(state.value()) : Result<StudyResult>::failure(state.error());
+        if (!result) {
+            err << QStringLiteral("gatebench compare: the study in %1 cannot be read: %2\n")
+                       .arg(directory, result.error());
+            return ExitRuntimeError;
+        }
+        results.append(std::move(result).value());
+    }
+    const StudyReport report = buildStudyComparisonReport(compareStudies(results[0], results[1]));
+    out << studyReportText(report);
+    out.flush();
+    if (!pdfPath.isEmpty()) {
+        if (const QString e = pdfExporters().study(report, pdfPath); !e.isEmpty()) {
+            err << QStringLiteral("gatebench compare: %1\n").arg(e);
+            return ExitRuntimeError;
+        }
+    }
+    return ExitOk;
+}
+
+} // namespace
+
 int compareCommand(const QStringList& args, QTextStream& out, QTextStream& err)
 {
     QCommandLineParser parser;
     const QCommandLineOption baseline(QStringLiteral("baseline"), QString(), QStringLiteral("N"));
     const QCommandLineOption json(QStringLiteral("json"), QString(), QStringLiteral("OUT"));
     const QCommandLineOption pdf(QStringLiteral("pdf"), QString(), QStringLiteral("OUT"));
-    parser.addOptions({baseline, json, pdf});
+    const QCommandLineOption studies(QStringLiteral("studies"));
+    parser.addOptions({baseline, json, pdf, studies});
     auto usageError = [&](const QString& message) {
         err << QStringLiteral("gatebench compare: %1\n").arg(message);
         return int(ExitUsage);
@@ -24,6 +59,16 @@ int compareCommand(const QStringList& args, QTextStream& out, QTextStream& err)
     if (!parser.parse(QStringList{QStringLiteral("gatebench compare")} + args))
         return usageError(parser.errorText());
     const QStringList files = parser.positionalArguments();
+    if (parser.isSet(studies)) {
+        if (files.size() != 2)
+            return usageError(QStringLiteral("--studies compares two study directories"));
+        if (parser.isSet(baseline) || parser.isSet(json))
+            return usageError(QStringLiteral("--studies takes --pdf only (the first study is "
+                                             "the reference)"));
+        if (parser.isSet(pdf) && !pdfExporters().study)
+            return usageError(QStringLiteral("--pdf: this build of gatebench cannot write PDF"));
+        return compareStudiesCommand(files, parser.value(pdf), out, err);
+    }
     if (files.isEmpty())
         return usageError(QStringLiteral("give one or more RUN.json files"));
     if (parser.isSet(pdf) && !pdfExporters().comparison)

@@ -72,6 +72,9 @@ struct ReportChart
     ChartScale xScale = ChartScale::Linear;
     QList<ChartSeries> series;
     QList<ChartLimit> limits;
+    /// x is a stage's number in the table before the chart (1, 2, ...): whole ticks, a mark
+    /// at each point (a stage is a point, not a span of time).
+    bool stageAxis = false;
 
     bool isEmpty() const;
 };

@@ -8,6 +8,7 @@
 #include "app/study/study_json.h"
 
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -88,6 +89,7 @@ class TestStudyCli : public QObject
 
 private:
     QTemporaryDir m_dir;
+    QStringList m_thresholdStudies; ///< the directories of exitStatusFollowsThresholds' studies
     QStringList dirs() const
     {
         return {QStringLiteral("--runs-dir"), m_dir.filePath(QStringLiteral("runs")),
@@ -140,6 +142,7 @@ private slots:
         QVERIFY(o.out.contains(QStringLiteral("p99 \u2264 10000.00 ms")));
         const QString dir = studyDirectory(o.out);
         QVERIFY2(!dir.isEmpty(), qPrintable(o.out));
+        m_thresholdStudies.append(dir);
         QVERIFY(QFile::exists(dir + QStringLiteral("/report.txt")));
         QVERIFY(QFile::exists(dir + QStringLiteral("/study.json")));
         QVERIFY(o.out.contains(QStringLiteral("JSON ") + json));
@@ -161,6 +164,39 @@ private slots:
             result.value(QStringLiteral("stages"))[0][QStringLiteral("runs")][0].toObject();
         QCOMPARE(checks[1][QStringLiteral("measured")].toDouble(),
                  runSummary.value(QStringLiteral("rps")).toDouble());
+    }
+
+    void compareTwoStudies()
+    {
+        QCOMPARE(m_thresholdStudies.size(), 2);
+        const QString pdf = m_dir.filePath(QStringLiteral("comparison.pdf"));
+        const QString compare = QStringLiteral("compare");
+        const QString studies = QStringLiteral("--studies");
+        const Outcome o = gatebench({compare, studies, m_thresholdStudies[0], m_thresholdStudies[1],
+                                     QStringLiteral("--pdf"), pdf});
+        QVERIFY2(o.exitCode == 0, qPrintable(o.err + o.out));
+        QVERIFY(o.out.contains(QStringLiteral("GateBench study comparison: thresholds and "
+                                              "thresholds")));
+        QVERIFY(o.out.contains(QStringLiteral("Stage by stage")));
+        QVERIFY(o.out.contains(QStringLiteral("p99 A (ms)")));
+        // The two studies differ in their throughput threshold only, not in the settings run.
+        QVERIFY(o.out.contains(QStringLiteral("ran with the same settings in A and B")));
+        QVERIFY(QFileInfo(pdf).size() > 10'000);
+
+        const Outcome one = gatebench({compare, studies, m_thresholdStudies[0]});
+        QCOMPARE(one.exitCode, 2);
+        QVERIFY2(one.err.contains(QStringLiteral("--studies compares two study directories")),
+                 qPrintable(one.err));
+        const Outcome json = gatebench({compare, studies, m_thresholdStudies[0],
+                                        m_thresholdStudies[1], QStringLiteral("--json"), pdf});
+        QCOMPARE(json.exitCode, 2);
+        const QString missing = m_dir.filePath(QStringLiteral("no-study"));
+        const Outcome unreadable = gatebench({compare, studies, m_thresholdStudies[0], missing});
+        QCOMPARE(unreadable.exitCode, 1);
+        QVERIFY2(
+            unreadable.err.contains(QStringLiteral("the study in %1 cannot be read").arg(missing)),
+            qPrintable(unreadable.err));
+        QCOMPARE(unreadable.err.count(QLatin1Char('\n')), 1);
     }
 
     void ctrlCThenResume()

@@ -1,5 +1,7 @@
-// The study's result from hand-built runs (the manual's figures): deltas, report, text, JSON.
+// The study's result from hand-built runs (the manual's figures): deltas, report, text, JSON,
+// and two studies compared stage by stage.
 
+#include "app/study/study_comparison.h"
 #include "app/study/study_report.h"
 #include "app/study/study_result.h"
 #include "app/study/study_result_json.h"
@@ -335,6 +337,88 @@ private slots:
                      .toDouble(),
                  10.0);
         QVERIFY(!o.value(QStringLiteral("tables")).toArray().isEmpty());
+    }
+
+    void twoStudiesStageByStage()
+    {
+        // A: the manual's runs (its full load's p99 varies by 6 %: unstable). B: the same
+        // stages on another CPU, its full load faster beyond the runs' spread and with 8
+        // connections, its transparent proxy inside the spread, and a stage A does not have.
+        const StudyState stateA = finishedState(threeStages());
+        const StudyResult a = studyResultFrom(stateA, manualRuns(stateA));
+        Study studyB = threeStages();
+        studyB.stages[2].scenario.load.connections = 8;
+        studyB.stages.append(studyB.stages[1]);
+        studyB.stages[3].name = QStringLiteral("Extra");
+        const StudyState stateB = finishedState(studyB);
+        QList<QList<RunRecord>> runsB = manualRuns(stateB);
+        runsB[1][1] = run(stateB, 1, 1, 1.01, 71'540); // inside the spread of A's runs
+        runsB[2] = {run(stateB, 2, 0, 0.90, 72'000), run(stateB, 2, 1, 0.92, 72'100),
+                    run(stateB, 2, 2, 0.94, 72'200)};
+        runsB.append({run(stateB, 3, 0, 2.0, 50'000)});
+        for (auto& stage : runsB)
+            for (RunRecord& r : stage)
+                r.environment.cpuModel = QStringLiteral("Intel Xeon");
+        const StudyResult b = studyResultFrom(stateB, runsB);
+
+        const StudyComparison c = compareStudies(a, b);
+        QCOMPARE(c.stages.size(), 4); // A's order, then B's own
+        QCOMPARE(c.stages[0].stage, QStringLiteral("Baseline"));
+        QCOMPARE(c.stages[3].stage, QStringLiteral("Extra"));
+        QVERIFY(!c.stages[3].first && c.stages[3].second && !c.stages[3].change);
+        const StageComparison& proxy = c.stages[1];
+        QVERIFY(proxy.p99Overlaps && proxy.rpsOverlaps);
+        const StageComparison& full = c.stages[2];
+        QVERIFY(!full.p99Overlaps && !full.rpsOverlaps);
+        // The change is B's average against A's, as GroupDelta computes it for a study.
+        QVERIFY(near(full.change->p99AddedMs, 0.92 - 1.17));
+        QVERIFY(near(full.change->throughputChangePercent, 100.0 * (72'100.0 / 69'165.0 - 1)));
+        QVERIFY(near(full.firstCost->p99AddedMs, 1.17 - 0.40));
+        QVERIFY(near(full.secondCost->p99AddedMs, 0.92 - 0.40));
+        QCOMPARE(full.differences.size(), 1);
+        QCOMPARE(full.differences[0].setting, QStringLiteral("load.connections"));
+        QCOMPARE(full.differences[0].values, (QStringList{"4", "8"}));
+        QVERIFY(proxy.differences.isEmpty());
+
+        const StudyReport report = buildStudyComparisonReport(c);
+        const QList<ReportTable> tables = report.tables();
+        const ReportTable* byStage = findTable(tables, QStringLiteral("Stage"));
+        QVERIFY(byStage);
+        QCOMPARE(byStage->header.value(1), QStringLiteral("p99 A (ms)"));
+        QCOMPARE(byStage->rows.size(), 4);
+        QCOMPARE(byStage->rows[2],
+                 (QStringList{"Full load", "1.17", "0.92", "-0.25 ms", "69,165", "72,100", "+4.2 %",
+                              "settings differ; unstable runs; p99 and throughput changed "
+                              "beyond the runs' spread"}));
+        QCOMPARE(byStage->rows[1].last(), QStringLiteral("within the runs' spread"));
+        QCOMPARE(byStage->rows[3].last(), QStringLiteral("not measured in A"));
+        QCOMPARE(byStage->flaggedRows, (QList<int>{2, 3}));
+        const ReportTable* costs =
+            findTable(tables, QStringLiteral("Stage"), tables.value(1).caption);
+        QVERIFY(costs && costs->header.value(1) == QStringLiteral("p99 added in A"));
+        QCOMPARE(costs->rows[1],
+                 (QStringList{"Full load", "+0.77 ms", "+0.52 ms", "-7.7 %", "-3.8 %"}));
+        const ReportTable* settings = findTable(tables, QStringLiteral("Stage"),
+                                                QStringLiteral("Settings of a stage that are "
+                                                               "not the same in A and B"));
+        QVERIFY(settings);
+        QCOMPARE(settings->rows, (QList<QStringList>{{"Full load", "load.connections", "4", "8"}}));
+        // Different CPUs are said, as a warning; both charts have a series per study.
+        bool cpuWarning = false;
+        int charts = 0;
+        for (const ReportBlock& block : report.blocks) {
+            if (const auto* p = std::get_if<ReportParagraph>(&block))
+                cpuWarning |= p->warning && p->text.contains(QStringLiteral("Intel Xeon"));
+            if (const auto* chart = std::get_if<ReportChart>(&block)) {
+                ++charts;
+                QCOMPARE(chart->series.size(), 2);
+                QCOMPARE(chart->series[0].points.size(), 3); // A has no "Extra"
+                QCOMPARE(chart->series[1].points.size(), 4);
+            }
+        }
+        QVERIFY(cpuWarning);
+        QCOMPARE(charts, 2);
+        QVERIFY(studyReportText(report).contains(QStringLiteral("within the runs' spread")));
     }
 };
 

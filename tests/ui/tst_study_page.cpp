@@ -160,6 +160,7 @@ private Q_SLOTS:
         QCOMPARE(child<QProgressBar>(page, "studyProgress")->maximum(), 3);
         expectReady(page);
 
+        QTRY_VERIFY(page.results()->report().has_value()); // built off the GUI thread
         const QString text = page.results()->text();
         for (const QString& stage :
              {QStringLiteral("Stage 1: Baseline"), QStringLiteral("Stage 2: Transparent proxy"),
@@ -225,6 +226,39 @@ private Q_SLOTS:
             QCOMPARE(again[t].rows, tables[t].rows);
         QVERIFY2(reopened.statusText().startsWith(QStringLiteral("Opened study")),
                  qPrintable(reopened.statusText()));
+        const QString reopenedPdf = m_dir.filePath(QStringLiteral("reopened.pdf"));
+        QCOMPARE(reopened.results()->exportPdf(reopenedPdf), QString());
+        QVERIFY(QFileInfo(reopenedPdf).size() > 10'000);
+        // The opened study (A) compared with a kept one (B, here itself) stage by stage: the
+        // comparison's report on the same page, every stage within its own runs' spread, and
+        // exported as the study is.
+        auto* compareButton = child<QPushButton>(reopened, "studyCompare");
+        QVERIFY(compareButton->isEnabled());
+        QTest::mouseClick(compareButton, Qt::LeftButton);
+        QTRY_VERIFY(reopened.results()->report().has_value() &&
+                    reopened.results()->report()->title.startsWith(
+                        QStringLiteral("GateBench study comparison")) &&
+                    reopened.results()->page()->isComplete());
+        const app::ReportTable byStage = reopened.results()->report()->tables().first();
+        QCOMPARE(byStage.rows.size(), page.runner()->state().study.stages.size());
+        for (const QStringList& row : byStage.rows) {
+            QCOMPARE(row.value(1), row.value(2)); // p99 A = p99 B
+            QCOMPARE(row.value(3), QStringLiteral("+0.00 ms"));
+            QVERIFY2(row.last().endsWith(QStringLiteral("within the runs' spread")),
+                     qPrintable(row.last()));
+        }
+        QVERIFY2(reopened.statusText().contains(QStringLiteral("compared with")),
+                 qPrintable(reopened.statusText()));
+        if (!screenshots.isEmpty()) {
+            reopened.resize(1200, 900);
+            reopened.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&reopened));
+            QTest::qWait(300);
+            QVERIFY(reopened.grab().save(screenshots + QStringLiteral("/study-compare.png")));
+        }
+        const QString comparisonPdf = m_dir.filePath(QStringLiteral("comparison.pdf"));
+        QCOMPARE(reopened.results()->exportPdf(comparisonPdf), QString());
+        QVERIFY(QFileInfo(comparisonPdf).size() > 10'000);
 
         const QString pdf = m_dir.filePath(QStringLiteral("study.pdf"));
         QCOMPARE(page.results()->exportPdf(pdf), QString());

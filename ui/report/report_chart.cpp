@@ -23,6 +23,7 @@ charts::ChartSpec reportChartSpec(const app::ReportChart& c)
         s.name = c.series[i].name;
         s.color = charts::seriesColor(i);
         s.points = c.series[i].points;
+        s.markers = c.stageAxis;
         for (const QPointF& p : s.points) {
             xMin = std::min(xMin, p.x());
             xMax = std::max(xMax, p.x());
@@ -32,6 +33,11 @@ charts::ChartSpec reportChartSpec(const app::ReportChart& c)
     // Runs of a few seconds need tenths on the time axis, or its ticks repeat.
     if (c.xScale == app::ChartScale::Linear && xMin <= xMax && xMax - xMin < 10)
         spec.x.decimals = 1;
+    if (c.stageAxis && xMin <= xMax) {
+        spec.x.min = 0; // room on both sides of the first and last stage's marks
+        spec.x.max = xMax + 1;
+        spec.x.decimals = 0;
+    }
     // A limit (threshold, offered rate) is a dashed line across the data's x range.
     for (int i = 0; i < c.limits.size() && xMin <= xMax; ++i) {
         charts::SeriesSpec s;

@@ -1,6 +1,7 @@
 #include "ui/study/study_page.h"
 
 #include "app/study/builtin_studies.h"
+#include "app/study/study_comparison.h"
 #include "app/study/study_report.h"
 #include "app/study/study_result.h"
 #include "app/study/study_runner.h"
@@ -62,6 +63,7 @@ StudyPage::StudyPage(QWidget* parent)
     , m_onHosts(new QCheckBox(QStringLiteral("Run on the hosts of the Hosts page"), this))
     , m_kept(new QComboBox(this))
     , m_openKept(new QPushButton(QStringLiteral("Open"), this))
+    , m_compareKept(new QPushButton(QStringLiteral("Compare"), this))
 {
     setObjectName(QStringLiteral("studyPage"));
     m_studyChoice->setObjectName(QStringLiteral("studyChoice"));
@@ -104,9 +106,13 @@ StudyPage::StudyPage(QWidget* parent)
     m_kept->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
     m_openKept->setObjectName(QStringLiteral("studyOpen"));
     m_openKept->setToolTip(QStringLiteral("Show this study's tables and charts"));
+    m_compareKept->setObjectName(QStringLiteral("studyCompare"));
+    m_compareKept->setToolTip(QStringLiteral("Compare the study shown below (A) with this one "
+                                             "(B), stage by stage"));
     auto* kept = new QHBoxLayout;
     kept->addWidget(m_kept, 1);
     kept->addWidget(m_openKept);
+    kept->addWidget(m_compareKept);
     form->addRow(QStringLiteral("Kept studies:"), kept);
     auto* formBox = new QGroupBox(QStringLiteral("Study"), this);
     auto* formColumns = new QHBoxLayout(formBox);
@@ -207,10 +213,9 @@ bool StudyPage::start(const app::Study& study)
     if (const auto& scaling = m_runner->state().scaling)
         m_scalingNote->setText(scaling->note);
     m_results->clear();
-    QStringList stages;
-    for (const app::StudyStage& stage : study.stages)
-        stages.append(stage.name);
-    m_live->reset(stages, study.totalRuns());
+    m_shown.reset();
+    ++m_reportGeneration;
+    m_live->reset(study);
     m_views->setCurrentWidget(m_live);
     m_progress->setRange(0, std::max(1, study.totalRuns()));
     m_progress->setValue(0);
@@ -252,6 +257,8 @@ void StudyPage::wire()
     connect(m_cancelButton, &QPushButton::clicked, this, &StudyPage::cancel);
     connect(m_openKept, &QPushButton::clicked, this,
             [this] { openKept(m_kept->currentData().toString()); });
+    connect(m_compareKept, &QPushButton::clicked, this,
+            [this] { compareWithKept(m_kept->currentData().toString()); });
     connect(m_results, &StudyResultsView::exportPdfRequested, this, &StudyPage::exportPdf);
 
     connect(m_runner, &app::StudyRunner::calibrationStarted, this,
@@ -307,6 +314,7 @@ void StudyPage::updateButtons()
     m_startButton->setEnabled(!running);
     m_cancelButton->setEnabled(running);
     m_openKept->setEnabled(!running && m_kept->count() > 0);
+    m_compareKept->setEnabled(!running && m_kept->count() > 0 && m_shown.has_value());
 }
 
 void StudyPage::showError(const QString& message)
@@ -317,10 +325,29 @@ void StudyPage::showError(const QString& message)
     m_error->show();
 }
 
+void StudyPage::showResult(const app::StudyResult& result)
+{
+    m_shown = result;
+    // The report decodes every run's latency histogram: built off the GUI thread.
+    const quint64 generation = ++m_reportGeneration;
+    runInBackground(
+        this, [result] { return app::buildStudyReport(result); },
+        [this, generation](const app::StudyReport& report) {
+            if (generation == m_reportGeneration)
+                showReport(report);
+        });
+}
+
+void StudyPage::showReport(const app::StudyReport& report)
+{
+    ++m_reportGeneration; // a report still being built for the page is not wanted any more
+    m_results->setReport(report);
+    m_views->setCurrentWidget(m_results);
+}
+
 void StudyPage::concluded(const app::StudyResult& result, State state)
 {
-    m_results->setReport(app::buildStudyReport(result));
-    m_views->setCurrentWidget(m_results);
+    showResult(result);
     refreshKept();
     int runs = 0;
     for (const app::StageResult& stage : result.stages)
@@ -358,7 +385,7 @@ void StudyPage::refreshKept()
                     s.directory);
             if (const int i = m_kept->findData(current); i >= 0)
                 m_kept->setCurrentIndex(i);
-            m_openKept->setEnabled(m_kept->count() > 0 && !isRunning());
+            updateButtons();
         });
 }
 
@@ -385,9 +412,40 @@ void StudyPage::openKept(const QString& directory)
                 return;
             }
             m_error->hide();
-            m_results->setReport(app::buildStudyReport(result.value()));
-            m_views->setCurrentWidget(m_results);
+            showResult(result.value());
+            updateButtons();
             m_status->setText(QStringLiteral("Opened study %1.").arg(result.value().id));
+        });
+}
+
+void StudyPage::compareWithKept(const QString& directory)
+{
+    if (directory.isEmpty() || isRunning() || !m_shown)
+        return;
+    m_status->setText(QStringLiteral("Reading the study in %1 to compare…").arg(directory));
+    runInBackground(
+        this,
+        [directory, first = *m_shown]() -> app::Result<app::StudyReport> {
+            app::Result<app::StudyState> state = app::loadStudyState(directory);
+            if (!state)
+                return app::Result<app::StudyReport>::failure(state.error());
+            const app::Result<app::StudyResult> second = app::computeStudyResult(state.value());
+            if (!second)
+                return app::Result<app::StudyReport>::failure(second.error());
+            return app::buildStudyComparisonReport(app::compareStudies(first, second.value()));
+        },
+        [this, directory, first = m_shown->id](const app::Result<app::StudyReport>& report) {
+            if (isRunning())
+                return;
+            if (!report) {
+                showError(QStringLiteral("The study in %1 cannot be compared: %2")
+                              .arg(directory, report.error()));
+                return;
+            }
+            m_error->hide();
+            showReport(report.value());
+            m_status->setText(QStringLiteral("Study %1 (A) compared with %2 (B), stage by stage.")
+                                  .arg(first, QFileInfo(directory).fileName()));
         });
 }
 
@@ -400,7 +458,7 @@ void StudyPage::exportPdf()
     if (path.isEmpty())
         return;
     m_lastDirectory = QFileInfo(path).absolutePath();
-    m_results->exportPdf(path);
+    static_cast<void>(m_results->exportPdf(path)); // the view shows how it went, under the report
 }
 
 void StudyPage::updateDescription()

@@ -4,8 +4,11 @@
 #include "app/result.h"
 #include "app/ssh/ssh_session.h"
 #include "app/study/study.h"
+#include "app/study/study_result.h"
 
 #include <QWidget>
+
+#include <optional>
 
 class QCheckBox;
 class QComboBox;
@@ -17,7 +20,7 @@ class QTabWidget;
 
 namespace gb::app {
 class StudyRunner;
-struct StudyResult;
+struct StudyReport;
 } // namespace gb::app
 
 namespace gb::ui {
@@ -28,7 +31,9 @@ class StudyResultsView;
 /// The Study page: pick a built-in study, its repeats and run duration, Start / Cancel, follow
 /// its progress (stage, run, a bar over all runs, the calibration's scaling note) and watch its
 /// runs live (StudyLiveView), then read its tables and charts and export them as a PDF
-/// (StudyResultsView). Owns the StudyRunner that runs it;
+/// (StudyResultsView). A kept study can be opened into the same page, or compared stage by stage
+/// with the one shown (the comparison is a report too, exported the same way). Owns the
+/// StudyRunner that runs it;
 /// the runs go through the runner's own RunController on its worker, so the GUI never waits.
 /// A failure (a server that does not start, a study that cannot go on) is one sentence on the
 /// page, and the form is usable again once the study ends however it ends.
@@ -93,6 +98,12 @@ private:
     void refreshKept();
     /// Shows a kept study's tables and charts (its runs read off the GUI thread).
     void openKept(const QString& directory);
+    /// Shows the study shown now (A) against a kept one (B), stage by stage.
+    void compareWithKept(const QString& directory);
+    /// A study's result is on the page now (finished, cancelled or opened): the one compared.
+    /// Its report follows once built.
+    void showResult(const app::StudyResult& result);
+    void showReport(const app::StudyReport& report);
 
     app::StudyRunner* m_runner;
     QComboBox* m_studyChoice;
@@ -113,8 +124,12 @@ private:
     QCheckBox* m_onHosts;
     QComboBox* m_kept;
     QPushButton* m_openKept;
-    QString m_studiesDirectory;   ///< empty: app::defaultStudiesDirectory()
-    quint64 m_keptGeneration = 0; ///< only the latest listing fills the list
+    QPushButton* m_compareKept;
+    std::optional<app::StudyResult>
+        m_shown;                    ///< the study whose report is shown, or A of a comparison
+    quint64 m_reportGeneration = 0; ///< only the latest report asked for is shown
+    QString m_studiesDirectory;     ///< empty: app::defaultStudiesDirectory()
+    quint64 m_keptGeneration = 0;   ///< only the latest listing fills the list
     app::HostsFile m_hosts;
     app::SshOptions m_ssh;
 };
