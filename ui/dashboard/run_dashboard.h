@@ -79,6 +79,11 @@ public:
     /// keep their size from one run to the next (a study's runs follow each other, and every
     /// resize lays a chart out anew on the GUI thread).
     void keepLayoutSteady();
+    /// Processes whose CPU line the chart keeps through every run from now on, in this order,
+    /// whether a run has them or not: a study whose later stages add a gateway and Redis then
+    /// rebuilds no chart between its runs (a new line relayouts a chart, tens of ms of the GUI
+    /// thread).
+    void reserveRoles(const QStringList& roles) { m_reservedRoles = roles; }
 
     bool isRunning() const { return m_running; }
     /// The run shown once finished or opened, for its PDF export.
@@ -122,6 +127,7 @@ private:
     QString m_availabilityProblem;
     std::optional<app::RunRecord> m_shownRun;
     QStringList m_roles;
+    QStringList m_reservedRoles;
     bool m_withTarget = false;
     bool m_chartsBuilt = false;
     bool m_running = false;

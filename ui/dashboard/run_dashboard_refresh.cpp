@@ -16,9 +16,13 @@
 
 namespace gb::ui {
 
-void RunDashboard::prepareCharts(bool withTarget, const QStringList& roles, double plannedSeconds,
-                                 bool clear)
+void RunDashboard::prepareCharts(bool withTarget, const QStringList& runRoles,
+                                 double plannedSeconds, bool clear)
 {
+    QStringList roles = m_reservedRoles;
+    for (const QString& role : runRoles)
+        if (!roles.contains(role))
+            roles.append(role);
     // A new spec rebuilds a chart's axes and relayouts it: only when its lines change.
     if (!m_chartsBuilt || withTarget != m_withTarget)
         m_throughputChart->setSpec(throughputChart(withTarget));

@@ -4,6 +4,7 @@
 #include "app/study/study_runner.h"
 #include "ui/charts/chart_widget.h"
 #include "ui/dashboard/run_dashboard.h"
+#include "ui/scenario_text.h"
 
 #include <QHBoxLayout>
 #include <QLabel>
@@ -89,7 +90,7 @@ StudyLiveView::StudyLiveView(app::StudyRunner* runner, QWidget* parent)
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(scroll);
-    reset({}, 0);
+    reset(app::Study{});
 
     // The current run, as the Run page shows its own.
     app::RunController* controller = runner->controller();
@@ -115,8 +116,17 @@ StudyLiveView::StudyLiveView(app::StudyRunner* runner, QWidget* parent)
     connect(runner, &app::StudyRunner::runFinished, this, &StudyLiveView::addFinished);
 }
 
-void StudyLiveView::reset(const QStringList& stageNames, int totalRuns)
+void StudyLiveView::reset(const app::Study& study)
 {
+    QStringList stageNames, roles;
+    for (const app::StudyStage& stage : study.stages) {
+        stageNames.append(stage.name);
+        for (const QString& role : expectedRoles(stage.scenario))
+            if (!roles.contains(role))
+                roles.append(role);
+    }
+    const int totalRuns = study.totalRuns();
+    m_dashboard->reserveRoles(roles);
     m_stage = 0;
     m_runs = 0;
     m_current->setText(stageNames.isEmpty() ? QStringLiteral("No study is running.")

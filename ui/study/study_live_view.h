@@ -7,6 +7,7 @@ class QLabel;
 namespace gb::app {
 class StudyRunner;
 struct RunRecord;
+struct Study;
 } // namespace gb::app
 
 namespace gb::ui {
@@ -27,8 +28,9 @@ class StudyLiveView final : public QWidget
 public:
     explicit StudyLiveView(app::StudyRunner* runner, QWidget* parent = nullptr);
 
-    /// A new study: an empty strip with a series per stage, room for totalRuns marks.
-    void reset(const QStringList& stageNames, int totalRuns);
+    /// A new study: an empty strip with a series per stage, room for all its runs' marks, and
+    /// the dashboard's CPU chart ready for the processes of every stage.
+    void reset(const app::Study& study);
 
     RunDashboard* dashboard() const { return m_dashboard; }
     charts::ChartWidget* p99Strip() const { return m_p99; }
