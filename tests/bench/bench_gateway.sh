@@ -9,6 +9,7 @@
 #      differences (goal <= 0.3 ms; Tyk's published figure is +0.6 ms). Repeated at half the
 #      gateway's own maximum, where no proxy is saturated.
 # Usage: tests/bench/bench_gateway.sh [BIN_DIR]     (default build/bin)
+# BASELINE=/path/to/an/older/gatebench-gateway adds it to section 1's rotation (an A/B of a change).
 # Environment: ROUNDS=3 SECS=4 CONNS=50 P99_ROUNDS=2 P99_SECS=10 SERVER_CPU=0 CLIENT_CPU=1
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -88,6 +89,14 @@ wait_port 127.0.0.1 "$GATEWAY"
 
 declare -A PORT=([gatebench-gateway]=$GATEWAY [nginx]=$NGINX [haproxy]=$HAPROXY [caddy]=$CADDY)
 NAMES=(gatebench-gateway nginx haproxy caddy)
+if [ -n "${BASELINE:-}" ]; then
+  PORT[baseline]=$(free_port)
+  setsid taskset -c "$SERVER_CPU" "$BASELINE" --listen "127.0.0.1:${PORT[baseline]}" \
+    --target "http://127.0.0.1:$UP" --listen-path /apitest/ --threads 1 >"$BENCH_DIR/baseline.log" 2>&1 &
+  BENCH_PIDS+=($!)
+  wait_port 127.0.0.1 "${PORT[baseline]}"
+  NAMES+=(baseline)
+fi
 url() { echo "http://127.0.0.1:${PORT[$1]}/apitest/json/valid"; }
 
 echo "# $(date -u +%F) $(uname -n), $(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs))"
@@ -104,10 +113,11 @@ echo "# 1. throughput"
 printf '%-6s %-18s %10s %9s %7s\n' round proxy rps p99_ms errors
 declare -A RPS
 GW_RPS=()
-ratio_nginx=(); ratio_haproxy=(); ratio_caddy=()
+ratio_nginx=(); ratio_haproxy=(); ratio_caddy=(); ratio_baseline=()
 for ((round = 1; round <= ROUNDS; round++)); do
   # Rotate the order each round so no proxy always runs first or last.
-  order=("${NAMES[@]:round % 4}" "${NAMES[@]:0:round % 4}")
+  k=$((round % ${#NAMES[@]}))
+  order=("${NAMES[@]:k}" "${NAMES[@]:0:k}")
   for n in "${order[@]}"; do
     read -r rps p99 err _ < <(wrk_run "$(url "$n")")
     RPS[$n]=$rps
@@ -118,11 +128,15 @@ for ((round = 1; round <= ROUNDS; round++)); do
   ratio_nginx+=("$(python3 -c "print(f'{${RPS[gatebench-gateway]}/${RPS[nginx]}:.3f}')")")
   ratio_haproxy+=("$(python3 -c "print(f'{${RPS[gatebench-gateway]}/${RPS[haproxy]}:.3f}')")")
   ratio_caddy+=("$(python3 -c "print(f'{${RPS[gatebench-gateway]}/${RPS[caddy]}:.3f}')")")
+  [ -n "${BASELINE:-}" ] &&
+    ratio_baseline+=("$(python3 -c "print(f'{${RPS[gatebench-gateway]}/${RPS[baseline]}:.3f}')")")
 done
 med() { printf '%s\n' "$@" | median; }
 echo "gatebench-gateway / nginx:   ${ratio_nginx[*]} -> median $(med "${ratio_nginx[@]}") (goal >= 0.8)"
 echo "gatebench-gateway / haproxy: ${ratio_haproxy[*]} -> median $(med "${ratio_haproxy[@]}") (goal >= 1.0)"
 echo "gatebench-gateway / caddy:   ${ratio_caddy[*]} -> median $(med "${ratio_caddy[@]}") (goal >= 3.0)"
+[ -n "${BASELINE:-}" ] &&
+  echo "gatebench-gateway / baseline: ${ratio_baseline[*]} -> median $(med "${ratio_baseline[@]}") (an A/B: ~1.0, no loss)"
 
 echo "# 2. p99 added (gatebench-load --rate, ${P99_SECS}s runs, $CONNS connections, alternating)"
 direct="http://127.0.0.1:$UP/json/valid"
