@@ -63,6 +63,7 @@ StageComparison compareStage(const QString& name, const StudyResult& first,
         c.secondCost = b->group.delta;
     if (c.first && c.second) {
         c.change = GroupDelta::between(*c.second, *c.first);
+        c.spreadKnown = c.first->runs >= 2 && c.second->runs >= 2;
         c.p99Overlaps =
             overlap(c.first->minP99Ms, c.first->maxP99Ms, c.second->minP99Ms, c.second->maxP99Ms);
         c.rpsOverlaps =
@@ -141,7 +142,9 @@ QString verdict(const StageComparison& c, bool& flagged)
         flagged = true;
         says.append(QStringLiteral("unstable runs"));
     }
-    if (c.p99Overlaps && c.rpsOverlaps) {
+    if (!c.spreadKnown) {
+        says.append(QStringLiteral("one run: no spread to tell a change from noise"));
+    } else if (c.p99Overlaps && c.rpsOverlaps) {
         says.append(QStringLiteral("within the runs' spread"));
     } else {
         flagged = true;
@@ -205,27 +208,23 @@ private:
         t.caption = QStringLiteral("Averages of each stage's runs in A and B, and B's change "
                                    "from A. A change inside the runs' own min-max spread is "
                                    "noise.");
-        t.header = {QStringLiteral("Stage"),
-                    QStringLiteral("p99 A (ms)"),
-                    QStringLiteral("p99 B (ms)"),
-                    QStringLiteral("p99 change"),
-                    QStringLiteral("Requests/s A"),
-                    QStringLiteral("Requests/s B"),
-                    QStringLiteral("Throughput change"),
-                    QStringLiteral("Verdict")};
+        t.header = {QStringLiteral("Stage"),        QStringLiteral("Verdict"),
+                    QStringLiteral("p99 A (ms)"),   QStringLiteral("p99 B (ms)"),
+                    QStringLiteral("p99 change"),   QStringLiteral("Requests/s A"),
+                    QStringLiteral("Requests/s B"), QStringLiteral("Throughput change")};
+        t.labelColumns = 2;
         for (const StageComparison& c : m_c.stages) {
             bool flagged = false;
             const QString says = verdict(c, flagged);
             if (flagged)
                 t.flaggedRows.append(int(t.rows.size()));
-            t.rows.append({c.stage, orDash(c.first, &GroupStatistics::meanP99Ms, fmt::ms),
+            t.rows.append({c.stage, says, orDash(c.first, &GroupStatistics::meanP99Ms, fmt::ms),
                            orDash(c.second, &GroupStatistics::meanP99Ms, fmt::ms),
                            c.change ? fmt::signedMs(c.change->p99AddedMs) : QStringLiteral("–"),
                            orDash(c.first, &GroupStatistics::meanRps, fmt::rps),
                            orDash(c.second, &GroupStatistics::meanRps, fmt::rps),
                            c.change ? fmt::signedPercent(c.change->throughputChangePercent)
-                                    : QStringLiteral("–"),
-                           says});
+                                    : QStringLiteral("–")});
         }
         add(std::move(t));
     }

@@ -23,6 +23,8 @@ struct StageComparison
     std::optional<GroupDelta> change;
     /// Whether the two studies' runs overlap (min-max) for p99 and for throughput: a change
     /// inside the runs' own spread is noise, not a finding. False when either is unmeasured.
+    /// Meaningless when either study ran the stage once (no spread): see spreadKnown.
+    bool spreadKnown = false; ///< both measured the stage with two runs or more
     bool p99Overlaps = false;
     bool rpsOverlaps = false;
     /// What the stage added to its own study's baseline (first stage), in each study.

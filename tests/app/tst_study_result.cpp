@@ -384,14 +384,23 @@ private slots:
         const QList<ReportTable> tables = report.tables();
         const ReportTable* byStage = findTable(tables, QStringLiteral("Stage"));
         QVERIFY(byStage);
-        QCOMPARE(byStage->header.value(1), QStringLiteral("p99 A (ms)"));
+        QCOMPARE(byStage->header.value(2), QStringLiteral("p99 A (ms)"));
         QCOMPARE(byStage->rows.size(), 4);
         QCOMPARE(byStage->rows[2],
-                 (QStringList{"Full load", "1.17", "0.92", "-0.25 ms", "69,165", "72,100", "+4.2 %",
+                 (QStringList{"Full load",
                               "settings differ; unstable runs; p99 and throughput changed "
-                              "beyond the runs' spread"}));
-        QCOMPARE(byStage->rows[1].last(), QStringLiteral("within the runs' spread"));
-        QCOMPARE(byStage->rows[3].last(), QStringLiteral("not measured in A"));
+                              "beyond the runs' spread",
+                              "1.17", "0.92", "-0.25 ms", "69,165", "72,100", "+4.2 %"}));
+        QCOMPARE(byStage->rows[1][1], QStringLiteral("within the runs' spread"));
+        QCOMPARE(byStage->rows[3][1], QStringLiteral("not measured in A"));
+        // A stage run once in a study has no spread: its change is not judged.
+        StudyResult once = b;
+        once.stages[1].runs = {once.stages[1].runs.first()};
+        once.stages[1].group.statistics.runs = 1;
+        const StageComparison single = compareStudies(a, once).stages[1];
+        QVERIFY(!single.spreadKnown);
+        QCOMPARE(buildStudyComparisonReport(compareStudies(a, once)).tables().first().rows[1][1],
+                 QStringLiteral("one run: no spread to tell a change from noise"));
         QCOMPARE(byStage->flaggedRows, (QList<int>{2, 3}));
         const ReportTable* costs =
             findTable(tables, QStringLiteral("Stage"), tables.value(1).caption);
