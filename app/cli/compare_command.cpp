@@ -5,7 +5,6 @@
 #include "app/json_text.h"
 #include "app/run_store.h"
 #include "app/study/study_comparison.h"
-#include "app/study/study_state.h"
 
 #include <QCommandLineParser>
 #include <QSaveFile>
@@ -20,9 +19,7 @@ int compareStudiesCommand(const QStringList& directories, const QString& pdfPath
 {
     QList<StudyResult> results;
     for (const QString& directory : directories) {
-        Result<StudyState> state = loadStudyState(directory);
-        Result<StudyResult> result =
-            state ? computeStudyResult(state.value()) : Result<StudyResult>::failure(state.error());
+        Result<StudyResult> result = loadStudyResult(directory);
         if (!result) {
             err << QStringLiteral("gatebench compare: the study in %1 cannot be read: %2\n")
                        .arg(directory, result.error());

@@ -4,8 +4,6 @@
 
 #include <QSet>
 
-#include <cmath>
-
 namespace gb::app {
 
 namespace fmt = studyformat;

@@ -225,4 +225,12 @@ Result<StudyResult> computeStudyResult(const StudyState& state)
     return studyResultFrom(state, runs);
 }
 
+Result<StudyResult> loadStudyResult(const QString& directory)
+{
+    const Result<StudyState> state = loadStudyState(directory);
+    if (!state)
+        return Result<StudyResult>::failure(state.error());
+    return computeStudyResult(state.value());
+}
+
 } // namespace gb::app

@@ -86,6 +86,9 @@ StudyResult studyResultFrom(const StudyState& state, const QList<QList<RunRecord
 /// sentence naming a run file that cannot be read. Blocking file I/O: call it off the GUI
 /// thread for long studies.
 Result<StudyResult> computeStudyResult(const StudyState& state);
+/// The result of the study kept in directory: its state file, then computeStudyResult. Blocking
+/// file I/O, as that.
+Result<StudyResult> loadStudyResult(const QString& directory);
 
 } // namespace gb::app
 

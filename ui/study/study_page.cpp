@@ -396,13 +396,7 @@ void StudyPage::openKept(const QString& directory)
     m_status->setText(QStringLiteral("Opening the study in %1…").arg(directory));
     // Its runs' files are read to compute the tables: off the GUI thread.
     runInBackground(
-        this,
-        [directory]() -> app::Result<app::StudyResult> {
-            app::Result<app::StudyState> state = app::loadStudyState(directory);
-            if (!state)
-                return app::Result<app::StudyResult>::failure(state.error());
-            return app::computeStudyResult(state.value());
-        },
+        this, [directory] { return app::loadStudyResult(directory); },
         [this, directory](const app::Result<app::StudyResult>& result) {
             if (isRunning())
                 return; // a study started meanwhile: its page wins
@@ -423,20 +417,19 @@ void StudyPage::compareWithKept(const QString& directory)
     if (directory.isEmpty() || isRunning() || !m_shown)
         return;
     m_status->setText(QStringLiteral("Reading the study in %1 to compare…").arg(directory));
+    const quint64 generation = ++m_reportGeneration;
     runInBackground(
         this,
         [directory, first = *m_shown]() -> app::Result<app::StudyReport> {
-            app::Result<app::StudyState> state = app::loadStudyState(directory);
-            if (!state)
-                return app::Result<app::StudyReport>::failure(state.error());
-            const app::Result<app::StudyResult> second = app::computeStudyResult(state.value());
+            const app::Result<app::StudyResult> second = app::loadStudyResult(directory);
             if (!second)
                 return app::Result<app::StudyReport>::failure(second.error());
             return app::buildStudyComparisonReport(app::compareStudies(first, second.value()));
         },
-        [this, directory, first = m_shown->id](const app::Result<app::StudyReport>& report) {
-            if (isRunning())
-                return;
+        [this, directory, generation,
+         first = m_shown->id](const app::Result<app::StudyReport>& report) {
+            if (isRunning() || generation != m_reportGeneration)
+                return; // a study started, or another report was asked for since
             if (!report) {
                 showError(QStringLiteral("The study in %1 cannot be compared: %2")
                               .arg(directory, report.error()));
