@@ -1,5 +1,6 @@
 #pragma once
 
+#include "common/cli/flags.h"
 #include "engine/load_config.h"
 
 #include <string>
@@ -18,11 +19,7 @@ struct CliOptions
     bool help = false;
 };
 
-/// A usage error: one line for the user; the program exits with status 2.
-struct UsageError
-{
-    std::string message;
-};
+using cli::UsageError;
 
 /// Parses arguments (without argv[0]) the way Go's flag package does for hey: "-flag value",
 /// "-flag=value", one or two dashes; flags may also follow the URL.
@@ -32,6 +29,9 @@ parseCommandLine(const std::vector<std::string>& args);
 /// Parses "--stages 10s:1000,30s:1000,10s:0" (ramp to 1000 rps over 10 s, hold 30 s, ramp down).
 [[nodiscard]] std::variant<std::vector<Stage>, UsageError> parseStages(const std::string& text);
 
-extern const char* const kUsage;
+/// The --help text, made from the table of flags that the parser reads.
+std::string usage();
+/// The README's table of the flags, from the same table.
+std::string flagsMarkdown();
 
 } // namespace gb::engine

@@ -45,13 +45,11 @@ int main(int argc, char** argv)
         return runAgent(stdin, stdout);
     }
     const auto parsed = parseCommandLine(std::vector<std::string>(argv + 1, argv + argc));
-    if (const auto* e = std::get_if<UsageError>(&parsed)) {
-        std::fprintf(stderr, "gatebench-load: %s\n", e->message.c_str());
-        return 2;
-    }
+    if (const auto* e = std::get_if<UsageError>(&parsed))
+        return gb::cli::reportUsageError("gatebench-load", *e);
     const CliOptions& options = std::get<CliOptions>(parsed);
     if (options.help) {
-        std::fputs(kUsage, stderr); // where hey's flag.Usage writes it
+        std::fputs(usage().c_str(), stderr); // where hey's flag.Usage writes it
         return 0;
     }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "common/cli/flags.h"
 #include "common/net/listen_address.h"
 
 #include <cstdint>
@@ -7,6 +8,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <variant>
 
 namespace gb::gateway {
 
@@ -22,18 +24,12 @@ struct GatewayOptions
     bool help = false;                        ///< --help: print gatewayUsage() and exit 0
 };
 
-/// Either options or a usage error sentence (main prints it with the usage and exits 2).
-struct GatewayArgs
-{
-    std::optional<GatewayOptions> options;
-    std::string error;
-};
-
-/// Parses the arguments after the program name. Flags take one or two dashes and "--flag value"
-/// or "--flag=value", like Go's flag package (so Tyk's "--conf=tyk.conf" works). --target and
-/// --listen-path describe the zero set-up API and cannot be combined with --conf. Pure.
-[[nodiscard]] GatewayArgs parseGatewayArgs(std::span<const std::string_view> args);
-[[nodiscard]] GatewayArgs parseGatewayArgs(int argc, const char* const* argv);
+/// Parses the arguments after the program name, from the table of flags that also prints
+/// gatewayUsage(): one or two dashes, "--flag value" or "--flag=value", as Go's flag package
+/// reads them (so Tyk's "--conf=tyk.conf" works). --target and --listen-path describe the zero
+/// set-up API and cannot be combined with --conf. Pure.
+[[nodiscard]] std::variant<GatewayOptions, cli::UsageError>
+parseGatewayArgs(std::span<const std::string_view> args);
 
 /// The --help text.
 std::string gatewayUsage();

@@ -11,7 +11,9 @@
 
 #include <csignal>
 #include <cstdio>
+#include <string_view>
 #include <system_error>
+#include <vector>
 
 int main(int argc, char** argv)
 {
@@ -19,13 +21,12 @@ int main(int argc, char** argv)
     gb::reuseFreedMemory();
     blockTerminationSignals();
 
-    const GatewayArgs args = parseGatewayArgs(argc, argv);
-    if (!args.options) {
-        std::fprintf(stderr, "gatebench-gateway: %s\n\n%s", args.error.c_str(),
-                     gatewayUsage().c_str());
-        return 2;
-    }
-    if (args.options->help) {
+    const std::vector<std::string_view> words(argv + 1, argv + argc);
+    const auto parsed = parseGatewayArgs(words);
+    if (const auto* error = std::get_if<gb::cli::UsageError>(&parsed))
+        return gb::cli::reportUsageError("gatebench-gateway", *error);
+    const GatewayOptions& options = std::get<GatewayOptions>(parsed);
+    if (options.help) {
         std::fputs(gatewayUsage().c_str(), stdout);
         return 0;
     }
@@ -36,7 +37,7 @@ int main(int argc, char** argv)
 
     GatewaySetup setup;
     try {
-        setup = makeGatewaySetup(*args.options);
+        setup = makeGatewaySetup(options);
     } catch (const ConfigError& e) {
         std::fprintf(stderr, "gatebench-gateway: %s\n", e.what());
         return 2;

@@ -8,21 +8,22 @@
 #include "gateway/upstream/upstream_handler.h"
 
 #include <cstdio>
+#include <string_view>
 #include <system_error>
+#include <vector>
 
 int main(int argc, char** argv)
 {
     using namespace gb::gateway;
     blockTerminationSignals();
 
-    std::string error;
-    const auto options = upstream::parseUpstreamOptions(argc, argv, error);
-    if (!options) {
-        std::fprintf(stderr, "gatebench-upstream: %s\n", error.c_str());
-        return 2;
-    }
-    if (options->help) {
-        std::fputs(upstream::upstreamUsage().data(), stdout);
+    const std::vector<std::string_view> words(argv + 1, argv + argc);
+    const auto parsed = upstream::parseUpstreamOptions(words);
+    if (const auto* error = std::get_if<gb::cli::UsageError>(&parsed))
+        return gb::cli::reportUsageError("gatebench-upstream", *error);
+    const upstream::UpstreamOptions& options = std::get<upstream::UpstreamOptions>(parsed);
+    if (options.help) {
+        std::fputs(upstream::upstreamUsage().c_str(), stdout);
         return 0;
     }
 
@@ -31,8 +32,8 @@ int main(int argc, char** argv)
 
     const auto start = std::chrono::steady_clock::now();
     const upstream::Content content(20200406);
-    const std::uint64_t maxBody = options->server.limits.maxBodyBytes;
-    Server server(options->server, [&](WorkerContext& w) {
+    const std::uint64_t maxBody = options.server.limits.maxBodyBytes;
+    Server server(options.server, [&](WorkerContext& w) {
         return std::make_unique<upstream::UpstreamHandler>(w, content, start, maxBody);
     });
     try {

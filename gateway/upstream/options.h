@@ -1,10 +1,12 @@
 #pragma once
 
+#include "common/cli/flags.h"
 #include "gateway/server/server_config.h"
 
-#include <optional>
+#include <span>
 #include <string>
 #include <string_view>
+#include <variant>
 
 namespace gb::gateway::upstream {
 
@@ -14,9 +16,10 @@ struct UpstreamOptions
     bool help = false;
 };
 
-/// gatebench-upstream's command line. On error, returns nullopt and sets `error` to one line.
-[[nodiscard]] std::optional<UpstreamOptions> parseUpstreamOptions(int argc, const char* const* argv,
-                                                                  std::string& error);
-std::string_view upstreamUsage();
+/// gatebench-upstream's command line (the arguments after the program name), read from the
+/// table of flags that also prints upstreamUsage().
+[[nodiscard]] std::variant<UpstreamOptions, cli::UsageError>
+parseUpstreamOptions(std::span<const std::string_view> args);
+std::string upstreamUsage();
 
 } // namespace gb::gateway::upstream

@@ -1,6 +1,7 @@
 #include "engine/cli_options.h"
 #include "engine/request.h"
 
+#include <QFile>
 #include <QRegularExpression>
 #include <QStringList>
 #include <QTemporaryFile>
@@ -323,7 +324,8 @@ private slots:
                                      << "Go template, which gatebench-load does not run; use -o "
                                         "csv, or --json FILE";
         QTest::newRow("-h: hey's deprecated header flag")
-            << QStringList{"-h", "X-A: 1", kUrl} << "flag -h is deprecated, please use -H instead";
+            << QStringList{"-h", "X-A: 1", kUrl}
+            << "for flag -h: deprecated, please use -H instead";
         QTest::newRow("-h alone") << QStringList{"-h"} << "flag needs an argument: -h";
         QTest::newRow("-a without colon")
             << QStringList{"-a", "user", kUrl} << "expected username:password";
@@ -357,13 +359,14 @@ private slots:
         QVERIFY2(e != nullptr, "accepted");
         const QString text = QString::fromStdString(e->message);
         QVERIFY2(text.contains(message), qPrintable(text));
-        // One clear line: main() prints it after "gatebench-load: ".
-        QVERIFY2(!text.contains('\n') && text.size() < 200, qPrintable(text));
+        // One clear line: main() prints it after "gatebench-load: ", a line break the user
+        // typed escaped (tst_gatebench_load checks that).
+        QVERIFY2(text.size() < 200, qPrintable(text));
     }
 
     void usageTextListsEveryFlag()
     {
-        const QString usage = QString::fromUtf8(kUsage);
+        const QString text = QString::fromStdString(usage());
         for (const char* flag : {"-n",
                                  "-c",
                                  "-q",
@@ -382,17 +385,37 @@ private slots:
                                  "-disable-keepalive",
                                  "-disable-redirects",
                                  "-cpus",
+                                 "-threads",
                                  "-x",
                                  "-h2",
-                                 "--rate",
-                                 "--stages",
-                                 "--warmup",
-                                 "--json",
-                                 "--live"})
-            QVERIFY2(usage.contains(QRegularExpression(
-                         QStringLiteral("(^|[ ,])%1[ ,]").arg(QRegularExpression::escape(flag)),
+                                 "-h",
+                                 "-rate",
+                                 "-stages",
+                                 "-warmup",
+                                 "-interval",
+                                 "-json",
+                                 "-live",
+                                 "-help"})
+            QVERIFY2(text.contains(QRegularExpression(
+                         QStringLiteral("(^|[ ,])%1[ ,\n]").arg(QRegularExpression::escape(flag)),
                          QRegularExpression::MultilineOption)),
                      flag);
+        // Every line fits a terminal of 100 columns.
+        for (const QString& line : text.split('\n'))
+            QVERIFY2(line.size() <= 100, qPrintable(line));
+    }
+
+    // The README's table of flags is the one the parser reads (change the table, then paste
+    // what this prints on failure into README.md).
+    void readmeTableIsTheParsersTable()
+    {
+        QFile readme(QStringLiteral(GB_SOURCE_DIR "/README.md"));
+        QVERIFY(readme.open(QIODevice::ReadOnly));
+        const QString table = QString::fromStdString(flagsMarkdown());
+        if (!QString::fromUtf8(readme.readAll()).contains(table)) {
+            qInfo("The table README.md should hold:\n%s", qPrintable(table));
+            QFAIL("README.md lacks gatebench-load's table of flags (it is printed above)");
+        }
     }
 
     void parseStagesDirectly()
