@@ -68,7 +68,7 @@ struct AccessControl::State
 /// A limiter decision a check waits for, and how it goes on from there.
 struct AccessControl::LimitWait
 {
-    bool quota = false; ///< else a rate window
+    LimitWindow window = LimitWindow::Rate;
     std::string key;
     WindowSpec spec;
     AccessOutcome refusal = AccessOutcome::RateLimited;
@@ -315,7 +315,7 @@ bool AccessControl::run(State& st, const PendingPtr& pending, Callback* later, A
             }
             const WindowSpec spec = rateWindow(st.globalRate.rate, st.globalRate.per);
             WindowDecision d;
-            if (m_limiter.tryRate(globalKey(st.apiId), spec, d)) {
+            if (m_limiter.tryHit(LimitWindow::Rate, globalKey(st.apiId), spec, {}, d)) {
                 if (!d.allowed || st.keyless)
                     st.rate = rateInfo(d.limit, d.remaining, d.resetInMs);
                 if (!d.allowed)
@@ -324,7 +324,7 @@ bool AccessControl::run(State& st, const PendingPtr& pending, Callback* later, A
                 break;
             }
             const PendingPtr p = wait();
-            waitForLimit(p, {false, std::string(globalKey(p->apiId)), spec,
+            waitForLimit(p, {LimitWindow::Rate, std::string(globalKey(p->apiId)), spec,
                              AccessOutcome::ApiRateLimited, next, p->keyless});
             return false;
         }
@@ -334,7 +334,8 @@ bool AccessControl::run(State& st, const PendingPtr& pending, Callback* later, A
                 break;
             }
             WindowDecision d;
-            if (m_limiter.tryRate(rateKey(st.scope(), st.session->storageId), st.rateSpec, d)) {
+            if (m_limiter.tryHit(LimitWindow::Rate, rateKey(st.scope(), st.session->storageId),
+                                 st.rateSpec, {}, d)) {
                 st.rate = rateInfo(d.limit, d.remaining, d.resetInMs);
                 if (!d.allowed)
                     return conclude(AccessOutcome::RateLimited);
@@ -342,8 +343,9 @@ bool AccessControl::run(State& st, const PendingPtr& pending, Callback* later, A
                 break;
             }
             const PendingPtr p = wait();
-            waitForLimit(p, {false, std::string(rateKey(p->scope(), p->session->storageId)),
-                             p->rateSpec, AccessOutcome::RateLimited, Stage::Quota, true});
+            waitForLimit(p, {LimitWindow::Rate,
+                             std::string(rateKey(p->scope(), p->session->storageId)), p->rateSpec,
+                             AccessOutcome::RateLimited, Stage::Quota, true});
             return false;
         }
         case Stage::Quota: {
@@ -352,8 +354,8 @@ bool AccessControl::run(State& st, const PendingPtr& pending, Callback* later, A
                 break;
             }
             WindowDecision d;
-            if (m_limiter.tryQuota(quotaKey(st.scope(), st.session->storageId), st.quotaSpec,
-                                   st.quotaSeed, d)) {
+            if (m_limiter.tryHit(LimitWindow::Quota, quotaKey(st.scope(), st.session->storageId),
+                                 st.quotaSpec, st.quotaSeed, d)) {
                 if (!d.allowed || !st.rate.present)
                     st.rate = rateInfo(d.limit, d.remaining, d.resetInMs);
                 if (!d.allowed)
@@ -363,9 +365,9 @@ bool AccessControl::run(State& st, const PendingPtr& pending, Callback* later, A
                 break;
             }
             const PendingPtr p = wait();
-            waitForLimit(p, {true, std::string(quotaKey(p->scope(), p->session->storageId)),
-                             p->quotaSpec, AccessOutcome::QuotaExceeded, Stage::Done,
-                             !p->rate.present});
+            waitForLimit(p, {LimitWindow::Quota,
+                             std::string(quotaKey(p->scope(), p->session->storageId)), p->quotaSpec,
+                             AccessOutcome::QuotaExceeded, Stage::Done, !p->rate.present});
             return false;
         }
         case Stage::Done:
@@ -415,8 +417,7 @@ void AccessControl::onBudgetPassed(const PendingPtr& p)
     }
     // The lease is late (a stalled or slow Redis): this node's counters decide.
     const LimitWait& w = p->limitWait;
-    limitDecided(p, w.quota ? m_limiter.quotaLocally(w.key, w.spec)
-                            : m_limiter.rateLocally(w.key, w.spec));
+    limitDecided(p, m_limiter.decideLocally(w.window, w.key, w.spec));
 }
 
 void AccessControl::waitForLimit(const PendingPtr& p, LimitWait wait)
@@ -428,10 +429,7 @@ void AccessControl::waitForLimit(const PendingPtr& p, LimitWait wait)
             limitDecided(p, d);
     };
     const LimitWait& w = p->limitWait;
-    if (w.quota)
-        m_limiter.quotaLater(w.key, w.spec, *p->io, std::move(decided));
-    else
-        m_limiter.rateLater(w.key, w.spec, *p->io, std::move(decided));
+    m_limiter.hitLater(w.window, w.key, w.spec, *p->io, std::move(decided));
 }
 
 void AccessControl::limitDecided(const PendingPtr& p, const WindowDecision& d)

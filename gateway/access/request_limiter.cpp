@@ -13,22 +13,13 @@ LocalRequestLimiter::LocalRequestLimiter(const Clock& clock)
     , m_quotas(clock, LocalWindowLimiter::TimeBase::Unix)
 {}
 
-bool LocalRequestLimiter::tryRate(std::string_view key, const WindowSpec& spec, WindowDecision& out)
+bool LocalRequestLimiter::tryHit(LimitWindow window, std::string_view key, const WindowSpec& spec,
+                                 const QuotaSeed& seed, WindowDecision& out)
 {
-    out = m_rates.hit(key, spec);
-    return true;
-}
-
-void LocalRequestLimiter::rateLater(std::string_view key, const WindowSpec& spec,
-                                    boost::asio::io_context& io, Callback done)
-{
-    const WindowDecision d = m_rates.hit(key, spec);
-    boost::asio::post(io, [done = std::move(done), d]() mutable { done(d); });
-}
-
-bool LocalRequestLimiter::tryQuota(std::string_view key, const WindowSpec& spec,
-                                   const QuotaSeed& seed, WindowDecision& out)
-{
+    if (window == LimitWindow::Rate) {
+        out = m_rates.hit(key, spec);
+        return true;
+    }
     // The session's quota_remaining / quota_renews start the counter (a restarted gateway, a key
     // created with a partly used quota); the counter is authoritative from then on.
     LocalWindowLimiter::Seed s;
@@ -42,21 +33,17 @@ bool LocalRequestLimiter::tryQuota(std::string_view key, const WindowSpec& spec,
     return true;
 }
 
-void LocalRequestLimiter::quotaLater(std::string_view key, const WindowSpec& spec,
-                                     boost::asio::io_context& io, Callback done)
+void LocalRequestLimiter::hitLater(LimitWindow window, std::string_view key, const WindowSpec& spec,
+                                   boost::asio::io_context& io, Callback done)
 {
-    const WindowDecision d = m_quotas.hit(key, spec);
+    const WindowDecision d = decideLocally(window, key, spec);
     boost::asio::post(io, [done = std::move(done), d]() mutable { done(d); });
 }
 
-WindowDecision LocalRequestLimiter::rateLocally(std::string_view key, const WindowSpec& spec)
+WindowDecision LocalRequestLimiter::decideLocally(LimitWindow window, std::string_view key,
+                                                  const WindowSpec& spec)
 {
-    return m_rates.hit(key, spec);
-}
-
-WindowDecision LocalRequestLimiter::quotaLocally(std::string_view key, const WindowSpec& spec)
-{
-    return m_quotas.hit(key, spec);
+    return (window == LimitWindow::Rate ? m_rates : m_quotas).hit(key, spec);
 }
 
 void LocalRequestLimiter::quotaUsage(std::string_view key, UsageCallback done)
@@ -87,39 +74,24 @@ SharedRequestLimiter::SharedRequestLimiter(RedisClient& client, const Clock& clo
     , m_quotas(client, clock, "", options)
 {}
 
-bool SharedRequestLimiter::tryRate(std::string_view key, const WindowSpec& spec,
-                                   WindowDecision& out)
-{
-    return m_rates.tryHit(key, spec, out);
-}
-
-void SharedRequestLimiter::rateLater(std::string_view key, const WindowSpec& spec,
-                                     boost::asio::io_context& io, Callback done)
-{
-    m_rates.hitLater(key, spec, io, std::move(done));
-}
-
-bool SharedRequestLimiter::tryQuota(std::string_view key, const WindowSpec& spec, const QuotaSeed&,
-                                    WindowDecision& out)
+bool SharedRequestLimiter::tryHit(LimitWindow window, std::string_view key, const WindowSpec& spec,
+                                  const QuotaSeed&, WindowDecision& out)
 {
     // Redis' counter and its expiry are the quota; the session's copy is informational.
-    return m_quotas.tryHit(key, spec, out);
+    return windows(window).tryHit(key, spec, out);
 }
 
-void SharedRequestLimiter::quotaLater(std::string_view key, const WindowSpec& spec,
-                                      boost::asio::io_context& io, Callback done)
+void SharedRequestLimiter::hitLater(LimitWindow window, std::string_view key,
+                                    const WindowSpec& spec, boost::asio::io_context& io,
+                                    Callback done)
 {
-    m_quotas.hitLater(key, spec, io, std::move(done));
+    windows(window).hitLater(key, spec, io, std::move(done));
 }
 
-WindowDecision SharedRequestLimiter::rateLocally(std::string_view key, const WindowSpec& spec)
+WindowDecision SharedRequestLimiter::decideLocally(LimitWindow window, std::string_view key,
+                                                   const WindowSpec& spec)
 {
-    return m_rates.decideLocally(key, spec);
-}
-
-WindowDecision SharedRequestLimiter::quotaLocally(std::string_view key, const WindowSpec& spec)
-{
-    return m_quotas.decideLocally(key, spec);
+    return windows(window).decideLocally(key, spec);
 }
 
 void SharedRequestLimiter::quotaUsage(std::string_view key, UsageCallback done)

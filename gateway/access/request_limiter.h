@@ -26,9 +26,16 @@ struct QuotaSeed
     std::int64_t quotaRenewsUnix = 0;
 };
 
-/// Rate limits and quotas as the access check uses them: decide now when possible
-/// (tryRate/tryQuota), otherwise decide later on the worker's loop. Keys are opaque strings
-/// (see AccessControl for their layout). Thread-safe.
+/// Which of a key's two windows a hit counts in.
+enum class LimitWindow : std::uint8_t
+{
+    Rate,
+    Quota,
+};
+
+/// Rate limits and quotas as the access check uses them: decide now when possible (tryHit),
+/// otherwise decide later on the worker's loop (hitLater). Keys are opaque strings (see
+/// AccessControl for their layout). Thread-safe.
 class RequestLimiter
 {
 public:
@@ -36,16 +43,16 @@ public:
     using UsageCallback = UniqueFunction<void(std::optional<WindowUsage>)>;
 
     virtual ~RequestLimiter() = default;
-    virtual bool tryRate(std::string_view key, const WindowSpec& spec, WindowDecision& out) = 0;
-    virtual void rateLater(std::string_view key, const WindowSpec& spec,
-                           boost::asio::io_context& io, Callback done) = 0;
-    virtual bool tryQuota(std::string_view key, const WindowSpec& spec, const QuotaSeed& seed,
-                          WindowDecision& out) = 0;
-    virtual void quotaLater(std::string_view key, const WindowSpec& spec,
-                            boost::asio::io_context& io, Callback done) = 0;
-    /// Decisions by this node's own counters, for a request that waited its budget for Redis.
-    virtual WindowDecision rateLocally(std::string_view key, const WindowSpec& spec) = 0;
-    virtual WindowDecision quotaLocally(std::string_view key, const WindowSpec& spec) = 0;
+    /// Decides a hit now when it can (true, out set); seed starts a quota counter this node has
+    /// not seen yet (ignored for rates and by the shared limiter, whose Redis counter rules).
+    virtual bool tryHit(LimitWindow window, std::string_view key, const WindowSpec& spec,
+                        const QuotaSeed& seed, WindowDecision& out) = 0;
+    /// Decides a hit later: done runs on io's loop.
+    virtual void hitLater(LimitWindow window, std::string_view key, const WindowSpec& spec,
+                          boost::asio::io_context& io, Callback done) = 0;
+    /// A decision by this node's own counters, for a request that waited its budget for Redis.
+    virtual WindowDecision decideLocally(LimitWindow window, std::string_view key,
+                                         const WindowSpec& spec) = 0;
     /// The quota counter now; nullopt when unknown. `done` may run inline or on a storage thread.
     virtual void quotaUsage(std::string_view key, UsageCallback done) = 0;
     /// Starts a new quota period (key created or updated without suppress_reset, or deleted).
@@ -60,15 +67,12 @@ class LocalRequestLimiter final : public RequestLimiter
 public:
     explicit LocalRequestLimiter(const Clock& clock);
 
-    bool tryRate(std::string_view key, const WindowSpec& spec, WindowDecision& out) override;
-    void rateLater(std::string_view key, const WindowSpec& spec, boost::asio::io_context& io,
-                   Callback done) override;
-    bool tryQuota(std::string_view key, const WindowSpec& spec, const QuotaSeed& seed,
-                  WindowDecision& out) override;
-    void quotaLater(std::string_view key, const WindowSpec& spec, boost::asio::io_context& io,
-                    Callback done) override;
-    WindowDecision rateLocally(std::string_view key, const WindowSpec& spec) override;
-    WindowDecision quotaLocally(std::string_view key, const WindowSpec& spec) override;
+    bool tryHit(LimitWindow window, std::string_view key, const WindowSpec& spec,
+                const QuotaSeed& seed, WindowDecision& out) override;
+    void hitLater(LimitWindow window, std::string_view key, const WindowSpec& spec,
+                  boost::asio::io_context& io, Callback done) override;
+    WindowDecision decideLocally(LimitWindow window, std::string_view key,
+                                 const WindowSpec& spec) override;
     void quotaUsage(std::string_view key, UsageCallback done) override;
     void resetQuota(std::string_view key, UniqueFunction<void(bool ok)> done) override;
     void appendMetrics(std::string& out) const override;
@@ -87,15 +91,12 @@ public:
     SharedRequestLimiter(RedisClient& client, const Clock& clock,
                          DistributedLimiterOptions options = {});
 
-    bool tryRate(std::string_view key, const WindowSpec& spec, WindowDecision& out) override;
-    void rateLater(std::string_view key, const WindowSpec& spec, boost::asio::io_context& io,
-                   Callback done) override;
-    bool tryQuota(std::string_view key, const WindowSpec& spec, const QuotaSeed& seed,
-                  WindowDecision& out) override;
-    void quotaLater(std::string_view key, const WindowSpec& spec, boost::asio::io_context& io,
-                    Callback done) override;
-    WindowDecision rateLocally(std::string_view key, const WindowSpec& spec) override;
-    WindowDecision quotaLocally(std::string_view key, const WindowSpec& spec) override;
+    bool tryHit(LimitWindow window, std::string_view key, const WindowSpec& spec,
+                const QuotaSeed& seed, WindowDecision& out) override;
+    void hitLater(LimitWindow window, std::string_view key, const WindowSpec& spec,
+                  boost::asio::io_context& io, Callback done) override;
+    WindowDecision decideLocally(LimitWindow window, std::string_view key,
+                                 const WindowSpec& spec) override;
     void quotaUsage(std::string_view key, UsageCallback done) override;
     void resetQuota(std::string_view key, UniqueFunction<void(bool ok)> done) override;
     void appendMetrics(std::string& out) const override;
@@ -103,6 +104,11 @@ public:
     DistributedWindowLimiter& rates() { return m_rates; }
 
 private:
+    DistributedWindowLimiter& windows(LimitWindow window)
+    {
+        return window == LimitWindow::Rate ? m_rates : m_quotas;
+    }
+
     DistributedWindowLimiter m_rates;
     DistributedWindowLimiter m_quotas;
 };

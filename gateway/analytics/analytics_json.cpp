@@ -127,54 +127,42 @@ void appendJoinedJsonString(std::string& out, std::string_view first, std::strin
 
 void appendRecordJson(std::string& out, const RecordValues& v)
 {
-    out.append("{\"method\":");
-    appendJsonString(out, v.method);
-    out.append(",\"host\":");
-    appendJsonString(out, v.host);
+    // Each field's key comes with the punctuation before it; the order is Tyk's struct's.
+    auto text = [&out](std::string_view key, std::string_view value) {
+        out.append(key);
+        appendJsonString(out, value);
+    };
+    auto number = [&out](std::string_view key, long long value) {
+        out.append(key);
+        appendInt(out, value);
+    };
+    text("{\"method\":", v.method);
+    text(",\"host\":", v.host);
     out.append(",\"path\":");
     appendJoinedJsonString(out, v.pathSlash, v.path);
     out.append(",\"raw_path\":");
     appendJoinedJsonString(out, v.pathSlash, v.path);
-    out.append(",\"content_length\":");
-    appendInt(out, v.contentLength);
-    out.append(",\"user_agent\":");
-    appendJsonString(out, v.userAgent);
-    out.append(",\"day\":");
-    appendInt(out, v.utc.tm_mday);
-    out.append(",\"month\":");
-    appendInt(out, v.utc.tm_mon + 1);
-    out.append(",\"year\":");
-    appendInt(out, v.utc.tm_year + 1900);
-    out.append(",\"hour\":");
-    appendInt(out, v.utc.tm_hour);
-    out.append(",\"response_code\":");
-    appendInt(out, v.responseCode);
-    out.append(",\"api_key\":");
-    appendJsonString(out, v.apiKey);
+    number(",\"content_length\":", v.contentLength);
+    text(",\"user_agent\":", v.userAgent);
+    number(",\"day\":", v.utc.tm_mday);
+    number(",\"month\":", v.utc.tm_mon + 1);
+    number(",\"year\":", v.utc.tm_year + 1900);
+    number(",\"hour\":", v.utc.tm_hour);
+    number(",\"response_code\":", v.responseCode);
+    text(",\"api_key\":", v.apiKey);
     out.append(",\"timestamp\":\"");
     appendTime(out, v.timeUs);
-    out.append("\",\"api_version\":");
-    appendJsonString(out, v.apiVersion);
-    out.append(",\"api_name\":");
-    appendJsonString(out, v.apiName);
-    out.append(",\"api_id\":");
-    appendJsonString(out, v.apiId);
-    out.append(",\"org_id\":");
-    appendJsonString(out, v.orgId);
-    out.append(",\"oauth_id\":\"\",\"request_time\":");
-    appendInt(out, v.totalMs);
-    out.append(",\"ip_address\":");
-    appendJsonString(out, v.ip);
-    out.append(",\"latency\":{\"total\":");
-    appendInt(out, v.totalMs);
-    out.append(",\"upstream\":");
-    appendInt(out, v.upstreamMs);
-    out.append(",\"gateway\":");
-    appendInt(out, v.totalMs - v.upstreamMs);
-    out.append("},\"request_time_us\":");
-    appendInt(out, v.requestTimeUs);
-    out.append(",\"upstream_latency_us\":");
-    appendInt(out, v.upstreamLatencyUs);
+    text("\",\"api_version\":", v.apiVersion);
+    text(",\"api_name\":", v.apiName);
+    text(",\"api_id\":", v.apiId);
+    text(",\"org_id\":", v.orgId);
+    number(",\"oauth_id\":\"\",\"request_time\":", v.totalMs);
+    text(",\"ip_address\":", v.ip);
+    number(",\"latency\":{\"total\":", v.totalMs);
+    number(",\"upstream\":", v.upstreamMs);
+    number(",\"gateway\":", v.totalMs - v.upstreamMs);
+    number("},\"request_time_us\":", v.requestTimeUs);
+    number(",\"upstream_latency_us\":", v.upstreamLatencyUs);
     out.append(",\"tags\":[");
     bool first = true;
     v.forEachTag([&](std::string_view prefix, std::string_view value) {
@@ -183,14 +171,11 @@ void appendRecordJson(std::string& out, const RecordValues& v)
         first = false;
         appendJoinedJsonString(out, prefix, value);
     });
-    out.append("],\"alias\":");
-    appendJsonString(out, v.alias);
+    text("],\"alias\":", v.alias);
     out.append(",\"track_path\":false,\"expireAt\":\"");
     appendTime(out, v.expireAtUs);
-    out.append("\",\"original_path\":");
-    appendJsonString(out, v.originalPath);
-    out.append(",\"listen_path\":");
-    appendJsonString(out, v.listenPath);
+    text("\",\"original_path\":", v.originalPath);
+    text(",\"listen_path\":", v.listenPath);
     out.push_back('}');
 }
 

@@ -1,16 +1,13 @@
 #pragma once
 
 #include "app/scenario.h"
-
-#include <QAbstractTableModel>
+#include "ui/models/editable_rows_model.h"
 
 namespace gb::ui {
 
 /// Editable "Name | Value" rows of HTTP headers for the scenario editor. GUI thread only.
-class HeaderTableModel final : public QAbstractTableModel
+class HeaderTableModel final : public EditableRowsModel<app::HttpHeader>
 {
-    Q_OBJECT
-
 public:
     enum Column
     {
@@ -21,22 +18,15 @@ public:
 
     explicit HeaderTableModel(QObject* parent = nullptr);
 
-    void setHeaders(const QList<app::HttpHeader>& headers);
-    const QList<app::HttpHeader>& headers() const { return m_headers; }
+    void setHeaders(const QList<app::HttpHeader>& headers) { setRows(headers); }
+    const QList<app::HttpHeader>& headers() const { return rows(); }
     /// Appends an empty row and returns its row number.
-    int appendRow();
+    int appendRow() { return EditableRowsModel::appendRow({}); }
 
-    int rowCount(const QModelIndex& parent = {}) const override;
-    int columnCount(const QModelIndex& parent = {}) const override;
     QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
     QVariant headerData(int section, Qt::Orientation orientation,
                         int role = Qt::DisplayRole) const override;
-    Qt::ItemFlags flags(const QModelIndex& index) const override;
     bool setData(const QModelIndex& index, const QVariant& value, int role = Qt::EditRole) override;
-    bool removeRows(int row, int count, const QModelIndex& parent = {}) override;
-
-private:
-    QList<app::HttpHeader> m_headers;
 };
 
 } // namespace gb::ui
