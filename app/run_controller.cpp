@@ -107,7 +107,7 @@ void RunController::setHosts(HostsFile hosts, SshOptions ssh)
     m_ssh = std::move(ssh);
 }
 
-QString RunController::start(const Scenario& scenario, MeasurementLease lease)
+QString RunController::start(const Scenario& scenario, MeasurementLease lease, RunLabel label)
 {
     if (m_thread)
         return QStringLiteral("A run is in progress here: stop it first.");
@@ -127,7 +127,8 @@ QString RunController::start(const Scenario& scenario, MeasurementLease lease)
         m_hosts,
         m_ssh,
         m_bundle.isEmpty() ? binDirectory + QStringLiteral("/../bundles/gatebench-bundle.tar.gz")
-                           : m_bundle};
+                           : m_bundle,
+        std::move(label)};
     m_shared = std::make_shared<Shared>();
     m_thread = QThread::create(
         [this, scenario, settings, shared = m_shared] { work(scenario, settings, shared); });
@@ -172,7 +173,8 @@ void RunController::work(Scenario scenario, Settings settings, std::shared_ptr<S
 {
     auto outcome = std::make_shared<Outcome>();
     RunRecord& run = outcome->run;
-    run.name = scenario.name;
+    run.name = settings.label.name.isEmpty() ? scenario.name : settings.label.name;
+    run.tags = settings.label.tags;
     run.scenario = scenario;
     run.startedAt = QDateTime::currentDateTimeUtc();
     auto phase = [this](RunPhase p, const QString& text) {

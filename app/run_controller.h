@@ -65,8 +65,10 @@ public:
     /// Starts a run under lease, or under a lease of its own when none is given (a study passes
     /// the one it holds for all its runs). Returns an empty string when the run started; else
     /// the sentence why not (another measurement is in progress on this machine, in this process
-    /// or another) and emits nothing. An invalid scenario is reported through runFailed.
-    [[nodiscard]] QString start(const Scenario& scenario, MeasurementLease lease = {});
+    /// or another) and emits nothing. An invalid scenario is reported through runFailed. The run
+    /// is stored under label.
+    [[nodiscard]] QString start(const Scenario& scenario, MeasurementLease lease = {},
+                                RunLabel label = {});
     /// Asks the run to end: the servers' start-up is abandoned, or the engine stops and what it
     /// measured so far is kept and stored (status "stopped"). Returns at once; the outcome
     /// arrives as runFinished (or runFailed if the load had not started yet).
@@ -99,6 +101,7 @@ private:
         std::optional<HostsFile> hosts;
         SshOptions ssh;
         QString bundle;
+        RunLabel label;
     };
     void work(Scenario scenario, Settings settings, std::shared_ptr<Shared> shared);
     void post(std::function<void()> emitter);

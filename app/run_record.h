@@ -43,6 +43,14 @@ struct RunSummary
     static RunSummary fromSeries(const std::vector<engine::Snapshot>& series);
 };
 
+/// How a run is filed: its name (the scenario's when empty) and its tags. Set before the run,
+/// it is stored with it: a study's runs are not rewritten on the GUI thread to be labelled.
+struct RunLabel
+{
+    QString name;
+    QStringList tags;
+};
+
 /// One stored run: what was run, where, what it measured. A plain value; made on the run's
 /// worker thread, handed to the GUI by value, written by RunStore as one JSON file.
 struct RunRecord

@@ -8,6 +8,7 @@
 #include <QFile>
 #include <QLoggingCategory>
 #include <QThread>
+#include <QTimer>
 
 namespace gb::app {
 
@@ -66,6 +67,14 @@ void StudyRunner::later(std::function<void()> step)
     // Every outcome is emitted from the event loop, never from inside start()/resume() or a
     // controller signal, so receivers may call back into the runner.
     QMetaObject::invokeMethod(this, std::move(step), Qt::QueuedConnection);
+}
+
+void StudyRunner::nextAfterPause()
+{
+    // The finished run's sockets close and its processes' exit settles before the next run's
+    // servers start; and a window following the study draws the finished run in a turn of its
+    // event loop of its own, not in the one that also starts the next run.
+    QTimer::singleShot(kPauseBetweenRuns, this, [this] { next(); });
 }
 
 QString StudyRunner::runningHere() const
@@ -203,7 +212,8 @@ void StudyRunner::next()
                 .arg(m_state.study.stages.first().name)
                 .arg(scenario.load.connections)
                 .arg(studyformat::humanDuration(scenario.load.duration)));
-        startRun(scenario);
+        startRun(scenario, label(QStringLiteral("%1 / calibration").arg(m_state.study.name),
+                                 {QStringLiteral("calibration")}));
         return;
     }
 
@@ -217,10 +227,10 @@ void StudyRunner::next()
     }
     m_step = Step::Running;
     Q_EMIT runStarted(m_stage, m_run, m_state.runName(m_stage, m_run));
-    startRun(m_state.stageScenario(m_stage));
+    startRun(m_state.stageScenario(m_stage), label(m_state.runName(m_stage, m_run)));
 }
 
-void StudyRunner::startRun(Scenario scenario)
+void StudyRunner::startRun(Scenario scenario, RunLabel label)
 {
     if (m_onHosts) {
         scenario.topology.kind = TopologyKind::Hosts;
@@ -232,13 +242,19 @@ void StudyRunner::startRun(Scenario scenario)
                     scenario.topology.loadHosts.append(h.name);
     }
     // Under the study's lease, so no other measurement slips in between two runs.
-    if (const QString refusal = m_controller->start(scenario, m_lease); !refusal.isEmpty())
+    if (const QString refusal = m_controller->start(scenario, m_lease, std::move(label));
+        !refusal.isEmpty())
         fail(refusal);
     else
         Q_EMIT runStarting(scenario);
 }
 
-void StudyRunner::label(RunRecord& run, const QString& name, const QStringList& extraTags) const
+RunLabel StudyRunner::label(const QString& name, const QStringList& extraTags) const
+{
+    return {name, QStringList{m_state.tag()} + extraTags};
+}
+
+void StudyRunner::relabel(RunRecord& run, const QString& name, const QStringList& extraTags) const
 {
     if (run.id.isEmpty() || run.filePath.isEmpty())
         return; // nothing was stored
@@ -256,34 +272,33 @@ void StudyRunner::onRunFinished(const RunRecord& finished)
 {
     if (!m_active)
         return;
-    RunRecord run = finished;
     if (m_step == Step::Calibrating) {
-        if (run.status != RunStatus::Completed) {
-            label(run, QStringLiteral("%1 / calibration (cancelled)").arg(m_state.study.name),
-                  {QStringLiteral("calibration")});
+        if (finished.status != RunStatus::Completed) {
+            RunRecord run = finished;
+            relabel(run, QStringLiteral("%1 / calibration (cancelled)").arg(m_state.study.name),
+                    {QStringLiteral("calibration")});
             return conclude(StudyStatus::Cancelled);
         }
-        return calibrated(run);
+        return calibrated(finished);
     }
-    if (run.status != RunStatus::Completed) {
+    if (finished.status != RunStatus::Completed) {
         // Only cancel() stops a run: a run cut short measured less than the others and is not
         // counted; it stays in the history, marked.
-        label(run, m_state.runName(m_stage, m_run) + QStringLiteral(" (cancelled)"));
+        RunRecord run = finished;
+        relabel(run, m_state.runName(m_stage, m_run) + QStringLiteral(" (cancelled)"));
         return conclude(StudyStatus::Cancelled);
     }
-    label(run, m_state.runName(m_stage, m_run));
-    m_state.stages[m_stage].runs.append({run.id, run.filePath});
+    // Stored under the run's label already (startRun).
+    m_state.stages[m_stage].runs.append({finished.id, finished.filePath});
     if (!save())
         return;
-    Q_EMIT runFinished(run);
+    Q_EMIT runFinished(finished);
     emitProgress();
-    later([this] { next(); });
+    nextAfterPause();
 }
 
-void StudyRunner::calibrated(RunRecord run)
+void StudyRunner::calibrated(const RunRecord& run)
 {
-    label(run, QStringLiteral("%1 / calibration").arg(m_state.study.name),
-          {QStringLiteral("calibration")});
     if (!(run.summary.rps > 0))
         return fail(QStringLiteral("The calibration run of %1 measured no throughput, so the "
                                    "study cannot scale its load to this machine.")
@@ -295,7 +310,7 @@ void StudyRunner::calibrated(RunRecord run)
     if (!save())
         return;
     Q_EMIT calibrationFinished(scaling.note);
-    later([this] { next(); });
+    nextAfterPause();
 }
 
 void StudyRunner::onRunFailed(const QString& message, const RunRecord& failed)
@@ -304,28 +319,28 @@ void StudyRunner::onRunFailed(const QString& message, const RunRecord& failed)
         return;
     RunRecord run = failed;
     if (m_cancelRequested) {
-        label(run, (m_step == Step::Calibrating
-                        ? QStringLiteral("%1 / calibration").arg(m_state.study.name)
-                        : m_state.runName(m_stage, m_run)) +
-                       QStringLiteral(" (cancelled)"));
+        relabel(run, (m_step == Step::Calibrating
+                          ? QStringLiteral("%1 / calibration").arg(m_state.study.name)
+                          : m_state.runName(m_stage, m_run)) +
+                         QStringLiteral(" (cancelled)"));
         return conclude(StudyStatus::Cancelled);
     }
     if (m_step == Step::Calibrating) {
-        label(run, QStringLiteral("%1 / calibration (failed)").arg(m_state.study.name),
-              {QStringLiteral("calibration")});
+        relabel(run, QStringLiteral("%1 / calibration (failed)").arg(m_state.study.name),
+                {QStringLiteral("calibration")});
         return fail(QStringLiteral("The calibration run of %1 failed, so the study cannot "
                                    "scale its load to this machine: %2")
                         .arg(m_state.study.stages.first().name, message));
     }
     // The stage's next runs would meet the same cause: skip them and go on with the next
     // stage. A partial run is kept in the history but never counted.
-    label(run, m_state.runName(m_stage, m_run) + QStringLiteral(" (failed)"));
+    relabel(run, m_state.runName(m_stage, m_run) + QStringLiteral(" (failed)"));
     m_state.stages[m_stage].failure = message;
     if (!save())
         return;
     Q_EMIT stageFailed(m_stage, message);
     emitProgress();
-    later([this] { next(); });
+    nextAfterPause();
 }
 
 void StudyRunner::conclude(StudyStatus status)

@@ -11,6 +11,8 @@
 #include <QObject>
 #include <QString>
 
+#include <chrono>
+
 class QThread;
 
 namespace gb::app {
@@ -36,6 +38,9 @@ class StudyRunner final : public QObject
     Q_OBJECT
 
 public:
+    /// Between a run's end and the next run's start.
+    static constexpr std::chrono::milliseconds kPauseBetweenRuns{100};
+
     explicit StudyRunner(QObject* parent = nullptr);
     ~StudyRunner() override;
 
@@ -109,17 +114,22 @@ private:
     /// Holds lease, or a new one for the study; else returns the sentence why not.
     QString claim(MeasurementLease lease, const QString& studyName);
     void begin();
-    void startRun(Scenario scenario);
+    void startRun(Scenario scenario, RunLabel label);
     void next();
+    /// next() once kPauseBetweenRuns has passed.
+    void nextAfterPause();
     void onRunFinished(const RunRecord& run);
     void onRunFailed(const QString& message, const RunRecord& run);
-    void calibrated(RunRecord run);
+    void calibrated(const RunRecord& run);
     void conclude(StudyStatus status);
     void concluded(const Result<StudyResult>& result);
     void fail(const QString& message);
     bool save();
-    /// Names and tags a stored run in the history; a failure to do so is logged, not fatal.
-    void label(RunRecord& run, const QString& name, const QStringList& extraTags = {}) const;
+    /// The label a run of the study is stored under: name, the study's tag and extraTags.
+    RunLabel label(const QString& name, const QStringList& extraTags = {}) const;
+    /// Files a stored run that ended otherwise than planned under name instead (a rewrite of its
+    /// file); a failure to do so is logged, not fatal.
+    void relabel(RunRecord& run, const QString& name, const QStringList& extraTags = {}) const;
     void emitProgress();
     void later(std::function<void()> step);
 

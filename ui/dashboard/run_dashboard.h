@@ -119,6 +119,8 @@ private:
 
     // run_dashboard_run.cpp
     void showResult(const app::RunRecord& run);
+    /// The run in m_shownRun ended: shows it and message in a later turn of the event loop.
+    void showEnd(const QString& message, bool error);
     static QString statusWord(app::RunStatus status);
 
     LiveRunData m_data;
@@ -133,8 +135,9 @@ private:
     bool m_running = false;
     bool m_controlsVisible = true;
     bool m_tilesDirty = false;
-    QList<Chart> m_dirtyCharts; ///< redrawn one per timer tick, in this order
-    bool m_smooth = false;      ///< spread a finished run's redraw over the ticks too
+    QList<Chart> m_dirtyCharts;  ///< redrawn one per timer tick, in this order
+    bool m_smooth = false;       ///< spread a finished run's redraw over the ticks too
+    quint64 m_endGeneration = 0; ///< showEnd's pending drawing is current while it matches
     app::RunPhase m_phase = app::RunPhase::Idle;
     double m_plannedSeconds = 0;
     QElapsedTimer m_sinceLoadStarted;

@@ -87,6 +87,7 @@ void RunDashboard::runStarting(const app::Scenario& scenario)
     m_running = true;
     m_phase = app::RunPhase::Starting;
     m_shownRun.reset();
+    ++m_endGeneration; // the last run's end, if not drawn yet, is not wanted any more
     m_data.clear();
     m_serverLog->clear();
     m_agents->hide();
@@ -148,28 +149,41 @@ void RunDashboard::addHostSample(const app::HostSample& sample)
 void RunDashboard::runFinished(const app::RunRecord& run)
 {
     m_running = false;
-    m_smooth = true; // the window is busy with a run's end already: redraw over a few ticks
-    showResult(run);
-    m_smooth = false;
-    showMessage(QStringLiteral("Run %1 %2 and stored.").arg(run.id, statusWord(run.status)), false);
-    updateButtons();
+    m_shownRun = run;
+    showEnd(QStringLiteral("Run %1 %2 and stored.").arg(run.id, statusWord(run.status)), false);
 }
 
 void RunDashboard::runFailed(const QString& message, const app::RunRecord& run)
 {
     m_running = false;
     if (!run.series.empty() && !run.filePath.isEmpty()) {
-        m_smooth = true;
-        showResult(run);
-        m_smooth = false;
-    } else {
-        showProgress(0, QStringLiteral("not run"));
-        m_phaseLabel->setText(QStringLiteral("The run did not start."));
-        m_report->setPlainText(message);
-        refresh();
+        m_shownRun = run;
+        showEnd(message, true);
+        return;
     }
+    showProgress(0, QStringLiteral("not run"));
+    m_phaseLabel->setText(QStringLiteral("The run did not start."));
+    m_report->setPlainText(message);
+    refresh();
     showMessage(message, true);
     updateButtons();
+}
+
+void RunDashboard::showEnd(const QString& message, bool error)
+{
+    updateButtons();
+    // Drawn in a turn of the event loop of its own: the turn that ends a run also files it in
+    // the history and takes a study's next step.
+    const quint64 generation = ++m_endGeneration;
+    QTimer::singleShot(1, this, [this, generation, message, error] {
+        if (generation != m_endGeneration || m_running || !m_shownRun)
+            return;      // a run started since
+        m_smooth = true; // its charts redrawn over the next ticks
+        showResult(*m_shownRun);
+        m_smooth = false;
+        showMessage(message, error);
+        updateButtons();
+    });
 }
 
 void RunDashboard::showRun(const app::RunRecord& run)

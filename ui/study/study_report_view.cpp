@@ -19,6 +19,10 @@ namespace gb::ui {
 
 namespace {
 
+// Between two turns that add blocks: a real timer, so that input and paint get their turns in
+// between (posted events queued in a turn may all be delivered in the next pass at once).
+constexpr int kBlockPauseMs = 1;
+
 QLabel* heading(const QString& text, int level, QWidget* parent)
 {
     auto* label = new QLabel(text, parent);
@@ -102,14 +106,16 @@ void StudyReportView::setReport(const app::StudyReport& report)
     m_blocks = report.blocks;
     m_next = 0;
     m_lastHeading.clear();
-    addSome();
+    // The first blocks too come in a turn of their own: the page is often shown in the turn
+    // that hands the report over (and that turn has its own work).
+    QTimer::singleShot(kBlockPauseMs, m_page, [this] { addSome(); }); // dropped with the page
 }
 
 void StudyReportView::addSome()
 {
     // A few blocks per turn of the event loop: a study's ten charts and their first layout in
     // one turn would hold the GUI thread for a tenth of a second.
-    constexpr qint64 kBudgetMs = 8;
+    constexpr qint64 kBudgetMs = 5;
     QElapsedTimer clock;
     clock.start();
     while (m_next < m_blocks.size() && clock.elapsed() < kBudgetMs) {
@@ -119,7 +125,7 @@ void StudyReportView::addSome()
             break; // its layout and first paint come next turn
     }
     if (m_next < m_blocks.size()) {
-        QTimer::singleShot(0, m_page, [this] { addSome(); }); // dropped with the page
+        QTimer::singleShot(kBlockPauseMs, m_page, [this] { addSome(); }); // dropped with the page
         return;
     }
     m_blocks.clear();
