@@ -10,7 +10,8 @@
 #      gateway's own maximum, where no proxy is saturated.
 # Usage: tests/bench/bench_gateway.sh [BIN_DIR]     (default build/bin)
 # BASELINE=/path/to/an/older/gatebench-gateway adds it to section 1's rotation (an A/B of a change).
-# Environment: ROUNDS=3 SECS=4 CONNS=50 P99_ROUNDS=2 P99_SECS=10 SERVER_CPU=0 CLIENT_CPU=1
+# Environment: ROUNDS=3 SECS=4 CONNS=50 P99_ROUNDS=2 (0: no section 2) P99_SECS=10 SERVER_CPU=0
+#   CLIENT_CPU=1
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 BIN=${1:-$here/../../build/bin}
@@ -156,6 +157,8 @@ errors = sum(j.get("errors", {}).values()) if isinstance(j.get("errors"), dict) 
 non2xx = sum(int(n) for code, n in j.get("status_codes", {}).items() if not str(code).startswith("2"))
 print("%.0f %.3f %.3f %d" % (j["rps"], lat["p50"], lat["p99"], errors + non2xx))'
 }
+# P99_ROUNDS=0 leaves section 2 out (an A/B of throughput only).
+[ "$P99_ROUNDS" -gt 0 ] || exit 0
 for spec in "half the direct maximum:$((max / 2))" "half the gateway maximum:$(python3 -c "print(int(float('$gwmax') / 2))")"; do
   label=${spec%%:*}; rate=${spec##*:}
   echo "## --rate $rate ($label)"
