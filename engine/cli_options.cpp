@@ -3,9 +3,9 @@
 #include "common/cli/flags.h"
 #include "common/duration.h"
 
-#include <charconv>
+#include <algorithm>
+#include <cctype>
 #include <cmath>
-#include <cstdio>
 #include <fstream>
 #include <iterator>
 #include <sstream>

@@ -112,7 +112,14 @@ MainWindow::MainWindow(const Options& options, QWidget* parent)
     updateRunActions();
 }
 
-MainWindow::~MainWindow() = default;
+MainWindow::~MainWindow()
+{
+    // QWidget's destructor deletes the children after this class is gone, and some signal on
+    // their way out (the undo stack's cleanChanged): none may reach a slot of this half-destroyed
+    // window.
+    for (QObject* child : findChildren<QObject*>())
+        child->disconnect(this);
+}
 
 void MainWindow::restoreSettings()
 {

@@ -41,7 +41,14 @@ using namespace gb::ui;
 namespace {
 
 const QString kBinDir = QStringLiteral(GB_BIN_DIR);
+// The bar is for the optimized builds users run. An unoptimized build (the asan preset: Debug,
+// AddressSanitizer and UBSan) runs the GUI's code 3-5x slower: it checks the same flow against
+// a bar four times as high, which a blocking wait or a chart rebuilt per sample still fails.
+#ifdef NDEBUG
 constexpr double kMaxOwnedGapMs = 50;
+#else
+constexpr double kMaxOwnedGapMs = 200;
+#endif
 
 /// This thread's time on the CPU and waiting on a run queue (ready, not running), in ms, from
 /// /proc/thread-self/schedstat.

@@ -61,18 +61,19 @@ ChartPointer::ChartPointer(QChartView* view, const ChartSpec& spec,
                            const QList<QLineSeries*>& lines)
     : QObject(view)
     , m_view(view)
+    , m_viewport(view->viewport())
     , m_spec(spec)
     , m_lines(lines)
-    , m_readout(new QLabel(view->viewport()))
-    , m_band(new QRubberBand(QRubberBand::Rectangle, view->viewport()))
+    , m_readout(new QLabel(m_viewport))
+    , m_band(new QRubberBand(QRubberBand::Rectangle, m_viewport))
 {
     m_readout->setStyleSheet(
         QStringLiteral("QLabel { background: rgba(255, 255, 255, 235); border: 1px solid #bdbdbd; "
                        "padding: 3px 6px; color: #212121; }"));
     m_readout->setAttribute(Qt::WA_TransparentForMouseEvents);
     m_readout->hide();
-    m_view->viewport()->setMouseTracking(true);
-    m_view->viewport()->installEventFilter(this);
+    m_viewport->setMouseTracking(true);
+    m_viewport->installEventFilter(this);
 }
 
 ChartPointer::~ChartPointer() = default;
@@ -118,7 +119,7 @@ void ChartPointer::hover(const QPoint& pos)
     m_readout->adjustSize();
     // Beside the pointer, on the side with room.
     QPoint at = pos + QPoint(14, 14);
-    const QSize viewport = m_view->viewport()->size();
+    const QSize viewport = m_viewport->size();
     if (at.x() + m_readout->width() > viewport.width())
         at.setX(pos.x() - 14 - m_readout->width());
     if (at.y() + m_readout->height() > viewport.height())
@@ -141,7 +142,7 @@ void ChartPointer::hover(const QPoint& pos)
 
 bool ChartPointer::eventFilter(QObject* watched, QEvent* event)
 {
-    if (watched != m_view->viewport())
+    if (watched != m_viewport)
         return false;
     switch (event->type()) {
     case QEvent::MouseMove: {

@@ -50,6 +50,7 @@ private:
     QRectF plotInViewport() const;
 
     QChartView* m_view;
+    QWidget* m_viewport; ///< the view's, whose events are filtered
     const ChartSpec& m_spec;
     const QList<QLineSeries*>& m_lines;
     QLabel* m_readout;

@@ -434,7 +434,12 @@ ChartWidget::ChartWidget(QWidget* parent)
     setSpec({});
 }
 
-ChartWidget::~ChartWidget() = default;
+ChartWidget::~ChartWidget()
+{
+    // The pointer reads the spec and lines d owns, and filters the view's viewport: it goes
+    // first, before d and before the view's destruction could hand it an event.
+    delete d->pointer;
+}
 
 void ChartWidget::setSpec(const ChartSpec& spec)
 {
