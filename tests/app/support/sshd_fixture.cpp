@@ -4,6 +4,7 @@
 #include <QDir>
 #include <QFile>
 #include <QProcess>
+#include <QRandomGenerator>
 #include <QStandardPaths>
 #include <QTcpServer>
 #include <QTcpSocket>
@@ -40,8 +41,20 @@ QString run(const QString& program, const QStringList& args, QString* error)
 
 int freePortOn(const QString& address)
 {
-    QTcpServer probe;
-    return probe.listen(QHostAddress(address), 0) ? probe.serverPort() : 0;
+    // Below the kernel's ephemeral range (32768 and up): a port that another test's server got
+    // by binding port 0 is never one of these, so the port stays free until the run that uses
+    // it (which refuses a role's port that anything listens on, whatever the address).
+    for (int attempt = 0; attempt < 200; ++attempt) {
+        const auto port = quint16(QRandomGenerator::global()->bounded(10000, 32768));
+        QTcpServer onAny;
+        if (!onAny.listen(QHostAddress::Any, port))
+            continue; // something listens on it, on some address
+        onAny.close();
+        QTcpServer onAddress;
+        if (onAddress.listen(QHostAddress(address), port))
+            return port;
+    }
+    return 0;
 }
 
 QStringList processesMentioning(const QString& text)

@@ -70,7 +70,8 @@ private:
 
 /// The login name of the user running the test.
 QString currentUser();
-/// A port that was free a moment ago on address (0 if none could be bound).
+/// A port below the ephemeral range that was free a moment ago on address and on every other
+/// (0 if none could be bound).
 int freePortOn(const QString& address);
 /// This machine's processes whose command line contains text (the test's hosts are all this
 /// machine, each with a workdir of its own).
