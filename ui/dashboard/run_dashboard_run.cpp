@@ -190,6 +190,7 @@ void RunDashboard::showRun(const app::RunRecord& run)
 {
     if (m_running)
         return;
+    ++m_endGeneration; // a finished run not drawn yet gives way to the one asked for
     m_message->hide();
     showResult(run);
     updateButtons();
